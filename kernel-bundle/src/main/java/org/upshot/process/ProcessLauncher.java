@@ -1,0 +1,45 @@
+package org.upshot.process;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Spawns, signals and reaps processes. Provided by the kernel bundle as a service.
+ *
+ * <p>Every child starts in a new session and process group of its own (pid ==
+ * pgid == sid). Thread-safe. The reaper reports each exit to every
+ * {@link ExitListener} exactly once; an exit may be reported before {@link #spawn}
+ * has returned to its caller, so callers that need both should handle them on one
+ * queue, spawning from that queue's thread.
+ */
+@ProviderType
+public interface ProcessLauncher {
+
+    /**
+     * Starts a process.
+     *
+     * @return its pid
+     * @throws PosixException if it could not be started; {@link PosixException#call()}
+     *     names the failing step ({@code posix_spawn}, {@code setuid}, {@code chroot}...)
+     */
+    int spawn(SpawnRequest request) throws PosixException;
+
+    /**
+     * Sends {@code signal} to a process.
+     *
+     * @return false if there is no such process (ESRCH)
+     */
+    boolean signal(int pid, int signal) throws PosixException;
+
+    /**
+     * Sends {@code signal} to every process in a process group.
+     *
+     * @return false if the group is empty (ESRCH)
+     */
+    boolean signalGroup(int pgid, int signal) throws PosixException;
+
+    /** Registers a listener for reaped processes; from now on it sees every exit. */
+    void addExitListener(ExitListener listener);
+
+    /** Unregisters a listener; it sees no exit after this returns. */
+    void removeExitListener(ExitListener listener);
+}

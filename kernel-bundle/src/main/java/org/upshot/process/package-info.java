@@ -1,0 +1,21 @@
+/**
+ * The native process layer: the only code in Upshot that creates, signals and
+ * reaps processes or touches raw file descriptors.
+ *
+ * <p>Processes are made with {@code posix_spawn} (through jnr), never with
+ * {@code java.lang.ProcessBuilder}, whose own reaper would race ours. One reaper
+ * thread blocks in {@code waitpid(-1)} and reports every exit, of children and of
+ * orphans re-parented to us as PID 1 or as a child subreaper, to the registered
+ * {@link org.upshot.process.ExitListener}s. Attributes that {@code posix_spawn}
+ * cannot set (umask, nice, OOM score, rlimits, chroot, user and group) are applied
+ * in the child before the final {@code exec}.
+ *
+ * <p>Failures surface as {@link org.upshot.process.PosixException}, naming the
+ * call or set-up step and the errno.
+ */
+@Export
+@Version("1.0.0")
+package org.upshot.process;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
