@@ -1,0 +1,63 @@
+package org.upshot.engine.internal.api;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.upshot.event.Event;
+import org.upshot.event.EventResult;
+import org.upshot.job.InstanceView;
+import org.upshot.job.JobView;
+
+/**
+ * The engine as the control server sees it. Implemented by the engine; every call
+ * is thread-safe and returns at once. Failures complete the stage exceptionally
+ * with a {@link ControlException}.
+ */
+public interface JobControl {
+
+    /**
+     * Sets the goal of the instance named by {@code env} (through {@code instance}) to
+     * start. With {@code wait}, completes when it is at rest: a service running, a task
+     * finished.
+     */
+    CompletionStage<InstanceView> start(String job, List<String> env, boolean wait);
+
+    /** Sets the goal to stop; with {@code wait}, completes once it is waiting. */
+    CompletionStage<InstanceView> stop(String job, List<String> env, boolean wait);
+
+    /** Stops and starts an existing instance with its own environment. */
+    CompletionStage<InstanceView> restart(String job, List<String> env, boolean wait);
+
+    /** Sends the job's {@code reload signal} to its main process. */
+    CompletionStage<InstanceView> reload(String job, List<String> env);
+
+    /** One job's current view. */
+    CompletionStage<JobView> status(String job);
+
+    /** Every loaded job's current view, sorted by name. */
+    CompletionStage<List<JobView>> list();
+
+    /** Queues an event; with {@code wait}, completes once it has been fully handled. */
+    CompletionStage<EventResult> emit(Event event, boolean wait);
+
+    /** Rescans the configuration directories. */
+    CompletionStage<Void> reloadConfiguration();
+
+    /**
+     * Follows every event the engine handles from now on, rendered as
+     * {@code name KEY=VALUE...}. The consumer runs on the engine thread and must not block.
+     *
+     * @return a handle that stops the subscription when run
+     */
+    Runnable subscribe(Consumer<Event> events);
+
+    /**
+     * The job-environment table that {@code set-env}/{@code get-env}/... act on: the
+     * global one when {@code job} is empty, else that instance's.
+     */
+    CompletionStage<List<String>> environment(EnvironmentOperation operation, String job,
+            String instance, List<String> arguments);
+
+    /** The operations of Upstart's {@code initctl *-env} family. */
+    enum EnvironmentOperation { SET, SET_RETAIN, GET, UNSET, LIST, RESET }
+}
