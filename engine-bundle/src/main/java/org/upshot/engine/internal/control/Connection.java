@@ -48,14 +48,16 @@ final class Connection {
 
     /**
      * Queues one message; returns false (dropping it) once the connection is closed or
-     * the client has let more than the bound pile up unread, which dooms the connection.
+     * the client has let more than the bound pile up unread (an event stream it does not
+     * read), which dooms the connection.
      */
     boolean queue(Map<String, Object> message) {
         if (closed || overflowed) {
             return false;
         }
         byte[] line = (Json.write(message) + "\n").getBytes(StandardCharsets.UTF_8);
-        if (outboundBytes.addAndGet(line.length) > maxOutboundBytes) {
+        // The bound is on the backlog, so one large reply always goes out.
+        if (outboundBytes.getAndAdd(line.length) > maxOutboundBytes) {
             overflowed = true;
             return false;
         }
