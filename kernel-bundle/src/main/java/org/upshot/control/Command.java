@@ -24,9 +24,9 @@ public enum Command {
     EVENTS("events", true),
     LOG("log", true),
     SET_ENV("set-env", false),
-    GET_ENV("get-env", true),
+    GET_ENV("get-env", false),
     UNSET_ENV("unset-env", false),
-    LIST_ENV("list-env", true),
+    LIST_ENV("list-env", false),
     RESET_ENV("reset-env", false);
 
     private final String wireName;
@@ -43,9 +43,11 @@ public enum Command {
     }
 
     /**
-     * Whether the command changes nothing, so that users other than root may send it
-     * to a system daemon. {@code log-priority} counts as mutating: reading the level
-     * with it is harmless, but the server cannot tell a read from a set before parsing.
+     * Whether users other than root may send the command to a system daemon: it changes
+     * nothing and reveals nothing private. {@code log} only names the log file, whose own
+     * mode then decides. The job-environment readers ({@code get-env}, {@code list-env})
+     * count as privileged since the environment may hold secrets, and {@code log-priority}
+     * does because it may set the level.
      */
     public boolean isReadOnly() {
         return readOnly;
