@@ -26,9 +26,9 @@ final class ConfigReport {
      */
     private static final List<String> BUILT_IN_EVENTS = List.of(
             "startup", "starting", "started", "stopping", "stopped", "control-alt-delete",
-            "keyboard-request", "power-status-changed", "runlevel", "*-device-added",
+            "keyboard-request", "power-status-changed", "session-end", "runlevel", "*-device-added",
             "*-device-changed", "*-device-removed", "*-device-online", "*-device-offline",
-            "socket", "file", "dbus", "timer", "idle");
+            "*-device-move", "*-device-bind", "*-device-unbind", ":sys:*", "socket", "file", "dbus");
 
     private ConfigReport() {
     }
@@ -126,15 +126,16 @@ final class ConfigReport {
                         && !isGlob(job)) {
                     problems.add(stanza + ": unknown job " + job);
                 }
-            } else if (knownEvents.stream().noneMatch(p -> p.matcher(match.event()).matches())) {
+            } else if (knownEvents.stream().noneMatch(p -> p.matcher(withoutFailed(match.event())).matches())) {
                 problems.add(stanza + ": unknown event " + match.event());
             }
         }
     }
 
+    /** The job a job event names: its first positional value or its {@code JOB=} value. */
     private static String firstPositional(EventExpression.Match match) {
         for (EventExpression.Argument argument : match.arguments()) {
-            if (argument.key() == null) {
+            if (argument.key() == null || ("JOB".equals(argument.key()) && !argument.negated())) {
                 return argument.pattern();
             }
         }
@@ -153,6 +154,11 @@ final class ConfigReport {
             into.add((EventExpression.Match) expression);
         }
         return into;
+    }
+
+    /** {@code JOB/failed} exists whenever {@code JOB} does. */
+    private static String withoutFailed(String event) {
+        return event.endsWith("/failed") ? event.substring(0, event.length() - "/failed".length()) : event;
     }
 
     private static boolean isGlob(String text) {
