@@ -316,6 +316,11 @@ public final class Glob {
                         return pattern.length();
                     }
                     classes.add(charClass);
+                    for (char member = 0; member < 128; member++) {
+                        if (charClass.contains(member)) {
+                            ascii[member >> 6] |= 1L << (member & 63);
+                        }
+                    }
                     i = close + 2;
                     continue;
                 }
