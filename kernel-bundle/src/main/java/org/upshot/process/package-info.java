@@ -14,7 +14,7 @@
  * call or set-up step and the errno.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.upshot.process;
 
 import org.osgi.annotation.bundle.Export;
