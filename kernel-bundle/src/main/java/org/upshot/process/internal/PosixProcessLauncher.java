@@ -39,8 +39,11 @@ public final class PosixProcessLauncher implements ProcessLauncher {
     public int spawn(SpawnRequest request) throws PosixException {
         rejectNul(request);
         boolean setup = SetupScript.needed(request);
-        Identity identity = setup ? Identity.resolve(request.attributes().user(), request.attributes().group())
-                : Identity.UNCHANGED;
+        Identity identity = Identity.UNCHANGED;
+        if (setup) {
+            SetupScript.validate(request.attributes());
+            identity = Identity.resolve(request.attributes().user(), request.attributes().group());
+        }
         checkPrivileges(request, identity);
         boolean chroot = request.attributes().chroot().isPresent();
         if (!chroot && !Files.isDirectory(request.workingDirectory())) {
