@@ -5,6 +5,7 @@ import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
 import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -329,8 +330,9 @@ public final class PathWatcher implements AutoCloseable {
         if (!message.contains("limit")) {
             return "";
         }
-        try {
-            return " (fs.inotify.max_user_watches is " + Files.readString(MAX_USER_WATCHES).trim() + ")";
+        // Not Files.readString: on JDK 17 it returns one byte of a /proc file that reports size 0.
+        try (BufferedReader reader = Files.newBufferedReader(MAX_USER_WATCHES)) {
+            return " (fs.inotify.max_user_watches is " + reader.readLine() + ")";
         } catch (IOException | RuntimeException e) {
             return " (see fs.inotify.max_user_watches)";
         }
