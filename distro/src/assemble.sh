@@ -1,11 +1,12 @@
 #!/bin/sh
 # Builds the distribution directory and tarball from the jars staged by
 # maven-dependency-plugin. Called by exec-maven-plugin in the package phase:
-#   assemble.sh TARGET_DIR NAME VERSION
+#   assemble.sh TARGET_DIR NAME VERSION JAVA_HOME
 set -eu
 target=$1
 name=$2
 version=$3
+java_home=$4
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 dist=$target/$name
@@ -36,4 +37,10 @@ fi
 
 # Fresh tree: stage/ may hold jars of earlier builds under other versions.
 rm -rf "$target/stage"
+
+# The class-data archive for the JVM that builds (see bin/upshot train-cds); a start
+# without it is only slower, so a failed training run is a warning.
+if ! JAVA="$java_home/bin/java" "$dist/bin/upshot" train-cds >/dev/null; then
+    echo "assemble.sh: warning: no class-data archive for $java_home" >&2
+fi
 tar -C "$target" -czf "$target/$name.tar.gz" "$name"

@@ -17,9 +17,12 @@ import java.util.regex.Pattern;
  * <pre>
  * java -cp bench/target/classes org.upshot.bench.StartupBench DISTRO_DIR JAVA RUNS READY_REGEX [UPSHOT_JAVA_OPTS]
  * </pre>
+ * The job directory holds one task, {@code ready}, started on {@code startup}: the
+ * regex {@code "ready goal changed from stop to start"} marks {@code startup} handled.
  * Each run starts {@code bin/upshot --session --debug} over fresh directories with
  * {@code JAVA} as the JVM, times the wall clock from launch to the first stderr line
- * matching {@code READY_REGEX}, waits two seconds of idleness, reads {@code VmRSS}, and
+ * matching {@code READY_REGEX} (and the CPU time the daemon used until then, which
+ * load on the machine does not inflate), waits two seconds of idleness, reads {@code VmRSS}, and
  * stops the daemon with SIGTERM. Prints each run and the median of both numbers.
  */
 public final class StartupBench {
@@ -29,7 +32,7 @@ public final class StartupBench {
     }
 
     /** One run's measurements. */
-    record Sample(double readyMillis, long rssKib) {}
+    record Sample(double readyMillis, double cpuMillis, long rssKib) {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
@@ -44,18 +47,20 @@ public final class StartupBench {
         List<Sample> samples = new ArrayList<>();
         for (int run = 0; run < runs; run++) {
             Sample sample = runOnce(distro, java, ready, javaOpts);
-            System.out.printf("run %2d: ready %7.1f ms, idle RSS %6.1f MiB%n", run + 1, sample.readyMillis(),
-                    sample.rssKib() / 1024.0);
+            System.out.printf("run %2d: ready %7.1f ms wall, %7.1f ms CPU, idle RSS %6.1f MiB%n", run + 1,
+                    sample.readyMillis(), sample.cpuMillis(), sample.rssKib() / 1024.0);
             samples.add(sample);
         }
-        System.out.printf("median of %d: ready %.1f ms, idle RSS %.1f MiB (%s %s)%n", runs,
-                median(samples, Sample::readyMillis), median(samples, s -> (double) s.rssKib()) / 1024.0,
-                java, javaOpts);
+        System.out.printf("median of %d: ready %.1f ms wall, %.1f ms CPU, idle RSS %.1f MiB (%s %s)%n", runs,
+                median(samples, Sample::readyMillis), median(samples, Sample::cpuMillis),
+                median(samples, s -> (double) s.rssKib()) / 1024.0, java, javaOpts);
     }
 
     private static Sample runOnce(Path distro, String java, Pattern ready, String javaOpts) throws Exception {
         Path work = Files.createTempDirectory("upshot-bench");
-        Files.createDirectories(work.resolve("conf"));
+        // The first job started by `startup` marks the moment the event was handled.
+        Files.writeString(Files.createDirectories(work.resolve("conf")).resolve("ready.conf"),
+                "start on startup\ntask\nexec true\n");
         ProcessBuilder builder = new ProcessBuilder(distro.resolve("bin/upshot").toString(), "--session", "--debug",
                 "--confdir", work.resolve("conf").toString(), "--runtime-dir", work.resolve("run").toString(),
                 "--log-dir", work.resolve("log").toString())
@@ -65,11 +70,13 @@ public final class StartupBench {
         long begin = System.nanoTime();
         Process process = builder.start();
         double readyMillis = -1;
+        double cpuMillis = -1;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
             String line;
             while ((line = lines.readLine()) != null) {
                 if (ready.matcher(line).find()) {
                     readyMillis = (System.nanoTime() - begin) / 1e6;
+                    cpuMillis = cpuMillis(process.pid());
                     break;
                 }
             }
@@ -86,7 +93,7 @@ public final class StartupBench {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
-            return new Sample(readyMillis, rss);
+            return new Sample(readyMillis, cpuMillis, rss);
         } finally {
             process.destroyForcibly();
             deleteTree(work);
@@ -101,6 +108,13 @@ public final class StartupBench {
         } catch (IOException e) {
             // the daemon is gone
         }
+    }
+
+    /** user + system CPU time so far (clock ticks of 10 ms): a load-independent cost of start-up. */
+    private static double cpuMillis(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10.0;
     }
 
     private static long rssKib(long pid) throws IOException {

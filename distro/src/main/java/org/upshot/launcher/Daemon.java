@@ -18,9 +18,9 @@ import sun.misc.Signal;
  * One run of the daemon: Felix with the core bundles and the plugin directory, until
  * the framework is asked to stop.
  *
- * <p>Stopping: SIGTERM and SIGINT stop the framework in order (each bundle deactivates)
- * until the engine installs its own handlers, which do the same after stopping every
- * job. Whoever stops the system bundle may first set the system property
+ * <p>Stopping: SIGTERM and SIGINT (SIGTERM only, as PID 1) stop the framework in order
+ * (each bundle deactivates) until the engine installs its own handlers, which do the
+ * same after stopping every job. Whoever stops the system bundle may first set the system property
  * {@value #EXIT_STATUS_PROPERTY} to choose the exit status (default 0). An update of
  * the system bundle restarts the framework in place.
  *
@@ -126,11 +126,19 @@ final class Daemon {
         }
     }
 
-    /** SIGTERM and SIGINT stop the framework in order, until the engine takes them over. */
+    /**
+     * SIGTERM and SIGINT stop the framework in order, until the engine takes them over.
+     * As PID 1 SIGINT is the kernel's control-alt-delete, never a reason to exit.
+     */
     private void handleStopSignals() {
         for (String name : List.of("TERM", "INT")) {
             try {
-                Signal.handle(new Signal(name), signal -> stopFramework("SIG" + name));
+                if (options.pid1() && name.equals("INT")) {
+                    Signal.handle(new Signal(name), signal -> LOG.log(Level.WARNING,
+                            "SIGINT before the engine runs: ignored"));
+                } else {
+                    Signal.handle(new Signal(name), signal -> stopFramework("SIG" + name));
+                }
             } catch (IllegalArgumentException e) {
                 LOG.log(Level.WARNING, "cannot handle SIG" + name, e);
             }

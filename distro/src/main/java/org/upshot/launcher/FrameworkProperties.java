@@ -46,7 +46,8 @@ final class FrameworkProperties {
         config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, String.join(",", classPathPackages()));
         config.put("felix.log.logger", new FelixLogBridge());
         config.put("felix.log.level", options.debug() ? "3" : "2");
-        config.put("ds.loglevel", options.debug() ? "info" : "warn");
+        // SCR prints to stdout in its own format: keep it to warnings and errors.
+        config.put("ds.loglevel", "warn");
         config.put(MODE, options.mode().label());
         config.put(CONFDIRS, options.confDirsProperty());
         config.put(RUNTIME_DIR, options.runtimeDir().toString());
@@ -62,6 +63,8 @@ final class FrameworkProperties {
     /**
      * Every package of the jars on the class path except Felix's and the launcher's own
      * (jnr-posix, jnr-ffi, jffi, jnr-unixsocket, asm...), plus {@link #JDK_EXTRA_PACKAGES}.
+     * OSGi and Felix packages are never re-exported: Felix exports the framework API with
+     * its real versions, and the rest come from bundles.
      * jnr works in OSGi only from the class path: jffi and jnr-x86asm carry no OSGi headers.
      */
     static Set<String> classPathPackages() {
@@ -102,6 +105,7 @@ final class FrameworkProperties {
                     .filter(name -> name.endsWith(".class") && !name.startsWith("META-INF/"))
                     .filter(name -> name.lastIndexOf('/') > 0)
                     .map(name -> name.substring(0, name.lastIndexOf('/')).replace('/', '.'))
+                    .filter(name -> !name.startsWith("org.osgi.") && !name.startsWith("org.apache.felix."))
                     .forEach(packages::add);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + jar, e);

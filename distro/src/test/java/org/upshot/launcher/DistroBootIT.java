@@ -34,6 +34,8 @@ class DistroBootIT {
             Await.until(BOOT, () -> activeBundles(daemon.report()).containsAll(expected),
                     () -> "all of " + expected + " ACTIVE; report:\n" + String.join("\n", daemon.report()));
             List<String> components = daemon.report().stream().filter(line -> line.startsWith("component ")).toList();
+            assertTrue(components.stream().anyMatch(line -> line.startsWith("component org.upshot.engine-bundle ")),
+                    "the engine's components are in SCR's report: " + components);
             for (String component : components) {
                 assertTrue(component.endsWith(" SATISFIED") || component.endsWith(" ACTIVE"),
                         "component not satisfied: " + component + "\nlog:\n" + daemon.log());
@@ -83,6 +85,15 @@ class DistroBootIT {
         CommandResult run = CommandResult.run(DaemonProcess.DISTRO.resolve("bin/upshot").toString(), "--no-such-flag");
         assertEquals(2, run.status());
         assertTrue(run.output().contains("upshot: unknown option --no-such-flag"), run.output());
+    }
+
+    @Test
+    @Timeout(30)
+    void checkConfigRunsOfflineAndFindsTheExamplesClean() throws Exception {
+        CommandResult run = CommandResult.run(DaemonProcess.DISTRO.resolve("bin/upshot").toString(), "check-config",
+                "--confdir", DaemonProcess.DISTRO.resolve("examples").toString());
+        assertEquals(0, run.status(), run.output());
+        assertEquals("", run.output().strip(), "no diagnostics for examples/");
     }
 
     @Test

@@ -1,0 +1,41 @@
+package org.upshot.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Constants;
+
+class FrameworkPropertiesTest {
+
+    @Test
+    void systemBundleExportsJnrAndSunMiscButNotFelixItself() {
+        Set<String> packages = FrameworkProperties.classPathPackages();
+        assertTrue(packages.containsAll(List.of("jnr.posix", "jnr.ffi", "jnr.constants.platform", "jnr.unixsocket",
+                "jnr.enxio.channels", "com.kenai.jffi", "sun.misc")), packages.toString());
+        assertFalse(packages.contains("org.apache.felix.framework"), "Felix's own packages are not re-exported");
+        assertFalse(packages.contains("org.osgi.framework"), "the framework API is exported by Felix already");
+    }
+
+    @Test
+    void daemonSettingsBecomeUpshotFrameworkProperties() {
+        LauncherOptions options = new LauncherOptions(LauncherOptions.Mode.SESSION,
+                List.of(Path.of("/a"), Path.of("/b")), Path.of("/p"), Path.of("/r"), Path.of("/l"), true, "none", false);
+        Map<String, Object> config = FrameworkProperties.of(options, "9.9.9");
+        assertEquals("session", config.get("upshot.mode"));
+        assertEquals("/a:/b", config.get("upshot.confdirs"));
+        assertEquals("/r", config.get("upshot.runtime.dir"));
+        assertEquals("/l", config.get("upshot.log.dir"));
+        assertEquals("true", config.get("upshot.debug"));
+        assertEquals("none", config.get("upshot.default.console"));
+        assertEquals("/p", config.get("upshot.plugin.dir"));
+        assertEquals("false", config.get("upshot.pid1"));
+        assertEquals("/r/felix-cache", config.get(Constants.FRAMEWORK_STORAGE));
+        assertEquals(Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT, config.get(Constants.FRAMEWORK_STORAGE_CLEAN));
+    }
+}
