@@ -403,7 +403,10 @@ public final class ControlServer implements AutoCloseable {
 
     private void wake(Connection connection) {
         wakeups.add(connection);
-        selector.wakeup();
+        // Answers completed on the I/O thread itself are picked up by its own loop.
+        if (Thread.currentThread() != ioThread) {
+            selector.wakeup();
+        }
     }
 
     /** Writes what can be written, then closes the connection if its conversation is over. */
