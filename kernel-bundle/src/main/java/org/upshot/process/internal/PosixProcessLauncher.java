@@ -26,6 +26,8 @@ public final class PosixProcessLauncher implements ProcessLauncher {
 
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+    private static final int SPAWN_ATTEMPTS = 5;
+
     private final LibC libc = Native.libc();
     private final Reaper reaper = Reaper.shared();
     private final Set<ExitListener> listeners = ConcurrentHashMap.newKeySet();
@@ -69,8 +71,13 @@ public final class PosixProcessLauncher implements ProcessLauncher {
             Pointer argvBlock = Native.stringArray(argv);
             Pointer envBlock = Native.stringArray(request.environment());
             reaper.childComing();
-            int error = libc.posix_spawn(pidOut, program, actions.pointer(), SpawnAttributes.get(),
-                    argvBlock, envBlock);
+            int error;
+            int attempts = 0;
+            do {
+                // EAGAIN: the clone hit a transient limit (threads, memory); a few retries, then report it.
+                error = libc.posix_spawn(pidOut, program, actions.pointer(), SpawnAttributes.get(),
+                        argvBlock, envBlock);
+            } while ((error == LibC.EAGAIN || error == LibC.EINTR) && ++attempts < SPAWN_ATTEMPTS);
             // The blocks are freed when their Pointers are collected, which may happen as soon
             // as jnr has taken their addresses, while the child still reads them.
             Reference.reachabilityFence(argvBlock);
