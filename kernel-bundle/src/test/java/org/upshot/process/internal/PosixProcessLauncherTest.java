@@ -203,6 +203,21 @@ class PosixProcessLauncherTest {
     }
 
     @Test
+    void serialSpawnsAreReapedWithoutWaitingForTheIdleRecheck() throws Exception {
+        // Regression: the reaper was woken before the child existed, found none, and
+        // then slept its one-second idle recheck with the child unreaped.
+        int slow = 0;
+        for (int i = 0; i < 40; i++) {
+            long start = System.nanoTime();
+            exits.awaitExit(launcher.spawn(request(new Stdio.Null(), List.of(), "true")), WAIT);
+            if (System.nanoTime() - start > 900_000_000L) {
+                slow++;
+            }
+        }
+        assertTrue(slow < 10, slow + " of 40 exits took the idle recheck's second or longer");
+    }
+
+    @Test
     void signalToAGoneProcessReturnsFalse() throws Exception {
         int pid = launcher.spawn(request(new Stdio.Null(), List.of(), "true"));
         exits.awaitExit(pid, WAIT);
