@@ -1,8 +1,10 @@
 package org.upshot.process.internal;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.upshot.process.PosixException;
 import org.upshot.process.ProcessAttributes;
 import org.upshot.process.ResourceLimit;
 import org.upshot.process.SpawnRequest;
@@ -41,6 +43,32 @@ final class SetupScript {
     }
 
     /**
+     * Rejects values the kernel would refuse, so that they fail before anything is
+     * spawned with the step's name and EINVAL or ENOENT, instead of as a tool's message.
+     */
+    static void validate(ProcessAttributes a) throws PosixException {
+        if (a.umask().isPresent() && (a.umask().getAsInt() & ~0777) != 0) {
+            throw new PosixException("umask", LibC.EINVAL, String.format("%o", a.umask().getAsInt()));
+        }
+        if (a.nice().isPresent() && (a.nice().getAsInt() < -20 || a.nice().getAsInt() > 19)) {
+            throw new PosixException("nice", LibC.EINVAL, a.nice().getAsInt() + " is not in -20..19");
+        }
+        if (a.oomScore().isPresent() && Math.abs(a.oomScore().getAsInt()) > 1000) {
+            throw new PosixException("oom_score_adj", LibC.EINVAL,
+                    a.oomScore().getAsInt() + " is not in -1000..1000");
+        }
+        for (ResourceLimit limit : a.limits()) {
+            if (limit.hard() != ResourceLimit.UNLIMITED && Long.compareUnsigned(limit.soft(), limit.hard()) > 0) {
+                throw new PosixException("limit", LibC.EINVAL, limit.resource().label() + " soft limit "
+                        + value(limit.soft()) + " is above the hard limit " + limit.hard());
+            }
+        }
+        if (a.cgroup().isPresent() && !Files.isRegularFile(a.cgroup().get().resolve("cgroup.procs"))) {
+            throw new PosixException("cgroup", LibC.ENOENT, a.cgroup().get() + " is not a cgroup");
+        }
+    }
+
+    /**
      * The preamble for {@code request}.
      *
      * @param reportFd the child's descriptor on which failures are written
@@ -49,7 +77,7 @@ final class SetupScript {
     static String build(SpawnRequest request, Identity identity, int reportFd) {
         SetupScript s = new SetupScript(reportFd);
         ProcessAttributes a = request.attributes();
-        s.line("f(){ echo \"" + FAILURE_MARK + "$1 $2\" >&" + reportFd + "; exit " + SETUP_FAILED + "; }");
+        s.line("upshot_fail(){ echo \"" + FAILURE_MARK + "$1 $2\" >&" + reportFd + "; exit " + SETUP_FAILED + "; }");
         a.umask().ifPresent(mask -> s.line("umask " + String.format("%04o", mask & 07777)));
         if (!a.limits().isEmpty()) {
             List<String> words = new ArrayList<>(List.of("prlimit", "--pid", "$$"));
@@ -68,9 +96,9 @@ final class SetupScript {
         s.restorePwd(request.environment());
         Path root = a.chroot().orElse(null);
         if (root != null) {
-            s.line("[ -d " + quote(root.toString()) + " ] || f chroot " + LibC.ENOENT);
+            s.line("[ -d " + quote(root.toString()) + " ] || upshot_fail chroot " + LibC.ENOENT);
         } else {
-            s.line("command -v \"$1\" >/dev/null || f exec " + LibC.ENOENT);
+            s.line("command -v \"$1\" >/dev/null || upshot_fail exec " + LibC.ENOENT);
         }
         s.line("exec " + reportFd + ">&-");
         if (request.stopBeforeExec()) {
@@ -81,7 +109,7 @@ final class SetupScript {
     }
 
     private void step(String name, int errno, String command) {
-        line("{ " + command + "; } 2>&" + reportFd + " || f " + name + " " + errno);
+        line("{ " + command + "; } 2>&" + reportFd + " || upshot_fail " + name + " " + errno);
     }
 
     private void line(String text) {
