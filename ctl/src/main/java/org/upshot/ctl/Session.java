@@ -223,10 +223,8 @@ final class Session {
                 text.append(reply.get("version")).append('\n');
                 return Initctl.EXIT_OK;
             case GET_ENV:
-                for (Object entry : (List<?>) reply.get(Protocol.F_ENV)) {
-                    String pair = (String) entry;
-                    int eq = pair.indexOf('=');
-                    text.append(eq < 0 ? pair : pair.substring(eq + 1)).append('\n');
+                for (Object value : (List<?>) reply.get(Protocol.F_ENV)) {
+                    text.append((String) value).append('\n');
                 }
                 return Initctl.EXIT_OK;
             case LIST_ENV:

@@ -19,7 +19,7 @@ public enum ErrorCode {
     REQUEST_TOO_LARGE,
     /** The caller's uid may not send this command. */
     PERMISSION_DENIED,
-    /** The server is at its connection or pending-request limit; try again. */
+    /** The server is at its connection limit; try again. */
     BUSY,
     /** No job of that name is loaded. */
     UNKNOWN_JOB,

@@ -6,8 +6,9 @@
  * object and ends with {@code \n}. A request line is at most
  * {@link org.upshot.control.Protocol#MAX_LINE_BYTES} bytes; a longer one is answered with
  * {@code REQUEST_TOO_LARGE} and the connection is closed, since the stream cannot be
- * resynchronised. Every request gets exactly one reply carrying the request's {@code id};
- * a client may pipeline requests, and replies may come back in any order.
+ * resynchronised. Every request gets exactly one reply carrying the request's {@code id}.
+ * A client may pipeline requests; the server carries out those of one connection one
+ * after another, in order, so a script can pipe {@code stop} then {@code start}.
  *
  * <p><b>Messages.</b> A request is {@code {"v":1,"id":7,"cmd":"start","job":"foo",
  * "env":["A=B"],"wait":true}}; a reply is {@code {"v":1,"id":7,"ok":true,...}} or

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.charset.StandardCharsets;
+import java.util.Deque;
+import java.util.LinkedList;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import jnr.unixsocket.UnixSocketChannel;
 import org.upshot.control.Json;
@@ -29,7 +31,13 @@ final class Connection {
     private final Queue<ByteBuffer> outbound = new ConcurrentLinkedQueue<>();
     private final AtomicLong outboundBytes = new AtomicLong();
     private final long maxOutboundBytes;
-    private final AtomicInteger outstanding = new AtomicInteger();
+    /**
+     * I/O thread only: request lines received and not yet started, in order; a
+     * {@code null} stands for a line that was not UTF-8 (hence not an ArrayDeque).
+     */
+    final Deque<String> waiting = new LinkedList<>();
+    /** Set by the I/O thread when a request goes to the engine, cleared when its reply is queued. */
+    private final AtomicBoolean inFlight = new AtomicBoolean();
     private volatile boolean closed;
     private volatile boolean overflowed;
     private volatile Runnable subscription;
@@ -94,16 +102,22 @@ final class Connection {
         return overflowed;
     }
 
-    int outstanding() {
-        return outstanding.get();
+    /** Whether a request is with the engine; the next waits until it is answered. */
+    boolean inFlight() {
+        return inFlight.get();
+    }
+
+    /** Whether any request is waiting or with the engine. */
+    boolean busy() {
+        return inFlight.get() || !waiting.isEmpty();
     }
 
     void requestStarted() {
-        outstanding.incrementAndGet();
+        inFlight.set(true);
     }
 
     void requestFinished() {
-        outstanding.decrementAndGet();
+        inFlight.set(false);
     }
 
     boolean isStreaming() {

@@ -45,7 +45,15 @@ public final class ControlServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ControlServer.class.getName());
 
-    /** Limits; the defaults suit a daemon, tests shrink them. */
+    /**
+     * Limits; the defaults suit a daemon, tests shrink them.
+     *
+     * @param maxConnections connections served at once; more are told BUSY and closed
+     * @param maxPendingPerConnection request lines waiting on one connection before the
+     *     server stops reading from it
+     * @param maxOutboundBytes unread output (events) after which a client is dropped
+     * @param idleTimeoutMillis how long a connection with nothing in progress may stay silent
+     */
     public record Limits(int maxConnections, int maxPendingPerConnection, long maxOutboundBytes,
             long idleTimeoutMillis) {
         public static Limits defaults() {
@@ -154,7 +162,10 @@ public final class ControlServer implements AutoCloseable {
                 }
                 Connection woken;
                 while ((woken = wakeups.poll()) != null) {
-                    pump(woken, now);
+                    if (!woken.isClosed()) {
+                        advance(woken);
+                        pump(woken, now);
+                    }
                 }
                 if (now - nextSweep >= 0) {
                     sweepIdle(now);
@@ -259,10 +270,26 @@ public final class ControlServer implements AutoCloseable {
             pump(connection, now);
             return;
         }
-        for (String line : lines) {
-            request(connection, line);
-        }
+        connection.waiting.addAll(lines);
+        advance(connection);
         pump(connection, now);
+    }
+
+    /**
+     * Starts the connection's waiting requests in order until one has to wait for the
+     * engine, and reads from the client only while few enough lines wait: a client that
+     * floods the socket is slowed by its own full socket buffer, not by the server's memory.
+     */
+    private void advance(Connection connection) {
+        while (!connection.inFlight() && !connection.waiting.isEmpty() && !connection.isClosed()) {
+            request(connection, connection.waiting.poll());
+        }
+        if (connection.inputDone || !connection.key.isValid()) {
+            return;
+        }
+        int ops = connection.key.interestOps();
+        boolean full = connection.waiting.size() >= limits.maxPendingPerConnection();
+        connection.key.interestOps(full ? ops & ~SelectionKey.OP_READ : ops | SelectionKey.OP_READ);
     }
 
     /** Stops reading; the connection closes once every pending reply is written. */
@@ -308,10 +335,6 @@ public final class ControlServer implements AutoCloseable {
         }
         if (!policy.permits(connection.peer, command)) {
             connection.queue(Protocol.errorReply(id, ErrorCode.PERMISSION_DENIED, "Permission denied"));
-            return;
-        }
-        if (connection.outstanding() >= limits.maxPendingPerConnection()) {
-            connection.queue(Protocol.errorReply(id, ErrorCode.BUSY, "Too many pending requests"));
             return;
         }
         if (command == Command.EVENTS) {
@@ -380,7 +403,10 @@ public final class ControlServer implements AutoCloseable {
 
     private void wake(Connection connection) {
         wakeups.add(connection);
-        selector.wakeup();
+        // Answers completed on the I/O thread itself are picked up by its own loop.
+        if (Thread.currentThread() != ioThread) {
+            selector.wakeup();
+        }
     }
 
     /** Writes what can be written, then closes the connection if its conversation is over. */
@@ -397,7 +423,7 @@ public final class ControlServer implements AutoCloseable {
             boolean flushed = connection.flush(now);
             int ops = connection.key.interestOps();
             connection.key.interestOps(flushed ? ops & ~SelectionKey.OP_WRITE : ops | SelectionKey.OP_WRITE);
-            if (flushed && connection.inputDone && connection.outstanding() == 0 && !connection.hasOutbound()) {
+            if (flushed && connection.inputDone && !connection.busy() && !connection.hasOutbound()) {
                 drop(connection);
             }
         } catch (IOException | CancelledKeyException e) {
@@ -413,7 +439,7 @@ public final class ControlServer implements AutoCloseable {
     private void sweepIdle(long now) {
         long idle = TimeUnit.MILLISECONDS.toNanos(limits.idleTimeoutMillis());
         for (Connection connection : new ArrayList<>(connections)) {
-            if (!connection.isStreaming() && connection.outstanding() == 0
+            if (!connection.isStreaming() && !connection.busy()
                     && now - connection.lastActivityNanos > idle) {
                 LOG.log(Level.DEBUG, "control client pid {0} idle, dropped", connection.peer.pid());
                 drop(connection);

@@ -161,6 +161,42 @@ class ControlServerTest {
     }
 
     @Test
+    void requestsOnOneConnectionRunInOrder() throws Exception {
+        try (RawClient client = new RawClient(socket)) {
+            client.send("{\"v\":1,\"id\":1,\"cmd\":\"start\",\"job\":\"held\"}\n" + status(2, "sobby"));
+            Await.until("the start to reach the engine", () -> engine.mutations.get() == 1, Duration.ofSeconds(5));
+            assertTrue(engine.statusCalls.isEmpty(), "status ran before start was answered");
+            engine.held.complete(FakeJobControl.instance("held", "", org.upshot.job.JobGoal.START,
+                    org.upshot.job.JobState.RUNNING, Map.of()));
+            assertEquals(1L, client.reply().get("id"));
+            assertEquals(2L, client.reply().get("id"));
+        }
+    }
+
+    @Test
+    void aFloodOfPipelinedRequestsIsAnsweredInOrder() throws Exception {
+        try (RawClient client = new RawClient(socket)) {
+            StringBuilder flood = new StringBuilder();
+            for (int i = 0; i < 5000; i++) {
+                flood.append(status(i, "sobby"));
+            }
+            // The server stops reading while lines wait, so the writer blocks: write from a thread.
+            Thread writer = new Thread(() -> {
+                try {
+                    client.send(flood.toString());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            writer.start();
+            for (int i = 0; i < 5000; i++) {
+                assertEquals((long) i, client.reply().get("id"));
+            }
+            writer.join();
+        }
+    }
+
+    @Test
     void requestFollowedByShutdownOfTheWriteSideStillGetsItsReply() throws IOException {
         try (RawClient client = new RawClient(socket)) {
             client.send(status(1, "sobby"));

@@ -31,6 +31,10 @@ final class FakeJobControl implements JobControl {
     final AtomicInteger mutations = new AtomicInteger();
     final List<Consumer<Event>> subscribers = new CopyOnWriteArrayList<>();
     final List<Event> emitted = new CopyOnWriteArrayList<>();
+    /** The answer to {@code start held}, completed by the test. */
+    final CompletableFuture<InstanceView> held = new CompletableFuture<>();
+    /** Every status request, by job name. */
+    final List<String> statusCalls = new CopyOnWriteArrayList<>();
     /** Extra generated jobs, to make {@code list} replies large. */
     volatile int padding;
 
@@ -71,6 +75,9 @@ final class FakeJobControl implements JobControl {
     @Override
     public CompletionStage<InstanceView> start(String job, List<String> env, boolean wait) {
         mutations.incrementAndGet();
+        if (job.equals("held")) {
+            return held;
+        }
         return find(job).thenApply(view -> {
             if (!view.instances().isEmpty()) {
                 throw new ControlException(Reason.ALREADY_RUNNING, "Job is already running: " + job);
@@ -103,6 +110,7 @@ final class FakeJobControl implements JobControl {
 
     @Override
     public CompletionStage<JobView> status(String job) {
+        statusCalls.add(job);
         return find(job);
     }
 

@@ -149,6 +149,25 @@ class InitctlTest {
     }
 
     @Test
+    void logFollowPrintsWhatIsAppendedUntilInterrupted() throws Exception {
+        Path log = Files.createDirectories(dir.resolve("log")).resolve("sobby.log");
+        Files.writeString(log, "one\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        Thread follower = new Thread(() -> new Initctl("initctl", env, print, print)
+                .run(new String[] {"log", "-f", "sobby"}));
+        follower.start();
+        Await.until("the first line", () -> out.toString(StandardCharsets.UTF_8).equals("one\n"),
+                java.time.Duration.ofSeconds(10));
+        Files.writeString(log, "two\n", java.nio.file.StandardOpenOption.APPEND);
+        Await.until("the appended line", () -> out.toString(StandardCharsets.UTF_8).equals("one\ntwo\n"),
+                java.time.Duration.ofSeconds(10));
+        follower.interrupt();
+        follower.join(10_000);
+        assertTrue(!follower.isAlive(), "log -f did not stop on interrupt");
+    }
+
+    @Test
     void socketOptionBeatsTheEnvironmentAndAMissingDaemonIsAFailure() {
         Run run = run("initctl", "--socket", dir.resolve("nothing.sock").toString(), "list");
         assertEquals(1, run.status());
