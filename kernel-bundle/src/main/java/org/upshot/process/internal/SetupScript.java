@@ -1,8 +1,10 @@
 package org.upshot.process.internal;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.upshot.process.PosixException;
 import org.upshot.process.ProcessAttributes;
 import org.upshot.process.ResourceLimit;
 import org.upshot.process.SpawnRequest;
@@ -38,6 +40,32 @@ final class SetupScript {
                 || a.oomScore().isPresent() || !a.limits().isEmpty() || a.chroot().isPresent()
                 || a.user().isPresent() || a.group().isPresent() || a.cgroup().isPresent()
                 || request.environment().stream().anyMatch(e -> e.startsWith(LISTEN_PID));
+    }
+
+    /**
+     * Rejects values the kernel would refuse, so that they fail before anything is
+     * spawned with the step's name and EINVAL or ENOENT, instead of as a tool's message.
+     */
+    static void validate(ProcessAttributes a) throws PosixException {
+        if (a.umask().isPresent() && (a.umask().getAsInt() & ~0777) != 0) {
+            throw new PosixException("umask", LibC.EINVAL, String.format("%o", a.umask().getAsInt()));
+        }
+        if (a.nice().isPresent() && (a.nice().getAsInt() < -20 || a.nice().getAsInt() > 19)) {
+            throw new PosixException("nice", LibC.EINVAL, a.nice().getAsInt() + " is not in -20..19");
+        }
+        if (a.oomScore().isPresent() && Math.abs(a.oomScore().getAsInt()) > 1000) {
+            throw new PosixException("oom_score_adj", LibC.EINVAL,
+                    a.oomScore().getAsInt() + " is not in -1000..1000");
+        }
+        for (ResourceLimit limit : a.limits()) {
+            if (limit.hard() != ResourceLimit.UNLIMITED && Long.compareUnsigned(limit.soft(), limit.hard()) > 0) {
+                throw new PosixException("limit", LibC.EINVAL, limit.resource().label() + " soft limit "
+                        + value(limit.soft()) + " is above the hard limit " + limit.hard());
+            }
+        }
+        if (a.cgroup().isPresent() && !Files.isRegularFile(a.cgroup().get().resolve("cgroup.procs"))) {
+            throw new PosixException("cgroup", LibC.ENOENT, a.cgroup().get() + " is not a cgroup");
+        }
     }
 
     /**
