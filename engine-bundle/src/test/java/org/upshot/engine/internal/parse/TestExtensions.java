@@ -16,7 +16,7 @@ import org.upshot.spi.stanza.StanzaInput;
  * Their contributions are plain values, so jobs using them compare equal after a
  * round trip.
  */
-final class TestExtensions {
+public final class TestExtensions {
 
     private TestExtensions() {}
 
@@ -50,7 +50,7 @@ final class TestExtensions {
     };
 
     /** The lookup with socket, every and expect notify loaded. */
-    static Function<String, Optional<StanzaExtension>> loaded() {
+    public static Function<String, Optional<StanzaExtension>> loaded() {
         Map<String, StanzaExtension> all = Map.of("socket", SOCKET, "every", EVERY, "expect notify", EXPECT_NOTIFY,
                 "cron", BROKEN, "exec", BROKEN);
         return keyword -> Optional.ofNullable(all.get(keyword));
