@@ -7,14 +7,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.upshot.engine.internal.config.Configuration;
 import org.upshot.engine.internal.config.ConfigurationLoader;
-import org.upshot.engine.internal.model.ExtensionStanza;
 import org.upshot.engine.internal.model.JobClass;
 
 /**
@@ -50,7 +48,7 @@ class JobCorpusTest {
             String canonical = JobWriter.write(job);
             ParseResult again = parser.parse(job.name(), job.file(), canonical);
             assertEquals(List.of(), again.diagnostics(), canonical);
-            assertEquals(withoutLines(job), withoutLines(again.job().orElseThrow()), canonical);
+            assertEquals(TestExtensions.withoutLines(job), TestExtensions.withoutLines(again.job().orElseThrow()), canonical);
         }
     }
 
@@ -83,19 +81,5 @@ class JobCorpusTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    /** Extension stanzas remember their line, which canonical output does not keep. */
-    static JobClass withoutLines(JobClass job) {
-        JobClass.Builder builder = job.toBuilder();
-        List<ExtensionStanza> stanzas = builder.extensions.stream()
-                .map(s -> new ExtensionStanza(s.keyword(), s.arguments(), 0, s.contribution())).toList();
-        builder.extensions.clear();
-        builder.extensions.addAll(stanzas);
-        return builder.build();
-    }
-
-    static Map<String, JobClass> jobs() {
-        return load().jobs();
     }
 }

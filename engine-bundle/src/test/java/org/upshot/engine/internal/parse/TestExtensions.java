@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.upshot.engine.internal.model.ExtensionStanza;
+import org.upshot.engine.internal.model.JobClass;
 import org.upshot.event.EventExpression;
 import org.upshot.spi.stanza.StanzaContribution;
 import org.upshot.spi.stanza.StanzaException;
@@ -54,5 +56,15 @@ public final class TestExtensions {
         Map<String, StanzaExtension> all = Map.of("socket", SOCKET, "every", EVERY, "expect notify", EXPECT_NOTIFY,
                 "cron", BROKEN, "exec", BROKEN);
         return keyword -> Optional.ofNullable(all.get(keyword));
+    }
+
+    /** The job with its extension stanzas' line numbers zeroed: canonical output does not keep them. */
+    public static JobClass withoutLines(JobClass job) {
+        JobClass.Builder builder = job.toBuilder();
+        List<ExtensionStanza> stanzas = builder.extensions.stream()
+                .map(s -> new ExtensionStanza(s.keyword(), s.arguments(), 0, s.contribution())).toList();
+        builder.extensions.clear();
+        builder.extensions.addAll(stanzas);
+        return builder.build();
     }
 }
