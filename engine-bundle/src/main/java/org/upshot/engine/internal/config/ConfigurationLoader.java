@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.upshot.engine.internal.model.JobClass;
@@ -184,7 +185,7 @@ public final class ConfigurationLoader {
 
     /** Finds every job name and its winning files, reporting names defined in several confdirs. */
     private Map<String, JobFileSet> walk(List<Diagnostic> diagnostics) {
-        Map<String, JobFileSet> found = new HashMap<>();
+        Map<String, JobFileSet> found = new TreeMap<>();
         Set<Path> seenDirectories = new LinkedHashSet<>();
         Set<Path> clashes = new HashSet<>();
         for (Path confdir : confdirs) {
