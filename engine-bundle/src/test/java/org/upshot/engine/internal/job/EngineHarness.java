@@ -235,6 +235,19 @@ final class EngineHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * The environment of a job process once it has exec'd (right after posix_spawn the
+     * child may still show the JVM's), as one string with each entry followed by NUL.
+     */
+    static String environ(int pid) {
+        String[] box = new String[1];
+        await("process " + pid + " to exec", () -> {
+            box[0] = proc(pid, "environ");
+            return box[0].contains("UPSTART_JOB=");
+        });
+        return "\0" + box[0];
+    }
+
     static String proc(int pid, String file) {
         try {
             return Files.readString(Path.of("/proc/" + pid + "/" + file));
