@@ -167,10 +167,11 @@ class LifecycleIT {
 
     @Test
     void killSignalGoesToTheWholeProcessGroup() throws Exception {
-        // kill signal INT reaches main and its children (same process group).
+        // kill signal USR1 reaches main and its children (same process group); not INT,
+        // which sh makes background children ignore.
         try (EngineHarness h = new EngineHarness()) {
             String child = h.file("child").toString();
-            h.job("group", "kill signal INT", "exec sh -c 'sleep 1000 & echo $! > " + child + "; wait'").load();
+            h.job("group", "kill signal USR1", "exec sh -c 'sleep 1000 & echo $! > " + child + "; wait'").load();
             h.start("group");
             await("child started", () -> !h.lines("child").isEmpty());
             int childPid = Integer.parseInt(h.lines("child").get(0).strip());
