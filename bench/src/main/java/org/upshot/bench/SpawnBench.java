@@ -18,7 +18,7 @@ import org.upshot.process.internal.PosixProcessLauncher;
 /**
  * Spawn + reap rate of {@code /bin/true}. Baseline: a bare {@code posix_spawn} +
  * {@code waitpid(pid)} loop through the same jnr binding, with no file actions and no
- * attributes. Against it, Upshot's {@link PosixProcessLauncher} two ways: serial (spawn,
+ * attributes, and the same with only {@code POSIX_SPAWN_SETSID}. Against it, Upshot's {@link PosixProcessLauncher} two ways: serial (spawn,
  * wait until the reaper thread reports that pid, next), which is the same work as the
  * baseline plus session, signal reset, closefrom, the PATH lookup and the hand-off
  * between threads; and batch (N spawns, then wait for all N exits), the way an engine
@@ -39,10 +39,14 @@ public final class SpawnBench {
         int spawns = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         double[] raw = new double[rounds];
-        rawRound(spawns / 4);
+        double[] rawSession = new double[rounds];
+        Pointer setsid = sessionAttributes();
+        rawRound(spawns / 4, null);
         for (int i = 0; i < rounds; i++) {
-            raw[i] = rawRound(spawns);
+            raw[i] = rawRound(spawns, null);
             System.out.printf("raw posix_spawn+waitpid  round %d: %8.0f spawns/s%n", i + 1, raw[i]);
+            rawSession[i] = rawRound(spawns, setsid);
+            System.out.printf("raw, SETSID only         round %d: %8.0f spawns/s%n", i + 1, rawSession[i]);
         }
         PosixProcessLauncher launcher = new PosixProcessLauncher();
         double[] serial = new double[rounds];
@@ -56,12 +60,27 @@ public final class SpawnBench {
             System.out.printf("launcher, batch          round %d: %8.0f spawns/s%n", i + 1, batch[i]);
         }
         double rawMedian = median(raw);
-        System.out.printf("median: raw %.0f/s, launcher serial %.0f/s (x%.2f), batch %.0f/s (x%.2f);"
-                + " %d spawns x %d rounds%n", rawMedian, median(serial), median(serial) / rawMedian,
-                median(batch), median(batch) / rawMedian, spawns, rounds);
+        double sessionMedian = median(rawSession);
+        System.out.printf("median: raw %.0f/s, raw SETSID %.0f/s, launcher serial %.0f/s (x%.2f raw, x%.2f SETSID),"
+                + " batch %.0f/s (x%.2f raw); %d spawns x %d rounds%n", rawMedian, sessionMedian, median(serial),
+                median(serial) / rawMedian, median(serial) / sessionMedian, median(batch),
+                median(batch) / rawMedian, spawns, rounds);
     }
 
-    private static double rawRound(int spawns) {
+    /**
+     * Only {@code POSIX_SPAWN_SETSID}: with the scheduler's autogroups (on by default) a
+     * new session is a new scheduling group, which changes the rates on a loaded machine
+     * more than anything else the launcher does, so it gets its own baseline.
+     */
+    private static Pointer sessionAttributes() {
+        LibC libc = Native.libc();
+        Pointer attributes = Memory.allocateDirect(Runtime.getRuntime(libc), LibC.SPAWNATTR_SIZE, true);
+        libc.posix_spawnattr_init(attributes);
+        libc.posix_spawnattr_setflags(attributes, LibC.POSIX_SPAWN_SETSID);
+        return attributes;
+    }
+
+    private static double rawRound(int spawns, Pointer attributes) {
         LibC libc = Native.libc();
         Runtime runtime = Runtime.getRuntime(libc);
         Pointer pid = Memory.allocateDirect(runtime, 4);
@@ -70,7 +89,7 @@ public final class SpawnBench {
         for (int i = 0; i < spawns; i++) {
             Pointer argv = Native.stringArray(List.of(TRUE));
             Pointer envp = Native.stringArray(ENV);
-            int error = libc.posix_spawn(pid, TRUE, null, null, argv, envp);
+            int error = libc.posix_spawn(pid, TRUE, null, attributes, argv, envp);
             Reference.reachabilityFence(argv);
             Reference.reachabilityFence(envp);
             if (error != 0) {

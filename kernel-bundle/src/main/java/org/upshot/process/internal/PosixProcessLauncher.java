@@ -21,7 +21,8 @@ import org.upshot.process.Stdio;
  * tests and tools outside OSGi construct it directly. All instances share the one
  * reaper thread of the JVM; {@link #close()} only drops this instance's listeners.
  */
-@Component(service = ProcessLauncher.class)
+// Immediate: as PID 1 the reaper must run from bundle start, before any job is spawned.
+@Component(service = ProcessLauncher.class, immediate = true)
 public final class PosixProcessLauncher implements ProcessLauncher {
 
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -48,8 +49,8 @@ public final class PosixProcessLauncher implements ProcessLauncher {
             return launch(request, executable(request.argv().get(0), request.environment()), request.argv(), -1);
         }
         SetupScript.validate(request.attributes());
-        Identity identity = Identity.resolve(request.attributes().user(), request.attributes().group());
-        checkPrivileges(request, identity);
+        Identity identity = checkPrivileges(request,
+                Identity.resolve(request.attributes().user(), request.attributes().group()));
         int reportFd = 3 + request.inheritedFds().size();
         List<String> argv = new ArrayList<>(List.of(SetupScript.SHELL, "-c",
                 SetupScript.build(request, identity, reportFd), SetupScript.ARG0));
@@ -170,10 +171,14 @@ public final class PosixProcessLauncher implements ProcessLauncher {
         throw new PosixException("posix_spawn", error, command);
     }
 
-    private void checkPrivileges(SpawnRequest request, Identity identity) throws PosixException {
+    /**
+     * Without root only "switch" to oneself is possible: that is no switch at all, and
+     * anything else is refused here with EPERM rather than by setpriv in the child.
+     */
+    private Identity checkPrivileges(SpawnRequest request, Identity identity) throws PosixException {
         int euid = libc.geteuid();
         if (euid == 0) {
-            return;
+            return identity;
         }
         if (request.attributes().chroot().isPresent()) {
             throw new PosixException("chroot", LibC.EPERM, request.attributes().chroot().get().toString());
@@ -181,6 +186,10 @@ public final class PosixProcessLauncher implements ProcessLauncher {
         if (identity.changesUser() && identity.uid() != euid) {
             throw new PosixException("setuid", LibC.EPERM, request.attributes().user().orElse(""));
         }
+        if (request.attributes().group().isPresent()) {
+            throw new PosixException("setgid", LibC.EPERM, request.attributes().group().get());
+        }
+        return Identity.UNCHANGED;
     }
 
     private static void rejectNul(SpawnRequest request) throws PosixException {
