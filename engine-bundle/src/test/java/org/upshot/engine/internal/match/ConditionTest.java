@@ -134,8 +134,8 @@ class ConditionTest {
         condition.handle(wibble);
         condition.handle(wiggle);
         assertTrue(condition.isTrue());
-        List<Queued> released = condition.reset();
-        assertEquals(List.of(wibble, wiggle), released);
+        condition.reset();
+        assertEquals(Map.of(wibble, 1, wiggle, 1), Map.copyOf(blockers.releases));
         assertEquals(0, wibble.blockers);
         assertEquals(0, wiggle.blockers);
         assertFalse(condition.isTrue());

@@ -47,10 +47,33 @@ class EventIndexTest {
         index.add("first", on("stopping", "dbus"));
         index.add("second", on("stopping"));
         index.add("third", on("stopping", "dbus"));
-        index.add("fourth", on("stopping", "RESULT=failed"));
+        index.add("fourth", on("stopping", "RESULT=ok"));
         assertEquals(List.of("first", "second", "third", "fourth"),
                 index.subscribers(Event.of("stopping", "JOB=dbus", "RESULT=ok")));
         assertEquals(List.of("first", "second", "third", "fourth"), index.subscribers("stopping"));
+    }
+
+    @Test
+    void namedLiteralNarrowsSocketEventsToTheJobOnThatPort() {
+        // The first inet job is filed under PROTO (nothing to compare yet); later ones
+        // go under the port, the smaller bucket.
+        index.add("ssh", on("socket", "PROTO=inet", "PORT=22"));
+        index.add("web", on("socket", "PROTO=inet", "PORT=80", "ADDR=*"));
+        index.add("mail", on("socket", "PROTO=inet", "PORT=25"));
+        index.add("any-unix", on("socket", "PROTO!=inet"));
+        assertEquals(List.of("ssh", "web", "any-unix"),
+                index.subscribers(Event.of("socket", "PROTO=inet", "PORT=80")));
+        assertEquals(List.of("any-unix"), index.subscribers(Event.of("socket", "PROTO=unix", "PATH=/x")));
+        assertEquals(List.of("ssh", "web", "mail", "any-unix"), index.subscribers("socket"));
+    }
+
+    @Test
+    void subscriberFiledUnderSeveralVariablesOfOneEventIsReturnedOnce() {
+        index.add("both", or(on("socket", "PORT=80"), on("socket", "inet")));
+        index.add("other", on("socket", "PORT=80"));
+        index.add("general", on("socket"));
+        assertEquals(List.of("both", "other", "general"),
+                index.subscribers(Event.of("socket", "PROTO=inet", "PORT=80")));
     }
 
     @Test

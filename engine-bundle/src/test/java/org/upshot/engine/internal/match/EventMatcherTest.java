@@ -8,6 +8,7 @@ import static org.upshot.engine.internal.match.Expressions.on;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.upshot.engine.internal.match.EventMatcher.Discriminator;
 import org.upshot.event.Event;
 import org.upshot.event.EventExpression;
 
@@ -197,11 +198,33 @@ class EventMatcherTest {
     }
 
     @Test
-    void firstPositionalLiteralIsOfferedForIndexing() {
-        assertEquals("apache", EventMatcher.compile(on("started", "apache")).firstPositionalLiteral());
-        assertNull(EventMatcher.compile(on("started", "apache*")).firstPositionalLiteral());
-        assertNull(EventMatcher.compile(on("stopping", "$JOB")).firstPositionalLiteral());
-        assertNull(EventMatcher.compile(on("started", "JOB=apache")).firstPositionalLiteral());
-        assertNull(EventMatcher.compile(on("startup")).firstPositionalLiteral());
+    void literalFirstPositionalComesFirstAmongDiscriminators() {
+        assertEquals(List.of(new Discriminator(Discriminator.FIRST, "apache"), new Discriminator("INSTANCE", "x")),
+                EventMatcher.compile(on("started", "apache", "INSTANCE=x")).discriminators());
+    }
+
+    @Test
+    void everyNonNegatedNamedLiteralIsADiscriminator() {
+        assertEquals(List.of(new Discriminator("PORT", "80"), new Discriminator("X", "y")),
+                EventMatcher.compile(on("socket", "PROTO!=unix", "ADDR=*", "PORT=80", "X=y")).discriminators());
+        assertEquals(List.of(new Discriminator("FOO", "bar")),
+                EventMatcher.compile(on("runlevel", "[2345]", "FOO=bar")).discriminators());
+    }
+
+    @Test
+    void wildcardsDollarsAndNegationsGiveNoDiscriminator() {
+        assertEquals(List.of(), EventMatcher.compile(on("started", "apache*")).discriminators());
+        assertEquals(List.of(), EventMatcher.compile(on("stopping", "$JOB")).discriminators());
+        assertEquals(List.of(), EventMatcher.compile(on("net-device-up", "IFACE!=lo")).discriminators());
+        assertEquals(List.of(), EventMatcher.compile(on("startup")).discriminators());
+    }
+
+    @Test
+    void discriminatorReadsTheEventsValue() {
+        Event event = Event.of("socket", "PROTO=inet", "PORT=80");
+        assertEquals("inet", new Discriminator(Discriminator.FIRST, "x").valueIn(event));
+        assertEquals("80", new Discriminator("PORT", "x").valueIn(event));
+        assertNull(new Discriminator("ADDR", "x").valueIn(event));
+        assertNull(new Discriminator(Discriminator.FIRST, "x").valueIn(Event.of("startup")));
     }
 }
