@@ -57,6 +57,13 @@ class StanzaTest {
     }
 
     @Test
+    void execKeepsAnEscapedTrailingBlankAndDropsABackslashAtEndOfFile() {
+        // Found by the property test: both used to print back as text that parsed differently.
+        assertEquals("foo\\ ", job("exec foo\\ \n").main().orElseThrow().command());
+        assertEquals("foo", job("exec foo\\").main().orElseThrow().command());
+    }
+
+    @Test
     void execAndScriptReplaceEachOtherLastWins() {
         assertEquals(new ProcessSpec("echo\n", true), job("exec /bin/true\nscript\n  echo\nend script\n")
                 .main().orElseThrow());
