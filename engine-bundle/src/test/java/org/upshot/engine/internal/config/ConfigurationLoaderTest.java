@@ -163,6 +163,22 @@ class ConfigurationLoaderTest {
     }
 
     @Test
+    void symlinkedJobFileLoadsAndADanglingOneIsReported() throws IOException {
+        Path etc = root.resolve("init");
+        Path packaged = write(root.resolve("lib/foo.conf"), "exec /bin/foo\n");
+        Files.createDirectories(etc);
+        Files.createSymbolicLink(etc.resolve("foo.conf"), packaged);
+        Path dangling = Files.createSymbolicLink(etc.resolve("gone.conf"), root.resolve("lib/gone.conf"));
+        Configuration config = loader(etc).load();
+        assertEquals(Set.of("foo"), config.jobs().keySet());
+        Diagnostic error = config.diagnostics().get(0);
+        assertEquals(Kind.UNREADABLE, error.kind());
+        assertEquals(dangling, error.file());
+        assertEquals(1, error.line());
+        assertEquals(1, error.column());
+    }
+
+    @Test
     void missingConfdirIsSkipped() {
         Configuration config = loader(root.resolve("nope")).load();
         assertTrue(config.jobs().isEmpty());
