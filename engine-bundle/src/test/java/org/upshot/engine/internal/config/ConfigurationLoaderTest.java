@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.upshot.engine.internal.model.JobClass;
 import org.upshot.engine.internal.parse.Diagnostic;
 import org.upshot.engine.internal.parse.Diagnostic.Kind;
+import org.upshot.event.EventExpression;
 import org.upshot.spi.stanza.StanzaContribution;
 import org.upshot.spi.stanza.StanzaExtension;
 
@@ -151,7 +152,7 @@ class ConfigurationLoaderTest {
         assertEquals(Map.of("web", Set.of("socket")), config.waiting());
 
         extensions.put("socket", stanza -> StanzaContribution.startOn(
-                new org.upshot.event.EventExpression.Match("socket", List.of()), "tcp"));
+                new EventExpression.Match("socket", List.of()), "tcp"));
         ChangeSet arrived = loader.extensionsChanged();
         assertEquals(Set.of("web"), arrived.updated().keySet());
         assertEquals(Map.of(), loader.current().waiting());
