@@ -34,7 +34,8 @@ import org.upshot.spi.stanza.StanzaExtension;
  * registry, to apply atomically.
  *
  * <p>Rules, Upstart's unless noted: a job is {@code CONFDIR/NAME.conf} (subdirectories
- * give {@code net/foo}); {@code NAME.override} beside it is applied on top; an override
+ * give {@code net/foo}; a job file may be a symbolic link, a directory link is not
+ * followed); {@code NAME.override} beside it is applied on top; an override
  * that does not parse is ignored, one without a {@code .conf} too. With several
  * confdirs the earlier one wins a name, and the clash is reported as a warning. Unlike
  * Upstart, a file edited into something that does not parse keeps its previous
@@ -242,6 +243,10 @@ public final class ConfigurationLoader {
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
                     if (attributes.isRegularFile()) {
                         files.put(file, stamp(attributes));
+                    } else if (attributes.isSymbolicLink()) {
+                        // A job file may be a link (to a packaged file); a dangling one is still
+                        // listed, so that reading it reports the problem.
+                        files.put(file, linkTargetStamp(file));
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -256,6 +261,15 @@ public final class ConfigurationLoader {
             // The confdir itself went away mid-walk: the next scan (triggered by that removal) sees the truth.
         }
         return files;
+    }
+
+    private static List<Object> linkTargetStamp(Path link) {
+        try {
+            BasicFileAttributes target = Files.readAttributes(link, BasicFileAttributes.class);
+            return target.isRegularFile() ? stamp(target) : List.of("not a file");
+        } catch (IOException e) {
+            return List.of("unreadable", e.toString());
+        }
     }
 
     /** Size, modification time and inode: different when the file was rewritten. */
