@@ -68,6 +68,7 @@ public final class PathWatcher implements AutoCloseable {
     public record Settings(Duration window, int limit, Duration retry, Path home) {}
 
     static final Logger LOG = System.getLogger("org.upshot.source.files");
+    private static final int MAX_RESTRUCTURE_ROUNDS = 64;
     private static final Path MAX_USER_WATCHES = Path.of("/proc/sys/fs/inotify/max_user_watches");
 
     /** A directory whose entries some patterns match, and what we last knew of them. */
@@ -232,11 +233,36 @@ public final class PathWatcher implements AutoCloseable {
     /**
      * Brings the registrations in line with the targets: each existing target directory
      * is watched, and so is the directory above it (to see it deleted, renamed or made),
-     * or for a missing target its nearest existing ancestor.
+     * or for a missing target its nearest existing ancestor. A directory made between
+     * our look and our registration would go unseen, so after any new registration the
+     * file system is looked at again, until a round registers nothing new.
      *
      * @return the targets that became watched or stopped being watched
      */
     private Set<Target> restructure() {
+        Set<Path> refused = new HashSet<>();
+        for (int round = 0; round < MAX_RESTRUCTURE_ROUNDS && registerWanted(refused); round++) {
+            // Each round that registered something looks again.
+        }
+        Set<Target> changed = new LinkedHashSet<>();
+        for (Target target : targets.values()) {
+            boolean watched = keys.containsKey(target.directory);
+            if (watched != target.watched) {
+                target.watched = watched;
+                changed.add(target);
+            }
+        }
+        scheduleRetry();
+        return changed;
+    }
+
+    /**
+     * One round of {@link #restructure}; whether it registered a directory.
+     *
+     * @param refused directories that could not be registered in this restructure, not
+     *     tried again until the next
+     */
+    private boolean registerWanted(Set<Path> refused) {
         Map<Path, Set<Path>> newGuards = new HashMap<>();
         Set<Path> wanted = new LinkedHashSet<>();
         for (Target target : targets.values()) {
@@ -260,24 +286,20 @@ public final class PathWatcher implements AutoCloseable {
             }
         }
         failures.keySet().retainAll(wanted);
+        boolean registered = false;
         for (Path directory : wanted) {
-            if (!keys.containsKey(directory)) {
-                register(directory);
+            if (!keys.containsKey(directory) && !refused.contains(directory)) {
+                if (register(directory)) {
+                    registered = true;
+                } else {
+                    refused.add(directory);
+                }
             }
         }
-        Set<Target> changed = new LinkedHashSet<>();
-        for (Target target : targets.values()) {
-            boolean watched = keys.containsKey(target.directory);
-            if (watched != target.watched) {
-                target.watched = watched;
-                changed.add(target);
-            }
-        }
-        scheduleRetry();
-        return changed;
+        return registered;
     }
 
-    private void register(Path directory) {
+    private boolean register(Path directory) {
         try {
             WatchKey key = registrar.register(directory, service);
             keys.put(directory, key);
@@ -285,8 +307,10 @@ public final class PathWatcher implements AutoCloseable {
             if (failures.remove(directory) != null) {
                 LOG.log(Level.INFO, "files: now watching {0}", directory);
             }
+            return true;
         } catch (NoSuchFileException | NotDirectoryException e) {
             // Gone since we looked: the guard above it will tell us.
+            return false;
         } catch (IOException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             if (!message.equals(failures.put(directory, message))) {
@@ -294,6 +318,7 @@ public final class PathWatcher implements AutoCloseable {
                         directory, String.join(", ", jobsNeeding(directory)), String.join(" ", patternsNeeding(directory)),
                         message, limitHint(message), settings.retry().toSeconds());
             }
+            return false;
         }
     }
 
