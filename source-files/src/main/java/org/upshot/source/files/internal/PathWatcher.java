@@ -368,11 +368,11 @@ public final class PathWatcher implements AutoCloseable {
             return;
         }
         long delay = Math.max(1, settings.retry().toMillis());
-        retryTask = worker.schedule(() -> guarded(() -> {
+        retryTask = schedule(() -> {
             retryTask = null;
             restructure().forEach(this::sync);
             scheduleFlush();
-        }), delay, TimeUnit.MILLISECONDS);
+        }, TimeUnit.MILLISECONDS.toNanos(delay));
     }
 
     private static Path nearestExistingAncestor(Path directory) {
@@ -570,7 +570,16 @@ public final class PathWatcher implements AutoCloseable {
         }
         flushAt = deadline.getAsLong();
         long delay = Math.max(0, flushAt - System.nanoTime());
-        flushTask = worker.schedule(() -> guarded(this::flush), delay, TimeUnit.NANOSECONDS);
+        flushTask = schedule(this::flush, delay);
+    }
+
+    /** Schedules a guarded task on the worker; null once the watcher is closing. */
+    private ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+        try {
+            return worker.schedule(() -> guarded(task), delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
     }
 
     private void flush() {
