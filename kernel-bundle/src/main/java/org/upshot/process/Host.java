@@ -1,5 +1,6 @@
 package org.upshot.process;
 
+import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -8,6 +9,13 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface Host {
+
+    /** {@link #reboot(int)}: restart the machine ({@code RB_AUTOBOOT}). */
+    int RB_AUTOBOOT = 0x01234567;
+    /** {@link #reboot(int)}: stop the machine without powering off ({@code RB_HALT_SYSTEM}). */
+    int RB_HALT_SYSTEM = 0xcdef0123;
+    /** {@link #reboot(int)}: power the machine off ({@code RB_POWER_OFF}). */
+    int RB_POWER_OFF = 0x4321fedc;
 
     /** The daemon's pid (1 when it is the init of a machine or a PID namespace). */
     int pid();
@@ -31,4 +39,27 @@ public interface Host {
      * @throws IllegalArgumentException if the signal cannot be handled
      */
     void onSignal(int signal, Runnable handler);
+
+    /**
+     * The pids whose parent is this process now, read from {@code /proc}: the children
+     * it spawned that still run and the orphans re-parented to it. Used to find a
+     * double-forked daemon's pid where no cgroup can be written (session mode).
+     * A snapshot: processes may come and go while it is taken.
+     *
+     * @since 1.1
+     */
+    List<Integer> children();
+
+    /**
+     * Calls {@code reboot(2)} with one of {@link #RB_AUTOBOOT}, {@link #RB_HALT_SYSTEM},
+     * {@link #RB_POWER_OFF}. Run {@code sync} first: this does not. On success for a
+     * machine's init it does not return; as PID 1 of a PID namespace the kernel ends the
+     * namespace instead (its init is killed with SIGHUP for a restart, SIGINT for halt
+     * and power-off).
+     *
+     * @throws PosixException {@code reboot} with EPERM without CAP_SYS_BOOT, EINVAL for
+     *     an unknown command
+     * @since 1.1
+     */
+    void reboot(int command) throws PosixException;
 }

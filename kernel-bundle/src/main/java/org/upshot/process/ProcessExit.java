@@ -1,7 +1,11 @@
 package org.upshot.process;
 
 /**
- * How a reaped process ended.
+ * How a reaped process ended, or that a child stopped.
+ *
+ * <p>The reaper also reports children that stop (SIGSTOP, SIGTSTP...), so that
+ * {@code expect stop} can be followed: such a report has {@link #stopped()} true,
+ * the process still exists, and it will be reported again when it ends.
  *
  * @param pid the process id
  * @param status the raw {@code waitpid} status word
@@ -20,7 +24,25 @@ public record ProcessExit(int pid, int status) {
 
     /** The process was killed by a signal. */
     public boolean signalled() {
-        return !exited() && (status & 0xff) != 0x7f;
+        return !exited() && !stopped();
+    }
+
+    /**
+     * The process did not end but stopped; {@link #stopSignal()} says why.
+     *
+     * @since 1.1
+     */
+    public boolean stopped() {
+        return (status & 0xff) == 0x7f;
+    }
+
+    /**
+     * The signal that stopped the process; meaningful only if {@link #stopped()}.
+     *
+     * @since 1.1
+     */
+    public int stopSignal() {
+        return (status >> 8) & 0xff;
     }
 
     /** The terminating signal; meaningful only if {@link #signalled()}. */
@@ -35,6 +57,9 @@ public record ProcessExit(int pid, int status) {
 
     @Override
     public String toString() {
+        if (stopped()) {
+            return pid + " stopped by " + Signals.name(stopSignal());
+        }
         return exited() ? pid + " exited " + exitCode()
                 : pid + " killed by " + Signals.name(signal());
     }

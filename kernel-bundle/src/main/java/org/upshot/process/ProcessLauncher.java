@@ -17,9 +17,14 @@ public interface ProcessLauncher {
     /**
      * Starts a process.
      *
+     * <p>Returns once the child has begun to exec its command, or (with attributes that
+     * need set-up in the child) once that set-up has succeeded.
+     *
      * @return its pid
      * @throws PosixException if it could not be started; {@link PosixException#call()}
-     *     names the failing step ({@code posix_spawn}, {@code setuid}, {@code chroot}...)
+     *     names the failing step ({@code posix_spawn}, {@code setuid}, {@code chroot}...).
+     *     A child whose set-up failed did run: its exit (status 126) still reaches the
+     *     listeners, under a pid this method never returned
      */
     int spawn(SpawnRequest request) throws PosixException;
 

@@ -12,9 +12,21 @@
  *
  * <p>Failures surface as {@link org.upshot.process.PosixException}, naming the
  * call or set-up step and the errno.
+ *
+ * <p>Services: {@link org.upshot.process.ProcessLauncher},
+ * {@link org.upshot.process.Host} and {@link org.upshot.process.Cgroups}, each a DS
+ * component of the kernel bundle. Outside a framework (plain JUnit in other modules)
+ * construct {@code org.upshot.process.internal.PosixProcessLauncher},
+ * {@code NativeHost} and {@code CgroupTree} directly; jnr-posix (and through it jnr-ffi)
+ * must then be on the test class path. How the implementation works is told in
+ * {@code org.upshot.process.internal}'s package documentation.
+ *
+ * <p>History: 1.1 added {@link org.upshot.process.ProcessExit#stopped()} (the reaper
+ * reports stops), {@link org.upshot.process.Host#children()},
+ * {@link org.upshot.process.Host#reboot(int)} and {@link org.upshot.process.Cgroups}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.upshot.process;
 
 import org.osgi.annotation.bundle.Export;

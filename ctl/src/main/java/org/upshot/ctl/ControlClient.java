@@ -1,0 +1,66 @@
+package org.upshot.ctl;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.upshot.control.Json;
+
+/**
+ * One blocking connection to the control socket, speaking line-delimited JSON.
+ * Deliberately plain (JDK Unix sockets, no readers or charsets beyond UTF-8 byte
+ * decoding) because {@code initctl}'s start time is dominated by class loading.
+ */
+final class ControlClient implements Closeable {
+
+    private final SocketChannel channel;
+    private final ByteBuffer buffer = ByteBuffer.allocate(8192);
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream(512);
+
+    private ControlClient(SocketChannel channel) {
+        this.channel = channel;
+        buffer.flip();
+    }
+
+    static ControlClient connect(Path socket) throws IOException {
+        return new ControlClient(SocketChannel.open(UnixDomainSocketAddress.of(socket)));
+    }
+
+    void send(Map<String, Object> message) throws IOException {
+        byte[] bytes = Json.write(message).concat("\n").getBytes(StandardCharsets.UTF_8);
+        ByteBuffer out = ByteBuffer.wrap(bytes);
+        while (out.hasRemaining()) {
+            channel.write(out);
+        }
+    }
+
+    /** The next message, or {@code null} when the daemon closed the connection. */
+    Map<String, Object> receive() throws IOException {
+        line.reset();
+        while (true) {
+            while (buffer.hasRemaining()) {
+                byte b = buffer.get();
+                if (b == '\n') {
+                    return Json.parseObject(new String(line.toByteArray(), StandardCharsets.UTF_8));
+                }
+                line.write(b);
+            }
+            buffer.clear();
+            int count = channel.read(buffer);
+            buffer.flip();
+            if (count < 0) {
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

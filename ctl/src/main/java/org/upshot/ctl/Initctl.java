@@ -1,0 +1,260 @@
+package org.upshot.ctl;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.upshot.control.Command;
+import org.upshot.control.Json;
+import org.upshot.control.JsonException;
+import org.upshot.control.Protocol;
+
+/**
+ * {@code initctl} and its aliases {@code start stop restart reload status emit}: sends
+ * one request to the daemon's control socket and prints the answer as Upstart did.
+ *
+ * <p>Exit status: {@value #EXIT_OK} success; {@value #EXIT_FAILURE} the daemon refused or
+ * failed the request, could not be reached, or {@code check-config} found problems;
+ * {@value #EXIT_USAGE} the command line is wrong. Errors go to stderr prefixed with the
+ * name the program was called by.
+ *
+ * <p>Kept lean on purpose (no lambdas, streams, regexes or {@code String.format}): the
+ * JVM's start, dominated by class loading, is most of what a user waits for.
+ */
+public final class Initctl {
+
+    /** Success. */
+    public static final int EXIT_OK = 0;
+    /** The request failed, was refused, or the daemon could not be reached. */
+    public static final int EXIT_FAILURE = 1;
+    /** A usage error: unknown command or option, missing argument. */
+    public static final int EXIT_USAGE = 2;
+
+    private static final String[] ALIASES = {"start", "stop", "restart", "reload", "status", "emit"};
+
+    private final String program;
+    private final Map<String, String> environment;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Options options = new Options();
+
+    /**
+     * @param program the name called by, for alias dispatch and message prefixes
+     * @param environment the process environment ({@code UPSHOT_SOCKET}, {@code UPSTART_JOB}, ...)
+     */
+    public Initctl(String program, Map<String, String> environment, PrintStream out, PrintStream err) {
+        this.program = program;
+        this.environment = environment;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Runs with {@code upshot.prog} (set by the {@code bin/initctl} script) as the program name. */
+    public static void main(String[] args) {
+        String program = System.getProperty("upshot.prog", "initctl");
+        int status = new Initctl(program, System.getenv(), System.out, System.err).run(args);
+        System.out.flush();
+        System.exit(status);
+    }
+
+    /** Carries out one command line and returns the exit status. */
+    public int run(String[] args) {
+        try {
+            List<String> words = options.parse(args);
+            if (options.help) {
+                out.print(Usage.text(program));
+                return EXIT_OK;
+            }
+            String command = isAlias(program) ? program : null;
+            if (command == null) {
+                if (words.isEmpty()) {
+                    throw new UsageException("missing command");
+                }
+                command = words.remove(0);
+            }
+            Command wire = Command.fromWireName(command);
+            if (wire == null) {
+                throw new UsageException("invalid command: ".concat(command));
+            }
+            return new Session(this, wire, words).run();
+        } catch (UsageException e) {
+            err.print(program + ": " + e.getMessage() + "\nTry `" + program + " --help' for more information.\n");
+            return EXIT_USAGE;
+        } catch (Failure e) {
+            err.print(program + ": " + e.getMessage() + "\n");
+            return EXIT_FAILURE;
+        }
+    }
+
+    private static boolean isAlias(String name) {
+        for (String alias : ALIASES) {
+            if (alias.equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The socket: {@code --socket}, {@code UPSHOT_SOCKET}, then the system or session default. */
+    Path socketPath() {
+        if (options.socket != null) {
+            return Path.of(options.socket);
+        }
+        String fromEnv = environment.get(Protocol.SOCKET_ENV);
+        if (fromEnv != null && !fromEnv.isEmpty() && !options.system && !options.session) {
+            return Path.of(fromEnv);
+        }
+        if (options.system || (!options.session && "root".equals(System.getProperty("user.name")))) {
+            return Path.of(Protocol.SYSTEM_RUNTIME_DIR, Protocol.SOCKET_NAME);
+        }
+        String runtime = environment.get("XDG_RUNTIME_DIR");
+        if (runtime != null && !runtime.isEmpty()) {
+            return Path.of(runtime, "upshot", Protocol.SOCKET_NAME);
+        }
+        try {
+            Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            return Path.of("/tmp", "upshot-" + uid, Protocol.SOCKET_NAME);
+        } catch (IOException e) {
+            throw new Failure("cannot find the session socket: " + e.getMessage());
+        }
+    }
+
+    String program() {
+        return program;
+    }
+
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    Options options() {
+        return options;
+    }
+
+    PrintStream out() {
+        return out;
+    }
+
+    /** The command line's options; they may appear anywhere, {@code --} ends them. */
+    static final class Options {
+        String socket;
+        boolean json;
+        boolean noWait;
+        boolean quiet;
+        boolean follow;
+        boolean enumerate;
+        boolean global;
+        boolean retain;
+        boolean system;
+        boolean session;
+        boolean warn;
+        boolean help;
+        String ignoreEvents;
+
+        List<String> parse(String[] args) {
+            List<String> words = new ArrayList<>();
+            boolean optionsEnded = false;
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                if (optionsEnded || !arg.startsWith("-") || arg.equals("-")) {
+                    words.add(arg);
+                    continue;
+                }
+                String value = null;
+                int eq = arg.indexOf('=');
+                String name = arg;
+                if (arg.startsWith("--") && eq > 0) {
+                    name = arg.substring(0, eq);
+                    value = arg.substring(eq + 1);
+                }
+                switch (name) {
+                    case "--": optionsEnded = true; break;
+                    case "--json": json = true; break;
+                    case "-n": case "--no-wait": noWait = true; break;
+                    case "-q": case "--quiet": quiet = true; break;
+                    case "-f": case "--follow": follow = true; break;
+                    case "-e": case "--enumerate": enumerate = true; break;
+                    case "-g": case "--global": global = true; break;
+                    case "-r": case "--retain": retain = true; break;
+                    case "-w": case "--warn": warn = true; break;
+                    case "--system": system = true; break;
+                    case "--session": case "--user": session = true; break;
+                    case "-h": case "--help": help = true; break;
+                    case "--socket":
+                        socket = value != null ? value : valueOf(args, ++i, name);
+                        break;
+                    case "-i": case "--ignore-events":
+                        ignoreEvents = value != null ? value : valueOf(args, ++i, name);
+                        break;
+                    default:
+                        throw new UsageException("invalid option: ".concat(arg));
+                }
+            }
+            return words;
+        }
+
+        private static String valueOf(String[] args, int index, String option) {
+            if (index >= args.length) {
+                throw new UsageException(option.concat(": missing argument"));
+            }
+            return args[index];
+        }
+    }
+
+    /** A command line that cannot be carried out as written. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** A request that failed; the message is printed after the program name. */
+    static final class Failure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Failure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Reads the protocol's JSON or reports a daemon speaking something else. */
+    static Map<String, Object> decode(String text) {
+        try {
+            return Json.parseObject(text);
+        } catch (JsonException e) {
+            throw new Failure("bad reply from the daemon: " + e.getMessage());
+        }
+    }
+
+    /** Copies a log file to {@code out}, then with {@code follow} keeps copying what is appended. */
+    static void copyLog(Path path, boolean follow, PrintStream out) throws IOException, InterruptedException {
+        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "r")) {
+            byte[] chunk = new byte[8192];
+            long position = 0;
+            while (true) {
+                if (file.length() < position) {
+                    position = 0; // truncated or rotated in place: start over
+                }
+                file.seek(position);
+                int count;
+                while ((count = file.read(chunk)) > 0) {
+                    out.write(chunk, 0, count);
+                    position += count;
+                }
+                out.flush();
+                if (!follow) {
+                    return;
+                }
+                // Polling keeps the client free of a WatchService thread; a quarter
+                // second is quick enough for a human watching a log.
+                Thread.sleep(250);
+            }
+        }
+    }
+}

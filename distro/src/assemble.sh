@@ -1,0 +1,39 @@
+#!/bin/sh
+# Builds the distribution directory and tarball from the jars staged by
+# maven-dependency-plugin. Called by exec-maven-plugin in the package phase:
+#   assemble.sh TARGET_DIR NAME VERSION
+set -eu
+target=$1
+name=$2
+version=$3
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+dist=$target/$name
+
+rm -rf "$dist" "$target/$name.tar.gz"
+mkdir -p "$dist/bin" "$dist/lib" "$dist/bundle" "$dist/plugins" "$dist/etc" "$dist/examples"
+
+cp "$target/stage/lib/"*.jar "$dist/lib/"
+cp "$target/upshot-launcher.jar" "$dist/lib/"
+cp "$target/stage/bundle/"*.jar "$dist/bundle/"
+cp "$target/stage/plugins/"*.jar "$dist/plugins/"
+cp -R "$here/dist/etc/." "$dist/etc/"
+if [ -d "$repo/examples" ]; then
+    cp -R "$repo/examples/." "$dist/examples/"
+fi
+echo "$version" > "$dist/lib/VERSION"
+
+for script in "$here/dist/bin/"*; do
+    cp "$script" "$dist/bin/"
+    chmod 0755 "$dist/bin/$(basename "$script")"
+done
+# initctl's aliases, as Upstart installs them.
+if [ -f "$dist/bin/initctl" ]; then
+    for alias in start stop restart reload status emit; do
+        ln -sf initctl "$dist/bin/$alias"
+    done
+fi
+
+# Fresh tree: stage/ may hold jars of earlier builds under other versions.
+rm -rf "$target/stage"
+tar -C "$target" -czf "$target/$name.tar.gz" "$name"

@@ -1,0 +1,169 @@
+package org.upshot.launcher;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.felix.framework.FrameworkFactory;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+import sun.misc.Signal;
+
+/**
+ * One run of the daemon: Felix with the core bundles and the plugin directory, until
+ * the framework is asked to stop.
+ *
+ * <p>Stopping: SIGTERM and SIGINT stop the framework in order (each bundle deactivates)
+ * until the engine installs its own handlers, which do the same after stopping every
+ * job. Whoever stops the system bundle may first set the system property
+ * {@value #EXIT_STATUS_PROPERTY} to choose the exit status (default 0). An update of
+ * the system bundle restarts the framework in place.
+ *
+ * <p>As PID 1 nothing here exits on error: a framework that fails is started again,
+ * and if it cannot start at all the {@link FallbackReaper} keeps reaping orphans.
+ */
+final class Daemon {
+    /** System property read when the framework has stopped: the daemon's exit status. */
+    static final String EXIT_STATUS_PROPERTY = "upshot.exit.status";
+
+    private static final System.Logger LOG = System.getLogger("org.upshot.launcher");
+
+    private final LauncherOptions options;
+    private final Path coreBundleDir;
+    private final String version;
+    private final AtomicReference<Framework> running = new AtomicReference<>();
+
+    Daemon(LauncherOptions options, Path coreBundleDir, String version) {
+        this.options = options;
+        this.coreBundleDir = coreBundleDir;
+        this.version = version;
+    }
+
+    /** Runs until stopped; returns the exit status. As PID 1 returns only when asked to stop. */
+    int run() {
+        handleStopSignals();
+        while (true) {
+            try {
+                FrameworkEvent stopped = runFramework();
+                switch (stopped.getType()) {
+                    case FrameworkEvent.STOPPED_UPDATE, FrameworkEvent.STOPPED_SYSTEM_REFRESHED -> {
+                        LOG.log(Level.INFO, "framework updated; starting it again");
+                        continue;
+                    }
+                    case FrameworkEvent.STOPPED -> {
+                        return requestedExitStatus();
+                    }
+                    default -> LOG.log(Level.ERROR, "framework stopped on error", stopped.getThrowable());
+                }
+            } catch (BundleException | IOException | RuntimeException e) {
+                LOG.log(Level.ERROR, "cannot run the OSGi framework", e);
+                if (options.pid1()) {
+                    FallbackReaper.reapForever();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
+            if (!options.pid1()) {
+                return 1;
+            }
+            LOG.log(Level.WARNING, "PID 1 does not exit: starting the framework again");
+        }
+    }
+
+    private FrameworkEvent runFramework() throws BundleException, IOException, InterruptedException {
+        long begin = System.nanoTime();
+        prepareDirectories();
+        Framework framework = new FrameworkFactory().newFramework(FrameworkProperties.of(options, version));
+        framework.init();
+        framework.getBundleContext().addFrameworkListener(Daemon::logFrameworkEvent);
+        framework.start();
+        running.set(framework);
+        BundleDeployer deployer = new BundleDeployer(framework.getBundleContext());
+        List<Bundle> core = deployer.deployDirectory(coreBundleDir);
+        List<Bundle> plugins = deployer.deployDirectory(options.pluginDir());
+        PluginWatcher watcher = watchPlugins(deployer);
+        try {
+            LOG.log(Level.INFO, "upshot {0} started in {1} mode (pid {2}) in {3} ms: {4} core and {5} plugin bundles active",
+                    version, options.mode().label(), Long.toString(ProcessHandle.current().pid()),
+                    Long.toString((System.nanoTime() - begin) / 1_000_000), core.size(), plugins.size());
+            return framework.waitForStop(0);
+        } finally {
+            if (watcher != null) {
+                watcher.close();
+            }
+            running.set(null);
+        }
+    }
+
+    private PluginWatcher watchPlugins(BundleDeployer deployer) {
+        try {
+            return PluginWatcher.start(options.pluginDir(), deployer);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.ERROR, "cannot watch plugin directory " + options.pluginDir()
+                    + "; plugins are not reloaded while running", e);
+            return null;
+        }
+    }
+
+    private void prepareDirectories() throws IOException {
+        // The control socket lives in the runtime directory: a session's is private.
+        String permissions = options.mode() == LauncherOptions.Mode.SESSION ? "rwx------" : "rwxr-xr-x";
+        if (!Files.isDirectory(options.runtimeDir())) {
+            Files.createDirectories(options.runtimeDir(),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
+        }
+        Files.createDirectories(options.logDir());
+        if (!Files.isDirectory(options.pluginDir())) {
+            Files.createDirectories(options.pluginDir());
+        }
+    }
+
+    /** SIGTERM and SIGINT stop the framework in order, until the engine takes them over. */
+    private void handleStopSignals() {
+        for (String name : List.of("TERM", "INT")) {
+            try {
+                Signal.handle(new Signal(name), signal -> stopFramework("SIG" + name));
+            } catch (IllegalArgumentException e) {
+                LOG.log(Level.WARNING, "cannot handle SIG" + name, e);
+            }
+        }
+    }
+
+    private void stopFramework(String reason) {
+        Framework framework = running.get();
+        LOG.log(Level.INFO, "{0}: stopping", reason);
+        if (framework == null) {
+            System.exit(0);
+        }
+        try {
+            framework.stop();
+        } catch (BundleException | RuntimeException e) {
+            LOG.log(Level.ERROR, "cannot stop the framework", e);
+        }
+    }
+
+    private static int requestedExitStatus() {
+        String status = System.getProperty(EXIT_STATUS_PROPERTY, "0");
+        try {
+            return Integer.parseInt(status.trim());
+        } catch (NumberFormatException e) {
+            LOG.log(Level.WARNING, "ignoring bad {0}={1}", EXIT_STATUS_PROPERTY, status);
+            return 0;
+        }
+    }
+
+    private static void logFrameworkEvent(FrameworkEvent event) {
+        String source = event.getBundle() == null ? "framework" : Bundles.describe(event.getBundle());
+        switch (event.getType()) {
+            case FrameworkEvent.ERROR -> LOG.log(Level.ERROR, source, event.getThrowable());
+            case FrameworkEvent.WARNING -> LOG.log(Level.WARNING, source, event.getThrowable());
+            default -> LOG.log(Level.DEBUG, "{0}: framework event {1}", source, event.getType());
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.upshot.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.jar.JarFile;
+import org.osgi.framework.Constants;
+
+/**
+ * The configuration handed to Felix: bundle cache, the packages of the framework class
+ * path that the system bundle exports, log routing, and the {@code upshot.*} settings
+ * bundles read with {@code BundleContext.getProperty}.
+ */
+final class FrameworkProperties {
+    /** Framework property keys every Upshot bundle may read. */
+    static final String MODE = "upshot.mode";
+    static final String CONFDIRS = "upshot.confdirs";
+    static final String RUNTIME_DIR = "upshot.runtime.dir";
+    static final String LOG_DIR = "upshot.log.dir";
+    static final String DEBUG = "upshot.debug";
+    static final String DEFAULT_CONSOLE = "upshot.default.console";
+    static final String PLUGIN_DIR = "upshot.plugin.dir";
+    static final String PID1 = "upshot.pid1";
+    static final String VERSION = "upshot.version";
+
+    /** JDK-internal packages that jnr and Felix reach for, beyond the {@code java.*} ones. */
+    private static final Set<String> JDK_EXTRA_PACKAGES = Set.of("sun.misc");
+
+    private FrameworkProperties() {
+    }
+
+    /** Felix's configuration for a daemon with these options. */
+    static Map<String, Object> of(LauncherOptions options, String version) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(Constants.FRAMEWORK_STORAGE, options.runtimeDir().resolve("felix-cache").toString());
+        // Every boot starts from exactly the jars in bundle/ and the plugin directory.
+        config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, String.join(",", classPathPackages()));
+        config.put("felix.log.logger", new FelixLogBridge());
+        config.put("felix.log.level", options.debug() ? "3" : "2");
+        config.put("ds.loglevel", options.debug() ? "info" : "warn");
+        config.put(MODE, options.mode().label());
+        config.put(CONFDIRS, options.confDirsProperty());
+        config.put(RUNTIME_DIR, options.runtimeDir().toString());
+        config.put(LOG_DIR, options.logDir().toString());
+        config.put(DEBUG, Boolean.toString(options.debug()));
+        config.put(DEFAULT_CONSOLE, options.defaultConsole());
+        config.put(PLUGIN_DIR, options.pluginDir().toString());
+        config.put(PID1, Boolean.toString(options.pid1()));
+        config.put(VERSION, version);
+        return config;
+    }
+
+    /**
+     * Every package of the jars on the class path except Felix's and the launcher's own
+     * (jnr-posix, jnr-ffi, jffi, jnr-unixsocket, asm...), plus {@link #JDK_EXTRA_PACKAGES}.
+     * jnr works in OSGi only from the class path: jffi and jnr-x86asm carry no OSGi headers.
+     */
+    static Set<String> classPathPackages() {
+        Set<String> packages = new TreeSet<>(JDK_EXTRA_PACKAGES);
+        Path felixJar = jarOf(org.osgi.framework.Bundle.class);
+        Path launcherJar = jarOf(FrameworkProperties.class);
+        for (Path jar : classPathJars()) {
+            if (!jar.equals(felixJar) && !jar.equals(launcherJar)) {
+                addPackages(jar, packages);
+            }
+        }
+        return packages;
+    }
+
+    /** Jars on the class path, including those named by manifest {@code Class-Path} entries. */
+    private static Set<Path> classPathJars() {
+        Set<Path> jars = new TreeSet<>();
+        try {
+            Enumeration<URL> manifests = ClassLoader.getSystemClassLoader().getResources(JarFile.MANIFEST_NAME);
+            for (URL manifest : Collections.list(manifests)) {
+                String url = manifest.toString();
+                if (url.startsWith("jar:file:")) {
+                    jars.add(Path.of(new java.net.URI(url.substring(4, url.indexOf("!/")))));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the class path", e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("class path entry is not a file URI", e);
+        }
+        return jars;
+    }
+
+    private static void addPackages(Path jar, Set<String> packages) {
+        try (JarFile file = new JarFile(jar.toFile(), false)) {
+            file.stream()
+                    .map(entry -> entry.getName())
+                    .filter(name -> name.endsWith(".class") && !name.startsWith("META-INF/"))
+                    .filter(name -> name.lastIndexOf('/') > 0)
+                    .map(name -> name.substring(0, name.lastIndexOf('/')).replace('/', '.'))
+                    .forEach(packages::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + jar, e);
+        }
+    }
+
+    private static Path jarOf(Class<?> type) {
+        java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
+        try {
+            return source == null ? Path.of("") : Path.of(source.getLocation().toURI());
+        } catch (URISyntaxException e) {
+            return Path.of("");
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package org.upshot.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Boots the assembled distribution's real Felix with the real bundles. */
+class DistroBootIT {
+    private static final Duration BOOT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path work;
+
+    @Test
+    @Timeout(60)
+    void everyBundleIsActiveAndEveryComponentSatisfied() throws Exception {
+        Set<String> expected = new TreeSet<>(symbolicNames(DaemonProcess.DISTRO.resolve("bundle")));
+        expected.addAll(symbolicNames(DaemonProcess.DISTRO.resolve("plugins")));
+        expected.add("org.upshot.test.probe");
+        try (DaemonProcess daemon = DaemonProcess.start(work)) {
+            daemon.awaitLog("started in session mode", BOOT);
+            Await.until(BOOT, () -> activeBundles(daemon.report()).containsAll(expected),
+                    () -> "all of " + expected + " ACTIVE; report:\n" + String.join("\n", daemon.report()));
+            List<String> components = daemon.report().stream().filter(line -> line.startsWith("component ")).toList();
+            for (String component : components) {
+                assertTrue(component.endsWith(" SATISFIED") || component.endsWith(" ACTIVE"),
+                        "component not satisfied: " + component + "\nlog:\n" + daemon.log());
+            }
+            assertEquals(0, daemon.stop(BOOT), daemon.log());
+            assertTrue(daemon.log().contains("SIGTERM: stopping"), daemon.log());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void daemonSettingsReachTheBundlesAsFrameworkProperties() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(work)) {
+            daemon.awaitLog("started in session mode", BOOT);
+            // The probe writes its report into upshot.runtime.dir: the property arrived.
+            daemon.awaitBundle("org.upshot.test.probe", "ACTIVE", BOOT);
+            assertTrue(Files.isDirectory(daemon.logDir), "log directory created");
+            assertTrue(Files.isDirectory(daemon.runtimeDir.resolve("felix-cache")), "bundle cache in the runtime dir");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void distributionHoldsScriptsBundlesPluginsAndExamples() throws IOException {
+        Path distro = DaemonProcess.DISTRO;
+        assertTrue(Files.isExecutable(distro.resolve("bin/upshot")));
+        assertEquals(Set.of("org.apache.felix.scr", "org.osgi.service.component", "org.osgi.util.promise",
+                "org.osgi.util.function", "org.upshot.kernel-bundle", "org.upshot.engine-bundle"),
+                symbolicNames(distro.resolve("bundle")));
+        assertEquals(Set.of("org.upshot.source-udev", "org.upshot.source-dbus", "org.upshot.source-socket",
+                "org.upshot.source-timer", "org.upshot.source-files"), symbolicNames(distro.resolve("plugins")));
+        try (Stream<Path> examples = Files.list(distro.resolve("examples"))) {
+            assertTrue(examples.anyMatch(file -> file.toString().endsWith(".conf")), "example jobs");
+        }
+        if (Files.exists(distro.resolve("bin/initctl"))) {
+            for (String alias : List.of("start", "stop", "restart", "reload", "status", "emit")) {
+                assertEquals(Path.of("initctl"), Files.readSymbolicLink(distro.resolve("bin").resolve(alias)));
+            }
+        }
+        Path tarball = distro.resolveSibling(distro.getFileName() + ".tar.gz");
+        assertTrue(Files.size(tarball) > 1_000_000, "tarball with Felix and jnr inside");
+    }
+
+    @Test
+    @Timeout(30)
+    void badFlagIsRefusedWithStatusTwo() throws Exception {
+        Run run = Run.of(DaemonProcess.DISTRO.resolve("bin/upshot").toString(), "--no-such-flag");
+        assertEquals(2, run.status);
+        assertTrue(run.output.contains("upshot: unknown option --no-such-flag"), run.output);
+    }
+
+    @Test
+    @Timeout(30)
+    void versionIsPrinted() throws Exception {
+        Run run = Run.of(DaemonProcess.DISTRO.resolve("bin/upshot").toString(), "--version");
+        assertEquals(0, run.status, run.output);
+        assertEquals("upshot 0.1.0", run.output.strip());
+    }
+
+    /** A short command's status and merged output. */
+    private record Run(int status, String output) {
+        static Run of(String... command) throws IOException, InterruptedException {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("still running: " + String.join(" ", command));
+            }
+            return new Run(process.exitValue(), output);
+        }
+    }
+
+    private static Set<String> activeBundles(List<String> report) {
+        Set<String> active = new TreeSet<>();
+        for (String line : report) {
+            String[] words = line.split(" ");
+            if (words[0].equals("bundle") && words[2].equals("ACTIVE")) {
+                active.add(words[1]);
+            }
+        }
+        return active;
+    }
+
+    static Set<String> symbolicNames(Path directory) throws IOException {
+        Set<String> names = new TreeSet<>();
+        try (Stream<Path> jars = Files.list(directory)) {
+            for (Path jar : jars.filter(file -> file.toString().endsWith(".jar")).toList()) {
+                try (JarFile file = new JarFile(jar.toFile())) {
+                    String name = file.getManifest().getMainAttributes().getValue("Bundle-SymbolicName");
+                    names.add(name.split(";")[0].trim());
+                }
+            }
+        }
+        return names;
+    }
+}

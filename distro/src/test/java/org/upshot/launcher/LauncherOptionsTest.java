@@ -1,0 +1,110 @@
+package org.upshot.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.upshot.launcher.LauncherOptions.Mode;
+
+class LauncherOptionsTest {
+    private static final Path HOME = Path.of("/home/ann");
+    private static final Path DISTRO = Path.of("/opt/upshot");
+
+    private static LauncherOptions.Context user(Map<String, String> env) {
+        return new LauncherOptions.Context(4242, 1000, env, HOME, DISTRO);
+    }
+
+    private static LauncherOptions run(LauncherOptions.Context context, String... args) throws UsageException {
+        return assertInstanceOf(LauncherOptions.Run.class, LauncherOptions.parse(List.of(args), context)).options();
+    }
+
+    @Test
+    void ordinaryUserGetsSessionModeWithXdgDirectories() throws UsageException {
+        LauncherOptions options = run(user(Map.of("XDG_RUNTIME_DIR", "/run/user/1000",
+                "XDG_CONFIG_HOME", "/home/ann/cfg", "XDG_CACHE_HOME", "/home/ann/cache")));
+        assertEquals(Mode.SESSION, options.mode());
+        assertEquals(List.of(Path.of("/home/ann/cfg/upshot")), options.confDirs());
+        assertEquals(Path.of("/run/user/1000/upshot"), options.runtimeDir());
+        assertEquals(Path.of("/home/ann/cache/upshot/log"), options.logDir());
+        assertEquals(DISTRO.resolve("plugins"), options.pluginDir());
+        assertEquals("log", options.defaultConsole());
+        assertFalse(options.pid1());
+        assertFalse(options.debug());
+    }
+
+    @Test
+    void sessionWithoutXdgVariablesFallsBackToHomeAndTmp() throws UsageException {
+        LauncherOptions options = run(user(Map.of()));
+        assertEquals(List.of(HOME.resolve(".config/upshot")), options.confDirs());
+        assertEquals(Path.of("/tmp/upshot-1000"), options.runtimeDir());
+        assertEquals(HOME.resolve(".cache/upshot/log"), options.logDir());
+    }
+
+    @Test
+    void rootGetsSystemModeWithSystemDirectories() throws UsageException {
+        LauncherOptions options = run(new LauncherOptions.Context(4242, 0, Map.of(), Path.of("/root"), DISTRO));
+        assertEquals(Mode.SYSTEM, options.mode());
+        assertEquals(List.of(Path.of("/etc/init")), options.confDirs());
+        assertEquals(Path.of("/run/upshot"), options.runtimeDir());
+        assertEquals(Path.of("/var/log/upshot"), options.logDir());
+    }
+
+    @Test
+    void pid1IsSystemModeEvenForAnOrdinaryUid() throws UsageException {
+        LauncherOptions options = run(new LauncherOptions.Context(1, 1000, Map.of(), HOME, DISTRO));
+        assertEquals(Mode.SYSTEM, options.mode());
+        assertTrue(options.pid1());
+    }
+
+    @Test
+    void rootMayAskForSessionMode() throws UsageException {
+        LauncherOptions options = run(new LauncherOptions.Context(4242, 0, Map.of(), Path.of("/root"), DISTRO), "--session");
+        assertEquals(Mode.SESSION, options.mode());
+        assertEquals(Path.of("/tmp/upshot-0"), options.runtimeDir());
+    }
+
+    @Test
+    void repeatedConfdirsKeepTheirOrderAndJoinWithThePathSeparator() throws UsageException {
+        LauncherOptions options = run(user(Map.of()), "--confdir", "/a", "--confdir=/b", "--debug",
+                "--plugin-dir", "/p", "--runtime-dir", "/r", "--log-dir", "/l", "--default-console", "none");
+        assertEquals(List.of(Path.of("/a"), Path.of("/b")), options.confDirs());
+        assertEquals("/a:/b", options.confDirsProperty());
+        assertEquals(Path.of("/p"), options.pluginDir());
+        assertEquals(Path.of("/r"), options.runtimeDir());
+        assertEquals(Path.of("/l"), options.logDir());
+        assertEquals("none", options.defaultConsole());
+        assertTrue(options.debug());
+    }
+
+    @Test
+    void relativeDirectoriesBecomeAbsolute() throws UsageException {
+        LauncherOptions options = run(user(Map.of()), "--confdir", "examples");
+        assertEquals(Path.of("examples").toAbsolutePath(), options.confDirs().get(0));
+    }
+
+    @Test
+    void helpAndVersionAreCommandsOfTheirOwn() throws UsageException {
+        assertInstanceOf(LauncherOptions.PrintHelp.class, LauncherOptions.parse(List.of("--debug", "--help"), user(Map.of())));
+        assertInstanceOf(LauncherOptions.PrintVersion.class, LauncherOptions.parse(List.of("--version"), user(Map.of())));
+    }
+
+    @Test
+    void badCommandLinesSayWhatIsWrong() {
+        assertEquals("unknown option --frobnicate", refused("--frobnicate"));
+        assertEquals("unexpected argument 'foo'", refused("foo"));
+        assertEquals("option --confdir needs a value", refused("--confdir"));
+        assertEquals("option --log-dir needs a non-empty value", refused("--log-dir="));
+        assertEquals("--default-console must be log or none, not 'owner'", refused("--default-console", "owner"));
+        assertEquals("--system and --session cannot be combined", refused("--system", "--session"));
+    }
+
+    private static String refused(String... args) {
+        return assertThrows(UsageException.class, () -> LauncherOptions.parse(List.of(args), user(Map.of()))).getMessage();
+    }
+}

@@ -1,0 +1,73 @@
+package org.upshot.launcher;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import org.upshot.launcher.broken.BrokenActivator;
+import org.upshot.launcher.probe.ProbeActivator;
+
+/** Builds small bundles from this module's test classes, with {@code java.util.jar}. */
+final class TestBundles {
+    private TestBundles() {
+    }
+
+    /** The probe bundle reporting bundle and component states (see {@link ProbeActivator}). */
+    static Path probe(Path directory) throws IOException {
+        return bundle(directory.resolve("upshot-test-probe.jar"), "org.upshot.test.probe", ProbeActivator.class,
+                "org.osgi.framework,org.osgi.service.component.runtime,org.osgi.service.component.runtime.dto");
+    }
+
+    /** A bundle whose activator throws {@link BrokenActivator#MESSAGE}. */
+    static Path broken(Path jar) throws IOException {
+        return bundle(jar, "org.upshot.test.broken", BrokenActivator.class, "org.osgi.framework");
+    }
+
+    /** Writes a bundle holding every class of {@code activator}'s package. */
+    private static Path bundle(Path jar, String symbolicName, Class<?> activator, String imports) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", symbolicName);
+        main.putValue("Bundle-Version", "1.0.0");
+        main.putValue("Bundle-Activator", activator.getName());
+        main.putValue("Import-Package", imports);
+        Path classes = classesDirectory(activator);
+        String packagePath = activator.getPackageName().replace('.', '/');
+        Path temporary = jar.resolveSibling("." + jar.getFileName());
+        try (OutputStream file = Files.newOutputStream(temporary);
+             JarOutputStream out = new JarOutputStream(file, manifest);
+             Stream<Path> entries = Files.list(classes.resolve(packagePath))) {
+            for (Path classFile : entries.sorted().toList()) {
+                out.putNextEntry(new JarEntry(packagePath + "/" + classFile.getFileName()));
+                out.write(Files.readAllBytes(classFile));
+                out.closeEntry();
+            }
+        }
+        // Rename into place, as the README tells users to: the watcher never sees half a jar.
+        Files.move(temporary, jar, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return jar;
+    }
+
+    /** Copies a jar into a directory under a hidden name, then renames it into place. */
+    static Path dropInto(Path directory, Path jar) throws IOException {
+        Path temporary = directory.resolve("." + jar.getFileName());
+        Files.copy(jar, temporary);
+        return Files.move(temporary, directory.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static Path classesDirectory(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("test classes are not in a directory", e);
+        }
+    }
+}

@@ -1,0 +1,256 @@
+package org.upshot.engine.internal.config;
+
+import java.io.IOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.upshot.engine.internal.model.JobClass;
+import org.upshot.engine.internal.parse.Diagnostic;
+import org.upshot.engine.internal.parse.JobParser;
+import org.upshot.engine.internal.parse.ParseResult;
+import org.upshot.spi.stanza.StanzaExtension;
+
+/**
+ * The job registry as the confdirs define it, kept up to date scan after scan.
+ *
+ * <p>The engine calls {@link #load()} once at start for the full registry, then either
+ * drives updates itself ({@link #refresh()}, {@link #reload()},
+ * {@link #extensionsChanged()}) or lets a {@link ConfigurationWatcher} do it on file
+ * changes. Each update returns a {@link ChangeSet}: the difference from the previous
+ * registry, to apply atomically.
+ *
+ * <p>Rules, Upstart's unless noted: a job is {@code CONFDIR/NAME.conf} (subdirectories
+ * give {@code net/foo}); {@code NAME.override} beside it is applied on top; an override
+ * that does not parse is ignored, one without a {@code .conf} too. With several
+ * confdirs the earlier one wins a name, and the clash is reported as a warning. Unlike
+ * Upstart, a file edited into something that does not parse keeps its previous
+ * definition (the error is reported). A job using a plugin stanza whose extension is
+ * not loaded is left out until {@link #extensionsChanged()} finds it.
+ *
+ * <p>Thread-safe: every method is synchronized, so the watcher thread and the engine
+ * may both call in. Parsing happens on the caller's thread.
+ */
+public final class ConfigurationLoader {
+
+    private final List<Path> confdirs;
+    private final JobParser parser;
+
+    /** What the last scan knew about each job name. */
+    private final Map<String, Entry> entries = new HashMap<>();
+    /** The registry as last handed out. */
+    private final Map<String, JobClass> registry = new HashMap<>();
+    /** Shadowed files already reported, so a clash is warned about once. */
+    private final Set<Path> reportedClashes = new HashSet<>();
+    /** Directories seen by the last scan, for the watcher to register. */
+    private Set<Path> directories = Set.of();
+
+    /**
+     * @param confdirs the configuration directories, earlier wins; missing ones are
+     *     skipped (and picked up once they exist)
+     * @param extensions finds the extension for a plugin stanza keyword; see
+     *     {@link JobParser#JobParser(Function)}
+     */
+    public ConfigurationLoader(List<Path> confdirs, Function<String, Optional<StanzaExtension>> extensions) {
+        this.confdirs = List.copyOf(confdirs);
+        this.parser = new JobParser(extensions);
+    }
+
+    /** The confdirs, earlier first. */
+    public List<Path> confdirs() {
+        return confdirs;
+    }
+
+    /** Re-parses every file and returns the whole registry with every problem found. */
+    public synchronized Configuration load() {
+        ChangeSet changes = scan(Mode.FORCED);
+        return new Configuration(registry, changes.diagnostics(), waiting());
+    }
+
+    /** The registry as it stands, without scanning. Diagnostics are empty. */
+    public synchronized Configuration current() {
+        return new Configuration(registry, List.of(), waiting());
+    }
+
+    /** Re-parses the files that changed since the last scan (size, time or inode differ). */
+    public synchronized ChangeSet refresh() {
+        return scan(Mode.CHANGED);
+    }
+
+    /** {@code reload-configuration} and SIGHUP: re-parses every file and reports every problem again. */
+    public synchronized ChangeSet reload() {
+        return scan(Mode.FORCED);
+    }
+
+    /**
+     * An extension came or went: re-parses the jobs that use or wait for one (and any
+     * file that changed meanwhile).
+     */
+    public synchronized ChangeSet extensionsChanged() {
+        return scan(Mode.EXTENSIONS);
+    }
+
+    /** The directories (confdirs and their subdirectories) the last scan walked. */
+    public synchronized Set<Path> directories() {
+        return directories;
+    }
+
+    private enum Mode { CHANGED, FORCED, EXTENSIONS }
+
+    /** One job name's files and what they gave last time. */
+    private static final class Entry {
+        Path conf;
+        Optional<Path> override = Optional.empty();
+        List<Object> stamp = List.of();
+        Set<String> missing = Set.of();
+        boolean usesExtensions;
+    }
+
+    /** The winning files for one job name. */
+    private record JobFileSet(Path conf, Optional<Path> override) {}
+
+    private ChangeSet scan(Mode mode) {
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        Map<String, JobFileSet> found = walk(diagnostics);
+        Map<String, JobClass> before = new HashMap<>(registry);
+
+        entries.keySet().removeIf(name -> !found.containsKey(name));
+        registry.keySet().removeIf(name -> !found.containsKey(name));
+        for (Map.Entry<String, JobFileSet> job : found.entrySet()) {
+            String name = job.getKey();
+            JobFileSet files = job.getValue();
+            Entry entry = entries.computeIfAbsent(name, n -> new Entry());
+            List<Object> stamp = stamp(files);
+            boolean moved = !files.conf().equals(entry.conf) || !files.override().equals(entry.override);
+            boolean stale = moved || !stamp.equals(entry.stamp);
+            boolean forced = mode == Mode.FORCED
+                    || (mode == Mode.EXTENSIONS && (entry.usesExtensions || !entry.missing.isEmpty()));
+            if (!stale && !forced) {
+                continue;
+            }
+            entry.conf = files.conf();
+            entry.override = files.override();
+            entry.stamp = stamp;
+            ParseResult result = JobFiles.load(parser, name, files.conf(), files.override());
+            diagnostics.addAll(result.diagnostics());
+            entry.missing = result.missingExtensions();
+            if (result.loaded()) {
+                JobClass parsed = result.job().get();
+                entry.usesExtensions = !parsed.extensions().isEmpty();
+                registry.put(name, parsed);
+            } else if (result.waitingForExtensions()) {
+                entry.usesExtensions = true;
+                registry.remove(name);
+            }
+            // Otherwise a parse error: the previous definition, if any, stays.
+        }
+        return diff(before, diagnostics);
+    }
+
+    private ChangeSet diff(Map<String, JobClass> before, List<Diagnostic> diagnostics) {
+        Map<String, JobClass> updated = new LinkedHashMap<>();
+        registry.forEach((name, job) -> {
+            if (!job.equals(before.get(name))) {
+                updated.put(name, job);
+            }
+        });
+        Set<String> removed = new LinkedHashSet<>(before.keySet());
+        removed.removeAll(registry.keySet());
+        return new ChangeSet(updated, removed, diagnostics);
+    }
+
+    private Map<String, Set<String>> waiting() {
+        Map<String, Set<String>> waiting = new HashMap<>();
+        entries.forEach((name, entry) -> {
+            if (!entry.missing.isEmpty() && !registry.containsKey(name)) {
+                waiting.put(name, entry.missing);
+            }
+        });
+        return waiting;
+    }
+
+    /** Finds every job name and its winning files, reporting names defined in several confdirs. */
+    private Map<String, JobFileSet> walk(List<Diagnostic> diagnostics) {
+        Map<String, JobFileSet> found = new TreeMap<>();
+        Set<Path> seenDirectories = new LinkedHashSet<>();
+        Set<Path> clashes = new HashSet<>();
+        for (Path confdir : confdirs) {
+            Map<String, Path> confs = new HashMap<>();
+            Map<String, Path> overrides = new HashMap<>();
+            for (Path file : list(confdir, seenDirectories)) {
+                String fileName = file.getFileName().toString();
+                if (fileName.endsWith(JobFiles.CONF)) {
+                    confs.put(JobFiles.jobName(confdir, file), file);
+                } else if (fileName.endsWith(JobFiles.OVERRIDE)) {
+                    overrides.put(JobFiles.jobName(confdir, file), file);
+                }
+            }
+            confs.forEach((name, conf) -> {
+                JobFileSet earlier = found.get(name);
+                if (earlier == null) {
+                    found.put(name, new JobFileSet(conf, Optional.ofNullable(overrides.get(name))));
+                    return;
+                }
+                clashes.add(conf);
+                if (reportedClashes.add(conf)) {
+                    diagnostics.add(Diagnostic.of(conf, 1, 1, Diagnostic.Kind.NAME_CLASH, name, earlier.conf()));
+                }
+            });
+        }
+        reportedClashes.retainAll(clashes);
+        directories = Set.copyOf(seenDirectories);
+        return found;
+    }
+
+    /** Regular files under {@code confdir} (following no links), collecting the directories walked. */
+    private static List<Path> list(Path confdir, Set<Path> directories) {
+        if (!Files.isDirectory(confdir)) {
+            return List.of();
+        }
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(confdir, Integer.MAX_VALUE, new FileVisitOption[0])) {
+            walk.forEach(path -> {
+                if (Files.isDirectory(path)) {
+                    directories.add(path);
+                } else if (Files.isRegularFile(path)) {
+                    files.add(path);
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // A directory removed mid-walk: the next scan (triggered by that removal) sees the truth.
+        }
+        files.sort(null);
+        return files;
+    }
+
+    private static List<Object> stamp(JobFileSet files) {
+        return List.of(stamp(files.conf()), files.override().map(ConfigurationLoader::stamp).orElse(List.of()));
+    }
+
+    /** Size, modification time and inode: different when the file was rewritten. */
+    private static List<Object> stamp(Path file) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            return List.of(attributes.size(), attributes.lastModifiedTime(),
+                    Objects.requireNonNullElse(attributes.fileKey(), ""));
+        } catch (NoSuchFileException e) {
+            return List.of("missing");
+        } catch (IOException e) {
+            return List.of("unreadable", e.toString());
+        }
+    }
+}

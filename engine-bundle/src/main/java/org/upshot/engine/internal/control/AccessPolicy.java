@@ -1,0 +1,25 @@
+package org.upshot.engine.internal.control;
+
+import org.upshot.control.Command;
+
+/**
+ * Who may send what. A system daemon serves everybody (its socket is world-writable)
+ * but lets only root change anything; a session daemon serves its owner alone.
+ */
+record AccessPolicy(boolean systemMode, int ownerUid) {
+
+    static AccessPolicy system() {
+        return new AccessPolicy(true, Peer.ROOT);
+    }
+
+    static AccessPolicy session(int ownerUid) {
+        return new AccessPolicy(false, ownerUid);
+    }
+
+    boolean permits(Peer peer, Command command) {
+        if (systemMode) {
+            return peer.isRoot() || command.isReadOnly();
+        }
+        return peer.uid() == ownerUid;
+    }
+}

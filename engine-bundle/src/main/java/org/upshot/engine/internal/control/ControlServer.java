@@ -1,0 +1,423 @@
+package org.upshot.engine.internal.control;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import jnr.enxio.channels.NativeSelectorProvider;
+import jnr.unixsocket.Credentials;
+import jnr.unixsocket.UnixServerSocketChannel;
+import jnr.unixsocket.UnixSocketAddress;
+import jnr.unixsocket.UnixSocketChannel;
+import jnr.unixsocket.UnixSocketOptions;
+import org.upshot.control.Command;
+import org.upshot.control.ErrorCode;
+import org.upshot.control.JsonException;
+import org.upshot.control.LineFramer;
+import org.upshot.control.Protocol;
+import org.upshot.control.Json;
+import org.upshot.engine.internal.api.ControlException;
+import org.upshot.engine.internal.api.JobControl;
+
+/**
+ * The control socket's server: one I/O thread multiplexing every connection with a
+ * selector, separate from the engine thread. See the package essay.
+ */
+public final class ControlServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ControlServer.class.getName());
+
+    /** Limits; the defaults suit a daemon, tests shrink them. */
+    public record Limits(int maxConnections, int maxPendingPerConnection, long maxOutboundBytes,
+            long idleTimeoutMillis) {
+        public static Limits defaults() {
+            return new Limits(4096, 64, 1 << 20, 10_000);
+        }
+    }
+
+    private final Path socketPath;
+    private final AccessPolicy policy;
+    private final JobControl control;
+    private final RequestDispatcher dispatcher;
+    private final Limits limits;
+    private final UnixServerSocketChannel serverChannel;
+    private final Selector selector;
+    private final Set<Connection> connections = new HashSet<>();
+    private final Queue<Connection> wakeups = new ConcurrentLinkedQueue<>();
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(16 * 1024);
+    private final Thread ioThread;
+    private volatile boolean running = true;
+
+    /**
+     * Binds the socket (replacing a stale one), sets its mode and starts serving.
+     *
+     * @param socketPath the socket file; its directory must exist
+     * @param systemMode whether this is a system daemon (world-connectable socket, root
+     *     may change things, others only read) or a session one (owner only)
+     * @throws IOException if the socket cannot be bound, or a live daemon already answers on it
+     */
+    public ControlServer(Path socketPath, boolean systemMode, JobControl control, String version,
+            Path logDir, boolean debug, Limits limits) throws IOException {
+        this.socketPath = socketPath;
+        this.control = control;
+        this.limits = limits;
+        this.dispatcher = new RequestDispatcher(control, version, logDir, new LogPriority(debug));
+        removeStaleSocket(socketPath);
+        serverChannel = UnixServerSocketChannel.open();
+        try {
+            serverChannel.socket().bind(new UnixSocketAddress(socketPath.toFile()));
+            Files.setPosixFilePermissions(socketPath,
+                    PosixFilePermissions.fromString(systemMode ? "rw-rw-rw-" : "rw-------"));
+            int owner = (Integer) Files.getAttribute(socketPath, "unix:uid");
+            policy = systemMode ? AccessPolicy.system() : AccessPolicy.session(owner);
+            serverChannel.configureBlocking(false);
+            selector = NativeSelectorProvider.getInstance().openSelector();
+            serverChannel.register(selector, SelectionKey.OP_ACCEPT);
+        } catch (IOException | RuntimeException e) {
+            serverChannel.close();
+            throw e;
+        }
+        ioThread = new Thread(this::serve, "upshot-control");
+        ioThread.setDaemon(true);
+        ioThread.start();
+        LOG.log(Level.DEBUG, "control server listening on {0} ({1} mode)", socketPath,
+                systemMode ? "system" : "session");
+    }
+
+    /** The socket this server listens on. */
+    public Path socketPath() {
+        return socketPath;
+    }
+
+    /** Stops serving, closes every connection and removes the socket file. */
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        try {
+            ioThread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            Files.deleteIfExists(socketPath);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot remove control socket {0}: {1}", socketPath, e.getMessage());
+        }
+    }
+
+    private static void removeStaleSocket(Path socketPath) throws IOException {
+        if (!Files.exists(socketPath, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(socketPath))) {
+            throw new IOException("another daemon is listening on " + socketPath);
+        } catch (IOException refused) {
+            if (refused.getMessage() != null && refused.getMessage().startsWith("another daemon")) {
+                throw refused;
+            }
+            Files.delete(socketPath);
+        }
+    }
+
+    private void serve() {
+        long tickNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(10, limits.idleTimeoutMillis() / 4));
+        long nextSweep = System.nanoTime() + tickNanos;
+        while (running) {
+            try {
+                selector.select(TimeUnit.NANOSECONDS.toMillis(tickNanos));
+                long now = System.nanoTime();
+                Iterator<SelectionKey> selected = selector.selectedKeys().iterator();
+                while (selected.hasNext()) {
+                    SelectionKey key = selected.next();
+                    selected.remove();
+                    handle(key, now);
+                }
+                Connection woken;
+                while ((woken = wakeups.poll()) != null) {
+                    pump(woken, now);
+                }
+                if (now - nextSweep >= 0) {
+                    sweepIdle(now);
+                    nextSweep = now + tickNanos;
+                }
+            } catch (IOException | RuntimeException e) {
+                // One bad connection or selector hiccup must not end the service.
+                LOG.log(Level.WARNING, "control server: " + e, e);
+            }
+        }
+        for (Connection connection : new ArrayList<>(connections)) {
+            connection.close();
+        }
+        connections.clear();
+        try {
+            selector.close();
+            serverChannel.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing control socket: {0}", e.getMessage());
+        }
+    }
+
+    private void handle(SelectionKey key, long now) {
+        if (!key.isValid()) {
+            return;
+        }
+        if (key.attachment() == null) {
+            accept(now);
+            return;
+        }
+        Connection connection = (Connection) key.attachment();
+        try {
+            if (key.isReadable()) {
+                read(connection, now);
+            }
+            if (!connection.isClosed() && key.isValid() && key.isWritable()) {
+                pump(connection, now);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "control client pid {0} dropped: {1}", connection.peer.pid(), e.getMessage());
+            drop(connection);
+        }
+    }
+
+    private void accept(long now) {
+        UnixSocketChannel channel;
+        while (true) {
+            try {
+                channel = serverChannel.accept();
+            } catch (IOException e) {
+                // EMFILE and friends: keep serving those already connected.
+                LOG.log(Level.WARNING, "control server cannot accept: {0}", e.getMessage());
+                return;
+            }
+            if (channel == null) {
+                return;
+            }
+            try {
+                Credentials credentials = channel.getOption(UnixSocketOptions.SO_PEERCRED);
+                Peer peer = new Peer(credentials.getPid(), credentials.getUid(), credentials.getGid());
+                channel.configureBlocking(false);
+                Connection connection = new Connection(channel, peer, limits.maxOutboundBytes(), now);
+                if (connections.size() >= limits.maxConnections()) {
+                    connection.queue(Protocol.errorReply(null, ErrorCode.BUSY, "Too many connections"));
+                    connection.flush(now);
+                    connection.close();
+                    continue;
+                }
+                connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
+                connections.add(connection);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "control client refused at accept: {0}", e.toString());
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // Already gone.
+                }
+            }
+        }
+    }
+
+    private void read(Connection connection, long now) throws IOException {
+        readBuffer.clear();
+        int count = connection.channel.read(readBuffer);
+        if (count < 0) {
+            endInput(connection);
+            pump(connection, now);
+            return;
+        }
+        if (count == 0) {
+            return;
+        }
+        connection.lastActivityNanos = now;
+        readBuffer.flip();
+        List<String> lines;
+        try {
+            lines = connection.framer.feed(readBuffer);
+        } catch (LineFramer.LineTooLongException e) {
+            connection.queue(Protocol.errorReply(null, ErrorCode.REQUEST_TOO_LARGE,
+                    "Request too large: the limit is " + Protocol.MAX_LINE_BYTES + " bytes"));
+            endInput(connection);
+            pump(connection, now);
+            return;
+        }
+        for (String line : lines) {
+            request(connection, line);
+        }
+        pump(connection, now);
+    }
+
+    /** Stops reading; the connection closes once every pending reply is written. */
+    private void endInput(Connection connection) {
+        connection.inputDone = true;
+        if (connection.key.isValid()) {
+            connection.key.interestOps(connection.key.interestOps() & ~SelectionKey.OP_READ);
+        }
+        if (connection.isStreaming()) {
+            drop(connection);
+        }
+    }
+
+    private void request(Connection connection, String line) {
+        if (line == null) {
+            connection.queue(Protocol.errorReply(null, ErrorCode.BAD_REQUEST, "Malformed request: not UTF-8"));
+            return;
+        }
+        Map<String, Object> request;
+        try {
+            request = Json.parseObject(line);
+        } catch (JsonException e) {
+            connection.queue(Protocol.errorReply(null, ErrorCode.BAD_REQUEST, "Malformed request: " + e.getMessage()));
+            return;
+        }
+        Object id = request.get(Protocol.F_ID);
+        if (id != null && !(id instanceof Long) && !(id instanceof String)) {
+            connection.queue(Protocol.errorReply(null, ErrorCode.BAD_REQUEST,
+                    "Malformed request: \"id\" must be a number or a string"));
+            return;
+        }
+        if (!Long.valueOf(Protocol.VERSION).equals(request.get(Protocol.F_VERSION))) {
+            connection.queue(Protocol.errorReply(id, ErrorCode.UNSUPPORTED_VERSION,
+                    "Unsupported protocol version: " + request.get(Protocol.F_VERSION)
+                    + " (this daemon speaks " + Protocol.VERSION + ")"));
+            return;
+        }
+        Object name = request.get(Protocol.F_CMD);
+        Command command = name instanceof String ? Command.fromWireName((String) name) : null;
+        if (command == null) {
+            connection.queue(Protocol.errorReply(id, ErrorCode.UNKNOWN_COMMAND, "Unknown command: " + name));
+            return;
+        }
+        if (!policy.permits(connection.peer, command)) {
+            connection.queue(Protocol.errorReply(id, ErrorCode.PERMISSION_DENIED, "Permission denied"));
+            return;
+        }
+        if (connection.outstanding() >= limits.maxPendingPerConnection()) {
+            connection.queue(Protocol.errorReply(id, ErrorCode.BUSY, "Too many pending requests"));
+            return;
+        }
+        if (command == Command.EVENTS) {
+            follow(connection, id);
+            return;
+        }
+        connection.requestStarted();
+        CompletionStage<Map<String, Object>> reply;
+        try {
+            reply = dispatcher.dispatch(command, request);
+        } catch (RuntimeException e) {
+            finish(connection, id, null, e);
+            return;
+        }
+        reply.whenComplete((fields, failure) -> finish(connection, id, fields, failure));
+    }
+
+    /** Runs on whichever thread completed the request, usually the engine's. */
+    private void finish(Connection connection, Object id, Map<String, Object> fields, Throwable failure) {
+        Map<String, Object> reply;
+        if (failure == null) {
+            reply = Protocol.okReply(id);
+            reply.putAll(fields);
+        } else {
+            reply = errorReply(id, failure);
+        }
+        connection.queue(reply);
+        connection.requestFinished();
+        wake(connection);
+    }
+
+    private static Map<String, Object> errorReply(Object id, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof ControlException) {
+            ControlException refusal = (ControlException) cause;
+            return Protocol.errorReply(id, ErrorCode.valueOf(refusal.reason().name()), refusal.getMessage());
+        }
+        if (cause instanceof RequestFailure) {
+            return Protocol.errorReply(id, ((RequestFailure) cause).code(), cause.getMessage());
+        }
+        if (cause instanceof JsonException) {
+            return Protocol.errorReply(id, ErrorCode.BAD_REQUEST, "Malformed request: " + cause.getMessage());
+        }
+        LOG.log(Level.WARNING, "control request failed inside the daemon", cause);
+        return Protocol.errorReply(id, ErrorCode.INTERNAL, "Internal error: " + cause);
+    }
+
+    /** {@code events}: acknowledge, then forward every event until the client goes. */
+    private void follow(Connection connection, Object id) {
+        connection.queue(Protocol.okReply(id));
+        AtomicBoolean subscribed = new AtomicBoolean(true);
+        Runnable handle = control.subscribe(event -> {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put(Protocol.F_VERSION, (long) Protocol.VERSION);
+            line.put(Protocol.F_EVENT, Views.event(event));
+            connection.queue(line);
+            wake(connection);
+        });
+        connection.streamWith(() -> {
+            if (subscribed.compareAndSet(true, false)) {
+                handle.run();
+            }
+        });
+    }
+
+    private void wake(Connection connection) {
+        wakeups.add(connection);
+        selector.wakeup();
+    }
+
+    /** Writes what can be written, then closes the connection if its conversation is over. */
+    private void pump(Connection connection, long now) {
+        if (connection.isClosed()) {
+            return;
+        }
+        if (connection.overflowed()) {
+            LOG.log(Level.DEBUG, "control client pid {0} too slow, dropped", connection.peer.pid());
+            drop(connection);
+            return;
+        }
+        try {
+            boolean flushed = connection.flush(now);
+            int ops = connection.key.interestOps();
+            connection.key.interestOps(flushed ? ops & ~SelectionKey.OP_WRITE : ops | SelectionKey.OP_WRITE);
+            if (flushed && connection.inputDone && connection.outstanding() == 0 && !connection.hasOutbound()) {
+                drop(connection);
+            }
+        } catch (IOException | CancelledKeyException e) {
+            drop(connection);
+        }
+    }
+
+    private void drop(Connection connection) {
+        connection.close();
+        connections.remove(connection);
+    }
+
+    private void sweepIdle(long now) {
+        long idle = TimeUnit.MILLISECONDS.toNanos(limits.idleTimeoutMillis());
+        for (Connection connection : new ArrayList<>(connections)) {
+            if (!connection.isStreaming() && connection.outstanding() == 0
+                    && now - connection.lastActivityNanos > idle) {
+                LOG.log(Level.DEBUG, "control client pid {0} idle, dropped", connection.peer.pid());
+                drop(connection);
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.upshot.engine.internal.event;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.upshot.event.Event;
+import org.upshot.event.EventResult;
+
+/**
+ * The engine's event queue, drained by {@link #poll} until a full pass makes no
+ * progress. Engine thread only; other threads reach it through engine messages.
+ *
+ * <p>Each event goes {@code PENDING} (queued) → {@code HANDLING} (matched: the
+ * handler has blocked it once for every job it started or stopped) →
+ * {@code FINISHED} once nothing blocks it any more. A finished event that some job
+ * failed is followed by {@code NAME/failed} with the same environment, never by
+ * {@code NAME/failed/failed}.
+ */
+public final class EventQueue {
+
+    /** What the engine does with events at each step. */
+    public interface Handler {
+        /** Matches a pending event against every job; may emit further events. */
+        void handle(QueuedEvent event);
+
+        /** An event finished: jobs waiting on it (starting/stopping) move on. */
+        void finished(QueuedEvent event);
+    }
+
+    private static final String FAILED_SUFFIX = "/failed";
+
+    private final Set<QueuedEvent> events = new LinkedHashSet<>();
+    private final Handler handler;
+    private final List<Consumer<Event>> subscribers = new ArrayList<>();
+
+    public EventQueue(Handler handler) {
+        this.handler = handler;
+    }
+
+    /** Queues an event; it is handled by the next {@link #poll}. */
+    public QueuedEvent emit(Event event) {
+        QueuedEvent queued = new QueuedEvent(event);
+        events.add(queued);
+        return queued;
+    }
+
+    /** Adds a subscriber told of every event as it is handled; returns its cancel action. */
+    public Runnable subscribe(Consumer<Event> subscriber) {
+        subscribers.add(subscriber);
+        return () -> subscribers.remove(subscriber);
+    }
+
+    public boolean isEmpty() {
+        return events.isEmpty();
+    }
+
+    public int size() {
+        return events.size();
+    }
+
+    /** Handles pending events and finishes unblocked ones until nothing moves. */
+    public void poll() {
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            // handling and finishing append events; walk a snapshot, newcomers go next pass
+            for (QueuedEvent event : new ArrayList<>(events)) {
+                if (event.progress() == QueuedEvent.Progress.PENDING) {
+                    event.progress(QueuedEvent.Progress.HANDLING);
+                    notifySubscribers(event.event());
+                    handler.handle(event);
+                    progress = true;
+                }
+                if (event.progress() == QueuedEvent.Progress.HANDLING && event.blockers() == 0) {
+                    events.remove(event);
+                    finish(event);
+                    progress = true;
+                }
+            }
+        }
+    }
+
+    private void finish(QueuedEvent event) {
+        event.progress(QueuedEvent.Progress.FINISHED);
+        if (event.failed() && !event.name().endsWith(FAILED_SUFFIX)) {
+            emit(new Event(event.name() + FAILED_SUFFIX, event.event().env()));
+        }
+        for (Runnable action : event.finishActions()) {
+            action.run();
+        }
+        handler.finished(event);
+        event.completion().complete(event.failed() ? EventResult.FAILED : EventResult.OK);
+    }
+
+    private void notifySubscribers(Event event) {
+        for (Consumer<Event> subscriber : List.copyOf(subscribers)) {
+            try {
+                subscriber.accept(event);
+            } catch (RuntimeException e) {
+                System.getLogger(EventQueue.class.getName()).log(System.Logger.Level.WARNING,
+                        "event subscriber failed on " + event, e);
+            }
+        }
+    }
+}

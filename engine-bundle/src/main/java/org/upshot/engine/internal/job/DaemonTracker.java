@@ -1,0 +1,196 @@
+package org.upshot.engine.internal.job;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.upshot.engine.internal.model.Expect;
+import org.upshot.job.JobState;
+import org.upshot.process.Host;
+import org.upshot.process.ProcessExit;
+
+/**
+ * Finds the real pid of a forking daemon ({@code expect fork}, {@code expect daemon})
+ * without ptrace or pidfiles.
+ *
+ * <p>Where a cgroup v2 directory is writable, each such job's main process joins a
+ * cgroup of its own before exec; whatever it forks stays in that group, so once the
+ * first process has exited (and, for {@code daemon}, an intermediate child too) the
+ * one pid left in {@code cgroup.procs} is the daemon. The daemon is re-parented to us
+ * (PID 1 or child subreaper), so the reaper reports its exit as for any child.
+ *
+ * <p>Without a writable cgroup (a session without delegation) it falls back to our
+ * direct children that no job owns: exact when one daemon starts at a time, a guess
+ * when several fork at once. Engine thread only.
+ */
+final class DaemonTracker {
+
+    private static final Logger LOG = System.getLogger(DaemonTracker.class.getName());
+    private static final long RECHECK_MS = 5;
+    /** After this long with one candidate left, a daemon that forked once is accepted. */
+    private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final AtomicLong GROUP_SERIAL = new AtomicLong();
+
+    private final Engine engine;
+    private final Optional<Path> cgroupRoot;
+    private final Host host;
+    private final Map<Integer, Tracked> byParent = new HashMap<>();
+    private final Map<Job, Tracked> byJob = new HashMap<>();
+    private final Map<Job, Path> cgroups = new HashMap<>();
+
+    private static final class Tracked {
+        final Job job;
+        final int parentPid;
+        boolean parentGone;
+        long parentGoneAt;
+        /** Exits seen of processes that were in the job's group: the parent, intermediates. */
+        int exits;
+        Set<Integer> lastSeen = Set.of();
+
+        Tracked(Job job, int parentPid) {
+            this.job = job;
+            this.parentPid = parentPid;
+        }
+    }
+
+    DaemonTracker(Engine engine, Optional<Path> cgroupRoot, Host host) {
+        this.engine = engine;
+        this.cgroupRoot = cgroupRoot;
+        this.host = host;
+    }
+
+    /** A fresh cgroup for a forking job's main process, if cgroups are usable. */
+    Optional<Path> cgroupFor(Job job) {
+        Expect expect = job.jobClass().expect();
+        if (cgroupRoot.isEmpty() || expect != Expect.FORK && expect != Expect.DAEMON) {
+            return Optional.empty();
+        }
+        removeGroup(job);
+        String base = job.displayName().replace('/', '_').replace(' ', '_').replace("(", "").replace(")", "");
+        Path group = cgroupRoot.get().resolve(base + "." + GROUP_SERIAL.incrementAndGet());
+        try {
+            Files.createDirectories(group);
+            cgroups.put(job, group);
+            return Optional.of(group);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot create cgroup " + group + ", following " + job.displayName()
+                    + " through the child list instead: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    void track(Job job, int parentPid) {
+        Tracked tracked = new Tracked(job, parentPid);
+        byParent.put(parentPid, tracked);
+        byJob.put(job, tracked);
+    }
+
+    /** The first process of a tracked job exited; true if it was one. */
+    boolean parentExited(ProcessExit exit) {
+        Tracked tracked = byParent.remove(exit.pid());
+        if (tracked == null) {
+            return false;
+        }
+        if (!exit.exited() || exit.exitCode() != 0) {
+            byJob.remove(tracked.job);
+            engine.mainEnded(tracked.job, exit);
+            return true;
+        }
+        tracked.parentGone = true;
+        tracked.parentGoneAt = System.nanoTime();
+        tracked.exits = 1;
+        check(tracked.job, tracked.parentPid);
+        return true;
+    }
+
+    /** An unowned process was reaped: maybe a daemon's intermediate child. */
+    void orphanReaped(int pid) {
+        for (Tracked tracked : List.copyOf(byJob.values())) {
+            if (tracked.parentGone && tracked.lastSeen.contains(pid)) {
+                tracked.exits++;
+                check(tracked.job, tracked.parentPid);
+            }
+        }
+    }
+
+    void check(Job job, int parentPid) {
+        Tracked tracked = byJob.get(job);
+        if (tracked == null || tracked.parentPid != parentPid || !tracked.parentGone) {
+            return;
+        }
+        if (job.state() != JobState.SPAWNED) {
+            byJob.remove(job);
+            return;
+        }
+        Set<Integer> candidates = candidates(job);
+        tracked.lastSeen = candidates;
+        long waited = System.nanoTime() - tracked.parentGoneAt;
+        boolean enoughForks = job.jobClass().expect() == Expect.FORK || tracked.exits >= 2
+                || waited > SETTLE_NANOS;
+        if (candidates.size() == 1 && enoughForks) {
+            byJob.remove(job);
+            int pid = candidates.iterator().next();
+            LOG.log(Level.DEBUG, () -> job.displayName() + " daemon is process " + pid);
+            job.daemonFound(pid);
+        } else if (candidates.isEmpty() && waited > RECHECK_MS * 1_000_000L * 4 || waited > GIVE_UP_NANOS) {
+            byJob.remove(job);
+            LOG.log(Level.WARNING, job.displayName() + " daemon not found after its parent exited");
+            engine.mainEnded(job, new ProcessExit(parentPid, 0));
+        } else {
+            engine.schedule(new EngineInput.DaemonCheck(job, parentPid), RECHECK_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Set<Integer> candidates(Job job) {
+        Path group = cgroups.get(job);
+        Set<Integer> pids = new LinkedHashSet<>();
+        if (group != null) {
+            try {
+                for (String line : Files.readAllLines(group.resolve("cgroup.procs"))) {
+                    if (!line.isBlank()) {
+                        pids.add(Integer.parseInt(line.strip()));
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                LOG.log(Level.WARNING, "cannot read " + group + ": " + e.getMessage());
+            }
+            return pids;
+        }
+        for (int pid : host.children()) {
+            if (!engine.ownsProcess(pid)) {
+                pids.add(pid);
+            }
+        }
+        return pids;
+    }
+
+    /** The job stopped: drop its tracking and its (now empty) cgroup. */
+    void forget(Job job) {
+        Tracked tracked = byJob.remove(job);
+        if (tracked != null) {
+            byParent.remove(tracked.parentPid);
+        }
+        removeGroup(job);
+    }
+
+    private void removeGroup(Job job) {
+        Path group = cgroups.remove(job);
+        if (group != null) {
+            try {
+                Files.deleteIfExists(group);
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, () -> "cgroup " + group + " not removed: " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package org.upshot.engine.internal.job;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.upshot.engine.internal.api.ControlException;
+import org.upshot.engine.internal.api.ControlException.Reason;
+import org.upshot.engine.internal.api.JobControl;
+import org.upshot.engine.internal.match.Environ;
+import org.upshot.event.Event;
+import org.upshot.event.EventResult;
+import org.upshot.job.InstanceView;
+import org.upshot.job.JobGoal;
+import org.upshot.job.JobView;
+import org.upshot.job.ProcessKind;
+
+/**
+ * {@link JobControl} on top of the engine: each call posts one request to the engine
+ * thread and answers through a stage, with Upstart's error texts.
+ */
+public final class EngineControl implements JobControl {
+
+    private final Engine engine;
+    private final Supplier<CompletionStage<Void>> reloader;
+
+    /**
+     * @param reloader rereads the configuration directories and hands the result to the
+     *     engine; called for {@code reload-configuration}
+     */
+    public EngineControl(Engine engine, Supplier<CompletionStage<Void>> reloader) {
+        this.engine = engine;
+        this.reloader = reloader;
+    }
+
+    private interface Action<T> {
+        void run(CompletableFuture<T> answer);
+    }
+
+    /** Runs {@code action} on the engine thread; a ControlException it throws fails the stage. */
+    private <T> CompletionStage<T> call(Action<T> action) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        engine.request(() -> {
+            try {
+                action.run(answer);
+            } catch (ControlException | IllegalArgumentException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
+    }
+
+    @Override
+    public CompletionStage<InstanceView> start(String job, List<String> env, boolean wait) {
+        return call(answer -> {
+            JobEntry entry = entry(job);
+            checkEnv(env);
+            List<String> instanceEnv = engine.instanceEnvironment(entry.jobClass());
+            Environ.setAll(instanceEnv, env);
+            Job instance;
+            try {
+                instance = engine.instanceFor(entry, instanceEnv);
+            } catch (Engine.UnknownParameter e) {
+                throw unknownParameter(entry, e);
+            }
+            if (instance.goal() != JobGoal.STOP) {
+                throw new ControlException(Reason.ALREADY_RUNNING, "Job is already running: "
+                        + instance.displayName());
+            }
+            instance.setPendingEnv(instanceEnv);
+            if (wait) {
+                instance.block(failed -> settle(answer, instance, failed, "Job failed to start"));
+            }
+            instance.changeGoal(JobGoal.START);
+            if (!wait) {
+                answer.complete(instance.view());
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<InstanceView> stop(String job, List<String> env, boolean wait) {
+        return call(answer -> {
+            Job instance = existing(job, env);
+            if (instance.goal() == JobGoal.STOP) {
+                throw new ControlException(Reason.ALREADY_STOPPED, "Job has already been stopped: "
+                        + instance.displayName());
+            }
+            instance.setStopEnv(env);
+            if (wait) {
+                instance.block(failed -> settle(answer, instance, failed, "Job failed while stopping"));
+            }
+            instance.changeGoal(JobGoal.STOP);
+            if (!wait) {
+                answer.complete(instance.view());
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<InstanceView> restart(String job, List<String> env, boolean wait) {
+        return call(answer -> {
+            Job instance = existing(job, env);
+            if (instance.goal() == JobGoal.STOP) {
+                throw new ControlException(Reason.ALREADY_STOPPED, "Job has already been stopped: "
+                        + instance.displayName());
+            }
+            if (wait) {
+                instance.block(failed -> settle(answer, instance, failed, "Job failed to restart"));
+            }
+            instance.changeGoal(JobGoal.STOP);
+            instance.changeGoal(JobGoal.START);
+            if (!wait) {
+                answer.complete(instance.view());
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<InstanceView> reload(String job, List<String> env) {
+        return call(answer -> {
+            Job instance = existing(job, env);
+            Integer main = instance.pid(ProcessKind.MAIN).orElse(null);
+            if (main == null) {
+                throw new ControlException(Reason.NOT_RUNNING, "Job is not running: " + instance.displayName());
+            }
+            engine.signal(main, instance.jobClass().reloadSignal());
+            answer.complete(instance.view());
+        });
+    }
+
+    @Override
+    public CompletionStage<JobView> status(String job) {
+        return call(answer -> answer.complete(engine.view(entry(job))));
+    }
+
+    @Override
+    public CompletionStage<List<JobView>> list() {
+        return call(answer -> answer.complete(engine.views()));
+    }
+
+    @Override
+    public CompletionStage<EventResult> emit(Event event, boolean wait) {
+        CompletionStage<EventResult> done = engine.emit(event);
+        return wait ? done : CompletableFuture.completedFuture(EventResult.OK);
+    }
+
+    @Override
+    public CompletionStage<Void> reloadConfiguration() {
+        return reloader.get();
+    }
+
+    @Override
+    public Runnable subscribe(Consumer<Event> events) {
+        CompletableFuture<Runnable> cancel = new CompletableFuture<>();
+        engine.request(() -> cancel.complete(engine.subscribe(events)));
+        return () -> cancel.thenAccept(action -> engine.request(action));
+    }
+
+    @Override
+    public CompletionStage<List<String>> environment(EnvironmentOperation operation, String job,
+            String instance, List<String> arguments) {
+        return call(answer -> {
+            List<String> table;
+            Job target = null;
+            if (job == null || job.isEmpty()) {
+                table = engine.globalEnv;
+            } else {
+                JobEntry entry = entry(job);
+                target = entry.instances.get(instance == null ? "" : instance);
+                if (target == null) {
+                    throw new ControlException(Reason.UNKNOWN_INSTANCE, "Unknown instance: " + job
+                            + (instance == null || instance.isEmpty() ? "" : " (" + instance + ")"));
+                }
+                table = new ArrayList<>(target.env());
+            }
+            List<String> result = applyEnvironment(operation, table, arguments);
+            if (target != null) {
+                target.replaceEnv(table);
+            }
+            answer.complete(result);
+        });
+    }
+
+    private List<String> applyEnvironment(EnvironmentOperation operation, List<String> table,
+            List<String> arguments) {
+        switch (operation) {
+            case SET, SET_RETAIN -> {
+                for (String argument : arguments) {
+                    String entry = argument.indexOf('=') < 0 ? argument + "=" : argument;
+                    checkEnv(List.of(entry));
+                    if (operation == EnvironmentOperation.SET
+                            || Environ.lookup(table, Environ.keyOf(entry)).isEmpty()) {
+                        Environ.set(table, entry);
+                    }
+                }
+                return List.of();
+            }
+            case GET -> {
+                List<String> values = new ArrayList<>();
+                for (String name : arguments) {
+                    values.add(Environ.lookup(table, name).orElseThrow(() ->
+                            new ControlException(Reason.BAD_ARGUMENT, "No such variable: " + name)));
+                }
+                return values;
+            }
+            case UNSET -> {
+                for (String name : arguments) {
+                    if (!Environ.unset(table, name)) {
+                        throw new ControlException(Reason.BAD_ARGUMENT, "No such variable: " + name);
+                    }
+                }
+                return List.of();
+            }
+            case LIST -> {
+                return table.stream().sorted().toList();
+            }
+            case RESET -> {
+                if (table == engine.globalEnv) {
+                    engine.resetGlobalEnv();
+                }
+                return List.of();
+            }
+        }
+        throw new IllegalStateException("can't happen: environment operation " + operation);
+    }
+
+    private static void settle(CompletableFuture<InstanceView> answer, Job instance, boolean failed,
+            String failure) {
+        if (failed) {
+            answer.completeExceptionally(new ControlException(Reason.FAILED, failure));
+        } else {
+            answer.complete(instance.view());
+        }
+    }
+
+    private JobEntry entry(String job) {
+        JobEntry entry = engine.registry.get(job);
+        if (entry == null || entry.deleted()) {
+            throw new ControlException(Reason.UNKNOWN_JOB, "Unknown job: " + job);
+        }
+        return entry;
+    }
+
+    private Job existing(String job, List<String> env) {
+        JobEntry entry = entry(job);
+        checkEnv(env);
+        List<String> instanceEnv = engine.instanceEnvironment(entry.jobClass());
+        Environ.setAll(instanceEnv, env);
+        String name;
+        try {
+            name = Engine.instanceName(entry.jobClass(), instanceEnv);
+        } catch (Engine.UnknownParameter e) {
+            throw unknownParameter(entry, e);
+        }
+        Job instance = entry.instances.get(name);
+        if (instance == null) {
+            throw new ControlException(Reason.UNKNOWN_INSTANCE, "Unknown instance: "
+                    + (name.isEmpty() ? job : job + " (" + name + ")"));
+        }
+        return instance;
+    }
+
+    private static ControlException unknownParameter(JobEntry entry, Engine.UnknownParameter e) {
+        String usage = entry.jobClass().usage().map(text -> "\nUsage: " + text).orElse("");
+        return new ControlException(Reason.BAD_ARGUMENT, "Unknown parameter: " + e.getMessage() + usage);
+    }
+
+    private static void checkEnv(List<String> env) {
+        for (String entry : env) {
+            if (entry.indexOf('=') <= 0) {
+                throw new ControlException(Reason.BAD_ARGUMENT, "Env must be KEY=VALUE pairs");
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.upshot.engine.internal.job;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.upshot.engine.internal.match.Environ;
+import java.util.Optional;
+import org.upshot.engine.internal.model.ConsoleMode;
+import org.upshot.engine.internal.model.ExtensionStanza;
+import org.upshot.engine.internal.model.JobClass;
+import org.upshot.engine.internal.model.ProcessSpec;
+import org.upshot.job.ProcessKind;
+import org.upshot.process.ProcessAttributes;
+import org.upshot.process.SpawnRequest;
+import org.upshot.process.Stdio;
+import org.upshot.spi.stanza.InheritedDescriptor;
+
+/**
+ * Turns a job's definition and environment into the {@link SpawnRequest} for one of
+ * its processes: command line, environment, console, descriptors and attributes.
+ */
+final class ProcessSetup {
+
+    /** Upstart's {@code SHELL_CHARS}: an {@code exec} line with any of these runs under sh. */
+    private static final String SHELL_CHARS = "~`!$^&*()=|\\{}[];\"'<>?";
+
+    private final EngineSettings settings;
+
+    ProcessSetup(EngineSettings settings) {
+        this.settings = settings;
+    }
+
+    SpawnRequest request(Job job, ProcessKind kind, Optional<Path> cgroup) {
+        JobClass jobClass = job.jobClass();
+        ProcessSpec spec = jobClass.processes().get(kind);
+        List<String> environment = environment(job, kind);
+        List<Integer> fds = List.of();
+        if (kind == ProcessKind.MAIN) {
+            fds = descriptors(jobClass);
+            if (!fds.isEmpty()) {
+                Environ.set(environment, "LISTEN_FDS=" + fds.size());
+                Environ.set(environment, "UPSTART_FDS=3");
+                // the launcher fills in the pid that finally runs the command
+                Environ.set(environment, "LISTEN_PID=");
+            }
+        }
+        List<String> argv = command(spec);
+        Path workingDirectory = Path.of(jobClass.chdir().orElse("/"));
+        // without a umask stanza the child keeps the daemon's (the launcher sets 022):
+        // applying it costs every spawn an extra exec of the set-up shell
+        ProcessAttributes attributes = new ProcessAttributes(jobClass.umask(), jobClass.nice(),
+                jobClass.oomScore(), jobClass.limits(), jobClass.chroot().map(Path::of),
+                jobClass.setuid(), jobClass.setgid(), cgroup);
+        return new SpawnRequest(argv, environment, workingDirectory, stdio(job), fds, attributes,
+                false);
+    }
+
+    /** exec with shell metacharacters and scripts run under {@code /bin/sh -e}; else split words. */
+    static List<String> command(ProcessSpec spec) {
+        if (spec.script()) {
+            return List.of("/bin/sh", "-e", "-c", spec.command());
+        }
+        String command = spec.command().strip();
+        for (int i = 0; i < command.length(); i++) {
+            if (SHELL_CHARS.indexOf(command.charAt(i)) >= 0) {
+                return List.of("/bin/sh", "-e", "-c", "exec " + command);
+            }
+        }
+        return List.of(command.split("\\s+"));
+    }
+
+    private List<String> environment(Job job, ProcessKind kind) {
+        List<String> all = new ArrayList<>(job.env().size() + 8);
+        all.addAll(job.env());
+        if (kind == ProcessKind.PRE_STOP || kind == ProcessKind.POST_STOP) {
+            Environ.setAll(all, job.stopEnv());
+        }
+        Environ.set(all, "UPSTART_JOB=" + job.jobClass().name());
+        Environ.set(all, "UPSTART_INSTANCE=" + job.instance());
+        Environ.set(all, "UPSHOT_SOCKET=" + settings.controlSocket());
+        return all;
+    }
+
+    private static List<Integer> descriptors(JobClass jobClass) {
+        List<Integer> fds = new ArrayList<>();
+        for (ExtensionStanza stanza : jobClass.extensions()) {
+            for (InheritedDescriptor descriptor : stanza.contribution().descriptors()) {
+                int fd = descriptor.descriptor();
+                if (fd >= 0) {
+                    fds.add(fd);
+                }
+            }
+        }
+        return fds;
+    }
+
+    private Stdio stdio(Job job) {
+        ConsoleMode console = job.jobClass().console().orElse(settings.defaultConsole());
+        return switch (console) {
+            case NONE -> new Stdio.Null();
+            case OUTPUT -> new Stdio.Console(false);
+            case OWNER -> new Stdio.Console(true);
+            case LOG -> new Stdio.Log(logFile(job.jobClass().name(), job.instance()));
+        };
+    }
+
+    /** {@code LOGDIR/JOB.log}, instances {@code JOB-INSTANCE.log}, every {@code /} as {@code _}. */
+    Path logFile(String name, String instance) {
+        String base = instance.isEmpty() ? name : name + "-" + instance;
+        return settings.logDir().resolve(base.replace('/', '_') + ".log");
+    }
+}

@@ -1,0 +1,94 @@
+package org.upshot.engine.internal.parse;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * One problem found in a job file, rendered the way compilers and editors expect:
+ * {@code file:line:column: message}.
+ *
+ * @param file the file the problem is in
+ * @param line 1-based line of the offending word
+ * @param column 1-based column (in characters, a tab counting as one) of the offending word
+ * @param kind what went wrong; decides whether the file still loads
+ * @param message the rendered message, naming the offending word
+ */
+public record Diagnostic(Path file, int line, int column, Kind kind, String message) {
+
+    public Diagnostic {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(message, "message");
+    }
+
+    /** A diagnostic whose message is {@code kind}'s template filled with {@code words}. */
+    public static Diagnostic of(Path file, int line, int column, Kind kind, Object... words) {
+        return new Diagnostic(file, line, column, kind, kind.format(words));
+    }
+
+    /** True unless this is only a warning (the file still loads). */
+    public boolean isError() {
+        return kind.isError();
+    }
+
+    /** {@code file:line:column: message}. */
+    public String render() {
+        return file + ":" + line + ":" + column + ": " + message;
+    }
+
+    @Override
+    public String toString() {
+        return render();
+    }
+
+    /** Every kind of problem, each with its message template ({@link String#format} style). */
+    public enum Kind {
+        UNKNOWN_STANZA("unknown stanza '%s'"),
+        UNKNOWN_ARGUMENT("unknown argument '%s' to '%s'"),
+        EXPECTED_TOKEN("'%s' needs %s"),
+        UNEXPECTED_TOKEN("unexpected '%s' after '%s'"),
+        UNTERMINATED_QUOTE("unterminated quoted string %s"),
+        UNTERMINATED_BLOCK("'%s' has no matching 'end script'"),
+        ILLEGAL_INTERVAL("illegal respawn limit '%s': expected a non-negative integer"),
+        ILLEGAL_EXIT_STATUS("illegal exit status '%s': expected 0-255 or a signal name"),
+        ILLEGAL_UMASK("illegal file creation mask '%s': expected octal 0-0777"),
+        ILLEGAL_NICE("illegal nice value '%s': expected -20 to 19"),
+        ILLEGAL_OOM("illegal oom score '%s': expected %s or 'never'"),
+        ILLEGAL_LIMIT("illegal limit '%s': expected a non-negative integer or 'unlimited'"),
+        UNKNOWN_RESOURCE("unknown resource '%s' for 'limit'"),
+        ILLEGAL_SIGNAL("illegal signal '%s'"),
+        ILLEGAL_TIMEOUT("illegal kill timeout '%s': expected a non-negative integer"),
+        EXPECTED_EVENT("expected an event, found %s"),
+        EXPECTED_OPERATOR("expected 'and' or 'or', found %s"),
+        MISMATCHED_PARENTHESES("mismatched parenthesis '%s'"),
+        EXPECTED_VARIABLE("expected variable name before value '%s' (positional values must come first)"),
+        EXTENSION_NOT_LOADED("stanza '%s' needs the %s source, which is not loaded"),
+        EXTENSION_REJECTED("stanza '%s': %s"),
+        EXTENSION_FAILED("stanza '%s' could not be parsed by its extension: %s"),
+        UNREADABLE("cannot read job file: %s"),
+        INTERNAL_ERROR("the parser failed on this file (a bug, please report it): %s"),
+        NAME_CLASH("job '%s' is also defined in %s, which takes precedence", false);
+
+        private final String template;
+        private final boolean error;
+
+        Kind(String template) {
+            this(template, true);
+        }
+
+        Kind(String template, boolean error) {
+            this.template = template;
+            this.error = error;
+        }
+
+        /** The template filled with {@code words}. */
+        public String format(Object... words) {
+            return String.format(template, words);
+        }
+
+        /** False for warnings: the file (or the job it competes with) still loads. */
+        public boolean isError() {
+            return error;
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package org.upshot.engine.internal.parse;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.upshot.engine.internal.model.ExtensionStanza;
+import org.upshot.engine.internal.model.JobClass;
+import org.upshot.engine.internal.parse.Diagnostic.Kind;
+import org.upshot.engine.internal.parse.Lexer.Word;
+import org.upshot.spi.stanza.StanzaContribution;
+import org.upshot.spi.stanza.StanzaException;
+import org.upshot.spi.stanza.StanzaExtension;
+import org.upshot.spi.stanza.StanzaInput;
+
+/**
+ * Parses the text of one job file into a {@link JobClass}.
+ *
+ * <p>Stanza keywords are looked up in the built-in table ({@link Stanzas}) first, then
+ * through the extension lookup given to the constructor. A file stops at its first
+ * error, as Upstart's does, and yields no job; a stanza whose plugin is not loaded is
+ * reported, the rest of the file is still checked, and the job is held back until the
+ * plugin arrives ({@link ParseResult#missingExtensions()}).
+ *
+ * <p>Instances are immutable and thread-safe as long as the lookup is: the
+ * configuration watcher calls them from its own thread.
+ */
+public final class JobParser {
+
+    /** A lookup that knows no extension (the built-in stanzas only). */
+    public static final Function<String, Optional<StanzaExtension>> NO_EXTENSIONS = keyword -> Optional.empty();
+
+    private final Function<String, Optional<StanzaExtension>> extensions;
+
+    /**
+     * @param extensions finds the extension parsing a keyword; called with plain keywords
+     *     ({@code socket}) and with two-word {@code expect} forms ({@code expect notify});
+     *     it must be safe to call from any thread and must not block
+     */
+    public JobParser(Function<String, Optional<StanzaExtension>> extensions) {
+        this.extensions = Objects.requireNonNull(extensions, "extensions");
+    }
+
+    /**
+     * Parses a {@code .conf} file's text.
+     *
+     * @param jobName the job's name ({@code net/foo} for {@code CONFDIR/net/foo.conf})
+     * @param file the file, recorded in the job and in diagnostics
+     * @param text the file's content
+     */
+    public ParseResult parse(String jobName, Path file, String text) {
+        return run(JobClass.builder(jobName, file), file, text);
+    }
+
+    /**
+     * Parses an {@code .override} file on top of an already parsed job: each stanza it
+     * has replaces (or, for accumulating stanzas, adds to) what the job had.
+     *
+     * @param base the job parsed from the {@code .conf}
+     * @param overrideFile the override file, named in diagnostics
+     * @param text its content
+     */
+    public ParseResult parseOverride(JobClass base, Path overrideFile, String text) {
+        return run(base.toBuilder(), overrideFile, text);
+    }
+
+    private ParseResult run(JobClass.Builder builder, Path file, String text) {
+        Run run = new Run(builder, new Lexer(file, text));
+        try {
+            run.stanzas();
+        } catch (ParseException e) {
+            run.diagnostics.add(e.diagnostic());
+            return new ParseResult(Optional.empty(), run.diagnostics, run.missing);
+        }
+        Optional<JobClass> job = run.missing.isEmpty() ? Optional.of(builder.build()) : Optional.empty();
+        return new ParseResult(job, run.diagnostics, run.missing);
+    }
+
+    /** The state of one parse: what the stanza handlers see. */
+    final class Run {
+        final JobClass.Builder builder;
+        final Lexer lexer;
+        final List<Diagnostic> diagnostics = new ArrayList<>();
+        final Set<String> missing = new LinkedHashSet<>();
+
+        Run(JobClass.Builder builder, Lexer lexer) {
+            this.builder = builder;
+            this.lexer = lexer;
+        }
+
+        private void stanzas() throws ParseException {
+            while (lexer.nextStanza()) {
+                Word keyword = lexer.word();
+                Stanzas.Handler handler = keyword.quoted() ? null : Stanzas.TABLE.get(keyword.text());
+                if (handler != null) {
+                    handler.parse(this, keyword);
+                } else {
+                    extension(keyword.text(), keyword, lexer.restOfLineWords());
+                }
+                lexer.consumeNewline();
+            }
+        }
+
+        /**
+         * Hands a stanza nobody built in knows to its extension; {@code keyword} is the
+         * lookup key ({@code expect notify} for the two-word forms), {@code at} its word.
+         */
+        void extension(String keyword, Word at, List<Word> arguments) throws ParseException {
+            Optional<StanzaExtension> extension = extensions.apply(keyword);
+            if (extension.isEmpty()) {
+                Optional<String> owner = PluginKeywords.owner(keyword);
+                if (owner.isEmpty()) {
+                    throw Lexer.error(lexer.file(), at, Kind.UNKNOWN_STANZA, keyword);
+                }
+                missing.add(keyword);
+                diagnostics.add(Diagnostic.of(lexer.file(), at.line(), at.column(),
+                        Kind.EXTENSION_NOT_LOADED, keyword, owner.get()));
+                return;
+            }
+            List<StanzaInput.Word> words = new ArrayList<>(arguments.size());
+            List<String> texts = new ArrayList<>(arguments.size());
+            for (Word word : arguments) {
+                words.add(new StanzaInput.Word(word.text(), word.line(), word.column()));
+                texts.add(word.text());
+            }
+            StanzaInput input = new StanzaInput(builder.name, keyword, words, at.line(), at.column());
+            StanzaContribution contribution;
+            try {
+                contribution = extension.get().parse(input);
+            } catch (StanzaException e) {
+                throw new ParseException(Diagnostic.of(lexer.file(), e.line(), e.column(),
+                        Kind.EXTENSION_REJECTED, keyword, e.getMessage()));
+            } catch (RuntimeException | LinkageError e) {
+                // Plugin code is untrusted: its failure is this file's error, not the daemon's.
+                throw Lexer.error(lexer.file(), at, Kind.EXTENSION_FAILED, keyword, e.toString());
+            }
+            if (contribution == null) {
+                throw Lexer.error(lexer.file(), at, Kind.EXTENSION_FAILED, keyword, "it returned nothing");
+            }
+            builder.extensions.add(new ExtensionStanza(keyword, texts, at.line(), contribution));
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package org.upshot.engine.internal.tools;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Events that exist without any job declaring them in {@code emits}: what the engine
+ * emits itself, what the tools emit, and what the event sources emit. {@code check-config}
+ * does not report a {@code start on}/{@code stop on} that waits for one of these.
+ *
+ * <p>Keep this list in step with the engine and the sources: engine events from SPEC §4
+ * and Upstart's {@code init/events.h}; {@code runlevel} from {@code telinit}/{@code shutdown};
+ * bridge events by Upstart's names, which Upshot's sources keep (SPEC §6).
+ */
+final class KnownEvents {
+
+    /** Exact names. */
+    static final Set<String> NAMES = Set.of(
+            // The engine
+            "startup", "starting", "started", "stopping", "stopped",
+            "control-alt-delete", "keyboard-request", "power-status-changed", "session-end",
+            // telinit, shutdown, reboot
+            "runlevel",
+            // Sources: socket, files, D-Bus, timer
+            "socket", "file", "dbus");
+
+    /** Glob patterns: udev's {@code SUBSYSTEM-device-ACTION}, and the session's copies of system events. */
+    static final List<String> PATTERNS = List.of(
+            "*-device-added", "*-device-changed", "*-device-removed", "*-device-online",
+            "*-device-offline", "*-device-move", "*-device-bind", "*-device-unbind",
+            ":sys:*");
+
+    private KnownEvents() {}
+
+    /** True when {@code event} is emitted by the engine, a tool or a source. */
+    static boolean covers(String event) {
+        String base = event.endsWith("/failed") ? event.substring(0, event.length() - "/failed".length()) : event;
+        return NAMES.contains(base) || PATTERNS.stream().anyMatch(p -> Glob.matches(p, base));
+    }
+}

@@ -1,0 +1,65 @@
+package org.upshot.control;
+
+/**
+ * The commands of control protocol version {@value Protocol#VERSION}, by their wire name.
+ *
+ * <p>Pinned: a wire name is never reused for another meaning. History:
+ * <ul>
+ * <li>v1 (0.1.0): every command below.</li>
+ * </ul>
+ */
+public enum Command {
+    START("start", false),
+    STOP("stop", false),
+    RESTART("restart", false),
+    RELOAD("reload", false),
+    STATUS("status", true),
+    LIST("list", true),
+    EMIT("emit", false),
+    RELOAD_CONFIGURATION("reload-configuration", false),
+    CHECK_CONFIG("check-config", true),
+    SHOW_CONFIG("show-config", true),
+    LOG_PRIORITY("log-priority", false),
+    VERSION("version", true),
+    EVENTS("events", true),
+    LOG("log", true),
+    SET_ENV("set-env", false),
+    GET_ENV("get-env", false),
+    UNSET_ENV("unset-env", false),
+    LIST_ENV("list-env", false),
+    RESET_ENV("reset-env", false);
+
+    private final String wireName;
+    private final boolean readOnly;
+
+    Command(String wireName, boolean readOnly) {
+        this.wireName = wireName;
+        this.readOnly = readOnly;
+    }
+
+    /** The name on the wire and on {@code initctl}'s command line. */
+    public String wireName() {
+        return wireName;
+    }
+
+    /**
+     * Whether users other than root may send the command to a system daemon: it changes
+     * nothing and reveals nothing private. {@code log} only names the log file, whose own
+     * mode then decides. The job-environment readers ({@code get-env}, {@code list-env})
+     * count as privileged since the environment may hold secrets, and {@code log-priority}
+     * does because it may set the level.
+     */
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    /** The command with this wire name, or {@code null}. */
+    public static Command fromWireName(String name) {
+        for (Command command : values()) {
+            if (command.wireName.equals(name)) {
+                return command;
+            }
+        }
+        return null;
+    }
+}

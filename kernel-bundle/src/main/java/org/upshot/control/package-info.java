@@ -1,0 +1,32 @@
+/**
+ * The control protocol spoken between {@code initctl} and the daemon's control server:
+ * its framing, its JSON codec, and the pinned command and error codes.
+ *
+ * <p><b>Framing.</b> A Unix stream socket carrying UTF-8 lines; each line is one JSON
+ * object and ends with {@code \n}. A request line is at most
+ * {@link org.upshot.control.Protocol#MAX_LINE_BYTES} bytes; a longer one is answered with
+ * {@code REQUEST_TOO_LARGE} and the connection is closed, since the stream cannot be
+ * resynchronised. Every request gets exactly one reply carrying the request's {@code id};
+ * a client may pipeline requests, and replies may come back in any order.
+ *
+ * <p><b>Messages.</b> A request is {@code {"v":1,"id":7,"cmd":"start","job":"foo",
+ * "env":["A=B"],"wait":true}}; a reply is {@code {"v":1,"id":7,"ok":true,...}} or
+ * {@code {"v":1,"id":7,"ok":false,"code":"UNKNOWN_JOB","message":"Unknown job: foo"}}.
+ * The message is the text {@code initctl} prints, so every client shows the same words.
+ * {@code docs/control-protocol.md} lists every command's fields.
+ *
+ * <p><b>Events.</b> After a successful reply to {@code events} the connection carries
+ * one {@code {"v":1,"event":{"name":...,"env":[...]}}} line per event the engine handles,
+ * until either side closes it.
+ *
+ * <p><b>Why here.</b> This package is shared by the server (engine bundle) and the client
+ * ({@code ctl}, a plain jar that loads this bundle's jar as a library), so none of its
+ * classes touches OSGi, and none uses lambdas or reflection, which would slow the
+ * client's start.
+ */
+@Export
+@Version("1.0.0")
+package org.upshot.control;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

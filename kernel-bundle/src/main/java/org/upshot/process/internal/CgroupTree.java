@@ -1,0 +1,134 @@
+package org.upshot.process.internal;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.osgi.service.component.annotations.Component;
+import org.upshot.process.Cgroups;
+
+/** {@link Cgroups} on the cgroup2 file system; a DS component, or built directly in tests. */
+@Component(service = Cgroups.class)
+public final class CgroupTree implements Cgroups {
+
+    private static final String OWN_DIRECTORY = "upshot";
+
+    private final Path base;
+    private final Throwable cause;
+
+    public CgroupTree() {
+        this(Path.of("/proc/self/mountinfo"), Path.of("/proc/self/cgroup"));
+    }
+
+    /** Probes with the given mount table and membership file (tests pass fakes). */
+    CgroupTree(Path mountInfo, Path membership) {
+        Path found = null;
+        Throwable failure = null;
+        try {
+            found = probe(mountInfo, membership);
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+        }
+        base = found;
+        cause = failure;
+    }
+
+    private static Path probe(Path mountInfo, Path membership) throws IOException {
+        Path mount = null;
+        for (String line : Files.readAllLines(mountInfo)) {
+            // Fields: id parent major:minor root mountpoint options [optional...] - fstype source options
+            String[] fields = line.split(" ");
+            int separator = List.of(fields).indexOf("-");
+            if (separator > 0 && fields[separator + 1].equals("cgroup2")) {
+                mount = Path.of(fields[4].replace("\\040", " "));
+                break;
+            }
+        }
+        if (mount == null) {
+            throw new IOException("no cgroup2 file system is mounted");
+        }
+        String own = Files.readAllLines(membership).stream().filter(l -> l.startsWith("0::"))
+                .map(l -> l.substring(3)).findFirst()
+                .orElseThrow(() -> new IOException("this process is in no cgroup2 group (" + membership + ")"));
+        Path dir = mount.resolve(own.substring(1)).resolve(OWN_DIRECTORY);
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException exists) {
+            // Left by an earlier run; reused.
+        }
+        if (!Files.isWritable(dir.resolve("cgroup.procs"))) {
+            throw new IOException(dir + "/cgroup.procs is not writable");
+        }
+        return dir;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return base != null;
+    }
+
+    @Override
+    public Optional<Throwable> unavailabilityCause() {
+        return Optional.ofNullable(cause);
+    }
+
+    @Override
+    public Path create(String jobName) throws IOException {
+        if (base == null) {
+            throw new IllegalStateException("cgroups are not available", cause);
+        }
+        String name = "job-" + jobName.replaceAll("[^A-Za-z0-9._-]", "_");
+        for (int attempt = 1; ; attempt++) {
+            Path dir = base.resolve(attempt == 1 ? name : name + "-" + attempt);
+            try {
+                return Files.createDirectory(dir);
+            } catch (FileAlreadyExistsException exists) {
+                if (!populated(dir)) {
+                    return dir;
+                }
+            }
+        }
+    }
+
+    @Override
+    public List<Integer> pids(Path cgroup) {
+        List<Integer> pids = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(cgroup.resolve("cgroup.procs"))) {
+                if (!line.isBlank()) {
+                    pids.add(Integer.parseInt(line.strip()));
+                }
+            }
+        } catch (IOException gone) {
+            return List.of();
+        }
+        return pids;
+    }
+
+    @Override
+    public boolean populated(Path cgroup) {
+        try {
+            return Files.readAllLines(cgroup.resolve("cgroup.events")).contains("populated 1");
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
+    @Override
+    public void remove(Path cgroup) throws IOException {
+        try {
+            Files.delete(cgroup);
+        } catch (NoSuchFileException gone) {
+            // Already removed: the caller's goal is met.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return base != null ? "cgroups at " + base : "cgroups unavailable: " + cause.getMessage();
+    }
+}
