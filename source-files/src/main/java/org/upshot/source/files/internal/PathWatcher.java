@@ -137,7 +137,7 @@ public final class PathWatcher implements AutoCloseable {
         try {
             service = FileSystems.getDefault().newWatchService();
         } catch (IOException e) {
-            throw new IOException("files: cannot open an inotify watch service: " + e.getMessage()
+            throw new IOException("cannot open an inotify watch service: " + e.getMessage()
                     + " (see fs.inotify.max_user_instances)", e);
         }
         PathWatcher watcher = new PathWatcher(settings, sink, registrar, service);
@@ -171,7 +171,7 @@ public final class PathWatcher implements AutoCloseable {
         try {
             service.close();
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "files: closing the watch service failed", e);
+            LOG.log(Level.DEBUG, "closing the watch service failed", e);
         }
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);
@@ -193,7 +193,7 @@ public final class PathWatcher implements AutoCloseable {
         try {
             task.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "files: watcher task failed; the source keeps running", e);
+            LOG.log(Level.ERROR, "watcher task failed; the source keeps running", e);
         }
     }
 
@@ -305,7 +305,7 @@ public final class PathWatcher implements AutoCloseable {
             keys.put(directory, key);
             directories.put(key, directory);
             if (failures.remove(directory) != null) {
-                LOG.log(Level.INFO, "files: now watching {0}", directory);
+                LOG.log(Level.INFO, "now watching {0}", directory);
             }
             return true;
         } catch (NoSuchFileException | NotDirectoryException e) {
@@ -314,7 +314,7 @@ public final class PathWatcher implements AutoCloseable {
         } catch (IOException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             if (!message.equals(failures.put(directory, message))) {
-                LOG.log(Level.ERROR, "files: cannot watch {0} for job(s) {1} ({2}): {3}{4}; retrying every {5} s",
+                LOG.log(Level.ERROR, "cannot watch {0} for job(s) {1} ({2}): {3}{4}; retrying every {5} s",
                         directory, String.join(", ", jobsNeeding(directory)), String.join(" ", patternsNeeding(directory)),
                         message, limitHint(message), settings.retry().toSeconds());
             }
@@ -419,7 +419,7 @@ public final class PathWatcher implements AutoCloseable {
         }
         if (overflow) {
             rescans.incrementAndGet();
-            LOG.log(Level.DEBUG, "files: event queue overflowed for {0}; rescanning", directory);
+            LOG.log(Level.DEBUG, "event queue overflowed for {0}; rescanning", directory);
             if (target != null) {
                 resync.add(target);
             }
@@ -544,7 +544,7 @@ public final class PathWatcher implements AutoCloseable {
         } catch (NoSuchFileException | NotDirectoryException e) {
             return Optional.of(Map.of());
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "files: cannot list {0}: {1}", target.directory, e.toString());
+            LOG.log(Level.WARNING, "cannot list {0}: {1}", target.directory, e.toString());
             return Optional.empty();
         }
     }
@@ -598,7 +598,7 @@ public final class PathWatcher implements AutoCloseable {
             try {
                 sink.accept(event);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "files: emitting " + event + " failed", e);
+                LOG.log(Level.WARNING, "emitting " + event + " failed", e);
             }
         }
     }
