@@ -14,6 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +36,25 @@ class FilesSourceIT {
     Path work;
 
     private Path out;
+
+    /**
+     * A daemon killed at the end of a test leaves its jobs' processes behind (they run
+     * in their own sessions): end every main process a job recorded.
+     */
+    @AfterEach
+    void killJobProcesses() throws IOException {
+        if (out == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path file : files.toList()) {
+                long pid = readPid(file);
+                if (pid > 0 && cmdline(pid).startsWith("sleep")) {
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+                }
+            }
+        }
+    }
 
     /** Writes job {@code name} with the given condition lines. */
     private void job(Path confDir, String name, String... conditions) throws IOException {
