@@ -173,16 +173,28 @@ class FilesSourceIT {
             Path printed = Files.createFile(spool.resolve("a.job"));
             assertStartedBy(awaitMain(daemon, "recreated"), spool + "/*.job", "create", printed);
 
+            long burstStart = System.nanoTime();
             for (int i = 0; i < 10_000; i++) {
                 Files.createFile(burst.resolve("f" + i));
             }
             long burstPid = awaitMain(daemon, "burst");
             assertStartedBy(burstPid, burst + "/", "create", burst.resolve("f0"));
-            // One job start however many events; and the events themselves were coalesced.
+            // One job start however many events, and the events were coalesced: with the
+            // default window (100 ms) and limit (8), at most 1 + 8 * (T / 100 ms + 2).
             String emitted = "emitted file FILE=" + burst + "/ EVENT=create";
-            Await.until(WAIT, () -> count(daemon.log(), emitted) > 0, daemon::log);
-            int events = count(daemon.log(), emitted);
-            assertTrue(events < 2_000, events + " events for a 10,000-file burst");
+            int[] seen = {-1};
+            Await.until(WAIT, () -> {
+                int now = count(daemon.log(), emitted);
+                boolean settled = now == seen[0];
+                seen[0] = now;
+                java.util.concurrent.locks.LockSupport.parkNanos(500_000_000L);
+                return settled;
+            }, daemon::log);
+            long elapsedMillis = (System.nanoTime() - burstStart) / 1_000_000;
+            long bound = 1 + 8 * (elapsedMillis / 100 + 2);
+            assertTrue(seen[0] > 0 && seen[0] <= bound, seen[0] + " events in " + elapsedMillis + " ms, bound " + bound);
+            assertTrue(seen[0] < 10_000 / 2, seen[0] + " events for a 10,000-file burst");
+            assertEquals(burstPid, readPid(out.resolve("burst")), "started once");
             assertTrue(ProcessHandle.of(burstPid).map(ProcessHandle::isAlive).orElse(false));
             assertTrue(daemon.isAlive());
         }
