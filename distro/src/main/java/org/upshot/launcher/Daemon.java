@@ -56,7 +56,9 @@ final class Daemon {
                         continue;
                     }
                     case FrameworkEvent.STOPPED -> {
-                        return requestedExitStatus();
+                        int status = requestedExitStatus();
+                        LOG.log(Level.INFO, "framework stopped; exiting with status {0}", Integer.toString(status));
+                        return status;
                     }
                     default -> LOG.log(Level.ERROR, "framework stopped on error", stopped.getThrowable());
                 }
@@ -163,7 +165,9 @@ final class Daemon {
         switch (event.getType()) {
             case FrameworkEvent.ERROR -> LOG.log(Level.ERROR, source, event.getThrowable());
             case FrameworkEvent.WARNING -> LOG.log(Level.WARNING, source, event.getThrowable());
-            default -> LOG.log(Level.DEBUG, "{0}: framework event {1}", source, event.getType());
+            default -> {
+                // STARTED, PACKAGES_REFRESHED...: routine, nothing to report
+            }
         }
     }
 }

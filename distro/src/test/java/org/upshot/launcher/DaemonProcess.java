@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -19,6 +20,8 @@ import org.upshot.launcher.probe.ProbeActivator;
  * directory. The test JVM runs no reaper, so a plain {@link ProcessBuilder} is safe here.
  */
 final class DaemonProcess implements AutoCloseable {
+    /** util-linux's unshare, for the PID 1 tests. */
+    static final String UNSHARE = "/usr/bin/unshare";
     /** The distribution built by this module's package phase. */
     static final Path DISTRO = Path.of(System.getProperty("upshot.distro.dir", "target/upshot-0.1.0"));
 
@@ -29,16 +32,21 @@ final class DaemonProcess implements AutoCloseable {
     final Path logDir;
     final Path stderr;
     private final Process process;
+    private final boolean pid1;
 
-    private DaemonProcess(Path workDir, List<String> extraArgs) throws IOException {
+    private DaemonProcess(Path workDir, boolean pid1, List<String> extraArgs) throws IOException {
         this.workDir = workDir;
+        this.pid1 = pid1;
         this.pluginDir = Files.createDirectories(workDir.resolve("plugins"));
         this.runtimeDir = workDir.resolve("run");
         this.confDir = Files.createDirectories(workDir.resolve("conf"));
         this.logDir = workDir.resolve("log");
         this.stderr = workDir.resolve("upshot.stderr");
-        List<String> command = new ArrayList<>(List.of(
-                DISTRO.resolve("bin/upshot").toString(), "--session", "--debug",
+        List<String> command = new ArrayList<>();
+        if (pid1) {
+            command.addAll(List.of(UNSHARE, "--pid", "--fork", "--mount-proc"));
+        }
+        command.addAll(List.of(DISTRO.resolve("bin/upshot").toString(), pid1 ? "--system" : "--session", "--debug",
                 "--plugin-dir", pluginDir.toString(), "--runtime-dir", runtimeDir.toString(),
                 "--confdir", confDir.toString(), "--log-dir", logDir.toString()));
         command.addAll(extraArgs);
@@ -55,6 +63,18 @@ final class DaemonProcess implements AutoCloseable {
      * @param workDir a fresh directory for its plugin, runtime, log and job directories
      */
     static DaemonProcess start(Path workDir, String... extraArgs) throws IOException {
+        return start(workDir, false, extraArgs);
+    }
+
+    /**
+     * Starts a daemon as PID 1 of a new PID namespace ({@code unshare --pid --fork
+     * --mount-proc bin/upshot --system}); needs root.
+     */
+    static DaemonProcess startAsPid1(Path workDir, String... extraArgs) throws IOException {
+        return start(workDir, true, extraArgs);
+    }
+
+    private static DaemonProcess start(Path workDir, boolean pid1, String... extraArgs) throws IOException {
         Path plugins = Files.createDirectories(workDir.resolve("plugins"));
         try (Stream<Path> jars = Files.list(DISTRO.resolve("plugins"))) {
             for (Path jar : jars.toList()) {
@@ -62,12 +82,26 @@ final class DaemonProcess implements AutoCloseable {
             }
         }
         TestBundles.probe(plugins);
-        return new DaemonProcess(workDir, List.of(extraArgs));
+        return new DaemonProcess(workDir, pid1, List.of(extraArgs));
     }
 
-    /** The daemon's pid. */
+    /** Writes job file {@code name.conf} into the daemon's job directory. */
+    DaemonProcess job(String name, String text) throws IOException {
+        Files.writeString(confDir.resolve(name + ".conf"), text);
+        return this;
+    }
+
+    /**
+     * The daemon JVM's pid as seen from the test: the child itself, or under unshare the
+     * child of {@code unshare}.
+     */
     long pid() {
-        return process.pid();
+        if (!pid1) {
+            return process.pid();
+        }
+        Await.until(Duration.ofSeconds(10), () -> process.children().findAny().isPresent(),
+                () -> "unshare's child; log:\n" + log());
+        return process.children().findFirst().orElseThrow().pid();
     }
 
     boolean isAlive() {
@@ -119,12 +153,24 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     /**
+     * Runs {@code bin/initctl ARGS} against this daemon's control socket.
+     *
+     * @return its exit status and merged output
+     */
+    CommandResult initctl(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(DISTRO.resolve("bin/initctl").toString()));
+        command.addAll(List.of(args));
+        return CommandResult.run(Map.of("UPSHOT_SOCKET", runtimeDir.resolve("control.sock").toString(),
+                "JAVA_HOME", System.getProperty("java.home")), command);
+    }
+
+    /**
      * Stops the daemon with SIGTERM and waits for it.
      *
      * @return its exit status
      */
     int stop(Duration timeout) throws InterruptedException {
-        process.destroy();
+        ProcessHandle.of(pid()).ifPresent(ProcessHandle::destroy);
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("daemon ignored SIGTERM for " + timeout.toMillis() + " ms:\n" + log());
@@ -134,6 +180,8 @@ final class DaemonProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        // Under unshare the daemon is unshare's child: killing PID 1 empties the namespace.
+        process.children().forEach(ProcessHandle::destroyForcibly);
         if (process.isAlive()) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);

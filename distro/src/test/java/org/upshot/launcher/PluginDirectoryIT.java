@@ -3,9 +3,14 @@ package org.upshot.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,11 +23,22 @@ class PluginDirectoryIT {
     Path work;
 
     @Test
-    @Timeout(90)
-    void removedPluginIsUninstalledAndReinstalledWhenPutBack() throws Exception {
+    @Timeout(120)
+    void removedPluginIsUninstalledAndItsEventsFlowAgainWhenPutBackWhileAJobRunsOn() throws Exception {
+        Path watched = Files.createDirectories(work.resolve("watched"));
+        Path touches = work.resolve("touches");
         try (DaemonProcess daemon = DaemonProcess.start(work)) {
+            daemon.job("steady", "start on startup\nexec sleep 600\n");
+            daemon.job("toucher", """
+                    start on file FILE=%s/* EVENT=create
+                    task
+                    exec sh -c 'echo "$MATCH" >> %s'
+                    """.formatted(watched, touches));
             daemon.awaitLog("started in session mode", WAIT);
-            daemon.awaitBundle("org.upshot.source-files", "ACTIVE", WAIT);
+            long steady = awaitRunning(daemon, "steady");
+
+            Files.createFile(watched.resolve("one"));
+            awaitLines(touches, 1, daemon);
 
             Path jar = daemon.pluginDir.resolve("source-files-0.1.0.jar");
             Path kept = Files.move(jar, work.resolve("source-files-0.1.0.jar"));
@@ -31,8 +47,62 @@ class PluginDirectoryIT {
 
             TestBundles.dropInto(daemon.pluginDir, kept);
             daemon.awaitBundle("org.upshot.source-files", "ACTIVE", WAIT);
+            // The source re-binds to the engine and re-registers its watches just after
+            // ACTIVE: a new file every half second until one is seen.
+            int[] polls = {0};
+            Await.until(WAIT, () -> {
+                if (polls[0]++ % 25 == 0) {
+                    createQuietly(watched.resolve("two-" + polls[0]));
+                }
+                return lines(touches).stream().anyMatch(line -> line.startsWith(watched.resolve("two-").toString()));
+            }, () -> "a file event after the plugin came back; log:\n" + daemon.log());
+
+            assertEquals(steady, awaitRunning(daemon, "steady"), "steady's pid after the plugin came and went");
+            assertEquals(daemon.pid(), ProcTable.process(steady).ppid(), "steady is still the daemon's child");
             assertEquals("ACTIVE", daemon.bundleState("org.upshot.engine-bundle"));
-            assertTrue(daemon.isAlive());
+        }
+    }
+
+    /** Waits until {@code job} is running and returns its pid from {@code initctl status}. */
+    private static long awaitRunning(DaemonProcess daemon, String job) {
+        Pattern running = Pattern.compile(Pattern.quote(job) + " start/running, process (\\d+)");
+        long[] pid = {0};
+        Await.until(WAIT, () -> {
+            Matcher matcher = running.matcher(status(daemon, job));
+            if (matcher.find()) {
+                pid[0] = Long.parseLong(matcher.group(1));
+            }
+            return pid[0] != 0;
+        }, () -> job + " running; status: " + status(daemon, job) + "\nlog:\n" + daemon.log());
+        return pid[0];
+    }
+
+    private static String status(DaemonProcess daemon, String job) {
+        try {
+            return daemon.initctl("status", job).output();
+        } catch (IOException | InterruptedException e) {
+            return e.toString();
+        }
+    }
+
+    private static void awaitLines(Path file, int count, DaemonProcess daemon) {
+        Await.until(WAIT, () -> lines(file).size() >= count,
+                () -> count + " lines in " + file + ", have " + lines(file) + "; log:\n" + daemon.log());
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file) : List.of();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static void createQuietly(Path file) {
+        try {
+            Files.createFile(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -20,6 +20,7 @@ final class TestBundles {
 
     /** The probe bundle reporting bundle and component states (see {@link ProbeActivator}). */
     static Path probe(Path directory) throws IOException {
+        // The DTOs pull in org.osgi.dto, org.osgi.framework.dto...: import whatever is used.
         return bundle(directory.resolve("upshot-test-probe.jar"), "org.upshot.test.probe", ProbeActivator.class,
                 "org.osgi.framework,org.osgi.service.component.runtime,org.osgi.service.component.runtime.dto");
     }
@@ -39,6 +40,7 @@ final class TestBundles {
         main.putValue("Bundle-Version", "1.0.0");
         main.putValue("Bundle-Activator", activator.getName());
         main.putValue("Import-Package", imports);
+        main.putValue("DynamicImport-Package", "*");
         Path classes = classesDirectory(activator);
         String packagePath = activator.getPackageName().replace('.', '/');
         Path temporary = jar.resolveSibling("." + jar.getFileName());

@@ -68,7 +68,8 @@ public final class ProbeActivator implements BundleActivator {
             Path temporary = report.resolveSibling("." + REPORT);
             Files.write(temporary, lines);
             Files.move(temporary, report, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // A scheduled task that throws is silently cancelled: say why the report stopped.
             System.err.println("probe: " + e);
         }
     }
