@@ -35,7 +35,6 @@ public interface LibC {
     int O_APPEND = 02000;
     int O_CLOEXEC = 02000000;
 
-    int WNOHANG = 1;
     int WUNTRACED = 2;
 
     int PR_SET_CHILD_SUBREAPER = 36;
@@ -60,8 +59,6 @@ public interface LibC {
 
     int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newFd);
 
-    int posix_spawn_file_actions_addclose(Pointer actions, int fd);
-
     /** glibc 2.34+: closes every descriptor from {@code from} up. */
     int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
 
@@ -69,8 +66,6 @@ public interface LibC {
     int posix_spawn_file_actions_addchdir_np(Pointer actions, String path);
 
     int posix_spawnattr_init(Pointer attributes);
-
-    int posix_spawnattr_destroy(Pointer attributes);
 
     int posix_spawnattr_setflags(Pointer attributes, short flags);
 

@@ -1,6 +1,8 @@
 package org.upshot.process.internal;
 
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,8 @@ public final class NativeHost implements Host {
     /** The signals {@code sun.misc.Signal} lets us handle; USR2 is HotSpot's own. */
     private static final Map<Integer, String> HANDLED = Map.of(Signals.HUP, "HUP", Signals.INT, "INT",
             Signals.TERM, "TERM", 30, "PWR", 28, "WINCH", 10, "USR1");
+
+    private static final Logger LOG = System.getLogger(NativeHost.class.getName());
 
     private final LibC libc = Native.libc();
 
@@ -49,7 +53,13 @@ public final class NativeHost implements Host {
             throw new IllegalArgumentException("cannot handle signal " + Signals.name(signal)
                     + "; supported: HUP, INT, TERM, PWR, WINCH, USR1");
         }
-        Signal.handle(new Signal(name), received -> handler.run());
+        Signal.handle(new Signal(name), received -> {
+            try {
+                handler.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "handler for SIG" + name + " failed", e);
+            }
+        });
     }
 
     @Override

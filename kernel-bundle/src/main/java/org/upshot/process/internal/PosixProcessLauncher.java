@@ -21,10 +21,13 @@ import org.upshot.process.Stdio;
  * tests and tools outside OSGi construct it directly. All instances share the one
  * reaper thread of the JVM; {@link #close()} only drops this instance's listeners.
  */
-@Component(service = ProcessLauncher.class)
+// Immediate: as PID 1 the reaper must run from bundle start, before any job is spawned.
+@Component(service = ProcessLauncher.class, immediate = true)
 public final class PosixProcessLauncher implements ProcessLauncher {
 
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private static final int SPAWN_ATTEMPTS = 5;
 
     private final LibC libc = Native.libc();
     private final Reaper reaper = Reaper.shared();
@@ -38,59 +41,60 @@ public final class PosixProcessLauncher implements ProcessLauncher {
     @Override
     public int spawn(SpawnRequest request) throws PosixException {
         rejectNul(request);
-        boolean setup = SetupScript.needed(request);
-        Identity identity = Identity.UNCHANGED;
-        if (setup) {
-            SetupScript.validate(request.attributes());
-            identity = Identity.resolve(request.attributes().user(), request.attributes().group());
-        }
-        checkPrivileges(request, identity);
         boolean chroot = request.attributes().chroot().isPresent();
         if (!chroot && !Files.isDirectory(request.workingDirectory())) {
             throw new PosixException("chdir", LibC.ENOENT, request.workingDirectory().toString());
         }
-        String program;
-        List<String> argv;
-        int[] report = null;
-        if (setup) {
-            report = new int[2];
-            Native.check(libc.pipe2(report, LibC.O_CLOEXEC), "pipe2", "");
-            program = SetupScript.SHELL;
-            argv = new ArrayList<>(List.of(program, "-c",
-                    SetupScript.build(request, identity, 3 + request.inheritedFds().size()), SetupScript.ARG0));
-            argv.addAll(request.argv());
-        } else {
-            program = executable(request.argv().get(0), request.environment());
-            argv = request.argv();
+        if (!SetupScript.needed(request)) {
+            return launch(request, executable(request.argv().get(0), request.environment()), request.argv(), -1);
         }
+        SetupScript.validate(request.attributes());
+        Identity identity = checkPrivileges(request,
+                Identity.resolve(request.attributes().user(), request.attributes().group()));
+        int reportFd = 3 + request.inheritedFds().size();
+        List<String> argv = new ArrayList<>(List.of(SetupScript.SHELL, "-c",
+                SetupScript.build(request, identity, reportFd), SetupScript.ARG0));
+        argv.addAll(request.argv());
+        int[] report = new int[2];
+        Native.check(libc.pipe2(report, LibC.O_CLOEXEC), "pipe2", "set-up report");
         int pid;
-        try (FileActions actions = FileActions.forRequest(request, report == null ? -1 : report[1], chroot)) {
+        try {
+            try {
+                pid = launch(request, SetupScript.SHELL, argv, report[1]);
+            } finally {
+                libc.close(report[1]);
+            }
+        } catch (PosixException | RuntimeException e) {
+            libc.close(report[0]);
+            throw e;
+        }
+        SetupReport.readAndClose(report[0], request);
+        return pid;
+    }
+
+    /** posix_spawn with the request's descriptors and environment; {@code reportFd} is -1 without set-up. */
+    private int launch(SpawnRequest request, String program, List<String> argv, int reportFd)
+            throws PosixException {
+        boolean chroot = request.attributes().chroot().isPresent();
+        try (FileActions actions = FileActions.forRequest(request, reportFd, chroot)) {
             Pointer pidOut = Native.allocate(4);
             Pointer argvBlock = Native.stringArray(argv);
             Pointer envBlock = Native.stringArray(request.environment());
-            reaper.childComing();
-            int error = libc.posix_spawn(pidOut, program, actions.pointer(), SpawnAttributes.get(),
-                    argvBlock, envBlock);
+            int error;
+            int attempts = 0;
+            do {
+                // EAGAIN: the clone hit a transient limit (threads, memory); a few retries, then report it.
+                error = libc.posix_spawn(pidOut, program, actions.pointer(), SpawnAttributes.get(),
+                        argvBlock, envBlock);
+            } while ((error == LibC.EAGAIN || error == LibC.EINTR) && ++attempts < SPAWN_ATTEMPTS);
             // The blocks are freed when their Pointers are collected, which may happen as soon
             // as jnr has taken their addresses, while the child still reads them.
             Reference.reachabilityFence(argvBlock);
             Reference.reachabilityFence(envBlock);
             Native.checkReturned(error, "posix_spawn", describe(request));
-            pid = pidOut.getInt(0);
-        } catch (PosixException e) {
-            if (report != null) {
-                libc.close(report[0]);
-            }
-            throw e;
-        } finally {
-            if (report != null) {
-                libc.close(report[1]);
-            }
+            reaper.childSpawned();
+            return pidOut.getInt(0);
         }
-        if (report != null) {
-            SetupReport.readAndClose(report[0], request);
-        }
-        return pid;
     }
 
     @Override
@@ -167,10 +171,14 @@ public final class PosixProcessLauncher implements ProcessLauncher {
         throw new PosixException("posix_spawn", error, command);
     }
 
-    private void checkPrivileges(SpawnRequest request, Identity identity) throws PosixException {
+    /**
+     * Without root only "switch" to oneself is possible: that is no switch at all, and
+     * anything else is refused here with EPERM rather than by setpriv in the child.
+     */
+    private Identity checkPrivileges(SpawnRequest request, Identity identity) throws PosixException {
         int euid = libc.geteuid();
         if (euid == 0) {
-            return;
+            return identity;
         }
         if (request.attributes().chroot().isPresent()) {
             throw new PosixException("chroot", LibC.EPERM, request.attributes().chroot().get().toString());
@@ -178,6 +186,10 @@ public final class PosixProcessLauncher implements ProcessLauncher {
         if (identity.changesUser() && identity.uid() != euid) {
             throw new PosixException("setuid", LibC.EPERM, request.attributes().user().orElse(""));
         }
+        if (request.attributes().group().isPresent()) {
+            throw new PosixException("setgid", LibC.EPERM, request.attributes().group().get());
+        }
+        return Identity.UNCHANGED;
     }
 
     private static void rejectNul(SpawnRequest request) throws PosixException {

@@ -62,8 +62,12 @@ final class Reaper implements Runnable {
         listeners.remove(listener);
     }
 
-    /** Called before every spawn so that an idle reaper goes back to {@code waitpid}. */
-    void childComing() {
+    /**
+     * Called after every successful spawn so that an idle reaper goes back to
+     * {@code waitpid}. After, not before: a reaper woken before the child exists would
+     * find no child, consume the wake-up and park again with the child unreaped.
+     */
+    void childSpawned() {
         lock.lock();
         try {
             spawnedSinceIdle = true;

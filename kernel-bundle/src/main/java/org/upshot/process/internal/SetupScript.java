@@ -77,7 +77,7 @@ final class SetupScript {
     static String build(SpawnRequest request, Identity identity, int reportFd) {
         SetupScript s = new SetupScript(reportFd);
         ProcessAttributes a = request.attributes();
-        s.line("f(){ echo \"" + FAILURE_MARK + "$1 $2\" >&" + reportFd + "; exit " + SETUP_FAILED + "; }");
+        s.line("upshot_fail(){ echo \"" + FAILURE_MARK + "$1 $2\" >&" + reportFd + "; exit " + SETUP_FAILED + "; }");
         a.umask().ifPresent(mask -> s.line("umask " + String.format("%04o", mask & 07777)));
         if (!a.limits().isEmpty()) {
             List<String> words = new ArrayList<>(List.of("prlimit", "--pid", "$$"));
@@ -96,9 +96,9 @@ final class SetupScript {
         s.restorePwd(request.environment());
         Path root = a.chroot().orElse(null);
         if (root != null) {
-            s.line("[ -d " + quote(root.toString()) + " ] || f chroot " + LibC.ENOENT);
+            s.line("[ -d " + quote(root.toString()) + " ] || upshot_fail chroot " + LibC.ENOENT);
         } else {
-            s.line("command -v \"$1\" >/dev/null || f exec " + LibC.ENOENT);
+            s.line("command -v \"$1\" >/dev/null || upshot_fail exec " + LibC.ENOENT);
         }
         s.line("exec " + reportFd + ">&-");
         if (request.stopBeforeExec()) {
@@ -109,7 +109,7 @@ final class SetupScript {
     }
 
     private void step(String name, int errno, String command) {
-        line("{ " + command + "; } 2>&" + reportFd + " || f " + name + " " + errno);
+        line("{ " + command + "; } 2>&" + reportFd + " || upshot_fail " + name + " " + errno);
     }
 
     private void line(String text) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,7 +62,7 @@ class PosixProcessLauncherTest {
     /** Spawns a request for {@code sleep} and waits until it really runs sleep. */
     static int sleeper(SpawnRequest request) throws PosixException {
         int pid = launcher.spawn(request);
-        ProcFs.awaitExec(pid, SLEEP);
+        ProcFs.awaitSleeping(pid, SLEEP);
         return pid;
     }
 
@@ -129,6 +130,31 @@ class PosixProcessLauncherTest {
     }
 
     @Test
+    void consoleStdioPutsAllThreeOnTheConsole() throws Exception {
+        Assumptions.assumeTrue(Files.isWritable(Path.of("/dev/console")) || skip("/dev/console is not writable"));
+        int pid = sleeper(request(new Stdio.Console(false), List.of(), "sleep", "30"));
+        assertEquals(Map.of(0, "/dev/console", 1, "/dev/console", 2, "/dev/console"), ProcFs.fds(pid));
+        kill(pid);
+    }
+
+    @Test
+    void inheritStdioKeepsTheDaemonsOwnDescriptors() throws Exception {
+        Map<Integer, String> own = ProcFs.fds(Math.toIntExact(ProcessHandle.current().pid()));
+        int pid = sleeper(request(new Stdio.Inherit(), List.of(), "sleep", "30"));
+        Map<Integer, String> fds = ProcFs.fds(pid);
+        assertEquals(List.of(0, 1, 2), List.copyOf(fds.keySet()));
+        for (int fd = 0; fd <= 2; fd++) {
+            assertEquals(own.get(fd), fds.get(fd), "fd " + fd);
+        }
+        kill(pid);
+    }
+
+    static boolean skip(String reason) {
+        System.out.println("skipped: " + reason);
+        return false;
+    }
+
+    @Test
     void logStdioAppendsStdoutAndStderrToTheFile() throws Exception {
         Path log = tmp.resolve("job.log");
         Files.writeString(log, "before\n");
@@ -174,6 +200,21 @@ class PosixProcessLauncherTest {
         assertEquals(Signals.STOP, stop.stopSignal());
         assertFalse(stop.exited() || stop.signalled());
         assertEquals(Signals.KILL, kill(pid).signal());
+    }
+
+    @Test
+    void serialSpawnsAreReapedWithoutWaitingForTheIdleRecheck() throws Exception {
+        // Regression: the reaper was woken before the child existed, found none, and
+        // then slept its one-second idle recheck with the child unreaped.
+        int slow = 0;
+        for (int i = 0; i < 40; i++) {
+            long start = System.nanoTime();
+            exits.awaitExit(launcher.spawn(request(new Stdio.Null(), List.of(), "true")), WAIT);
+            if (System.nanoTime() - start > 900_000_000L) {
+                slow++;
+            }
+        }
+        assertTrue(slow < 10, slow + " of 40 exits took the idle recheck's second or longer");
     }
 
     @Test

@@ -19,14 +19,26 @@ final class ProcFs {
         return Path.of("/proc", Integer.toString(pid));
     }
 
+    /** clock_nanosleep's number, the call sleep(1) blocks in. */
+    private static final String NANOSLEEP = System.getProperty("os.arch").equals("aarch64") ? "115" : "230";
+
     /**
-     * Waits until {@code pid} has finished exec'ing {@code program}. posix_spawn returns when
-     * the kernel lets go of the parent's memory, before the new image has its arguments,
-     * environment and closed close-on-exec descriptors, so /proc read at once can show none.
+     * Waits until {@code pid} runs {@code program} and blocks in {@code clock_nanosleep}.
+     * posix_spawn returns when the kernel lets go of the parent's memory, before the new
+     * image has its arguments and environment, and the dynamic loader then still holds
+     * libraries open: only once the program sleeps is its /proc view final.
      */
-    static void awaitExec(int pid, String program) {
-        Await.until(pid + " running " + program, Duration.ofSeconds(10),
-                () -> runs(pid, program) && !read(dir(pid).resolve("cmdline")).isEmpty());
+    static void awaitSleeping(int pid, String program) {
+        Await.until(pid + " sleeping in " + program, Duration.ofSeconds(10),
+                () -> runs(pid, program) && syscall(pid).startsWith(NANOSLEEP + " "));
+    }
+
+    private static String syscall(int pid) {
+        try {
+            return Files.readString(dir(pid).resolve("syscall"));
+        } catch (IOException gone) {
+            return "";
+        }
     }
 
     /** The fields of {@code /proc/PID/stat} after the command name, numbered as in proc(5) from 3 (state). */

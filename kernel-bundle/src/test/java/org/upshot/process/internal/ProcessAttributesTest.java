@@ -68,7 +68,7 @@ class ProcessAttributesTest {
 
     int sleeper(ProcessAttributes attributes) throws PosixException {
         int pid = launcher.spawn(sleepWith(attributes, ENV, Path.of("/")));
-        ProcFs.awaitExec(pid, SLEEP);
+        ProcFs.awaitSleeping(pid, SLEEP);
         return pid;
     }
 
@@ -101,7 +101,7 @@ class ProcessAttributesTest {
         env.add("LISTEN_FDS=1");
         env.add("LISTEN_PID=");
         int pid = launcher.spawn(sleepWith(none(), env, Path.of("/")));
-        ProcFs.awaitExec(pid, SLEEP);
+        ProcFs.awaitSleeping(pid, SLEEP);
         List<String> expected = new ArrayList<>(ENV);
         expected.add("LISTEN_FDS=1");
         expected.add("LISTEN_PID=" + pid);
@@ -183,7 +183,7 @@ class ProcessAttributesTest {
         assertEquals(Signals.STOP, stop.stopSignal());
         assertTrue(ProcFs.runs(pid, "/usr/bin/dash"), "not yet exec'd");
         launcher.signal(pid, Signals.CONT);
-        ProcFs.awaitExec(pid, SLEEP);
+        ProcFs.awaitSleeping(pid, SLEEP);
         kill(pid);
     }
 
@@ -195,8 +195,7 @@ class ProcessAttributesTest {
         ProcessAttributes jailed = attributes(OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(),
                 List.of(), Optional.of(root), Optional.of("nobody"), Optional.empty(), Optional.empty());
         int pid = launcher.spawn(sleepWith(jailed, ENV, Path.of("/srv/data")));
-        Await.until("sleep running in the chroot", WAIT, () -> ProcFs.runs(pid, root.resolve("bin/sleep").toString())
-                && !ProcFs.read(ProcFs.dir(pid).resolve("cmdline")).isEmpty());
+        ProcFs.awaitSleeping(pid, root.resolve("bin/sleep").toString());
         assertEquals(root, Files.readSymbolicLink(ProcFs.dir(pid).resolve("root")));
         assertEquals(root.resolve("srv/data"), Files.readSymbolicLink(ProcFs.dir(pid).resolve("cwd")));
         assertEquals("65534\t65534\t65534\t65534", ProcFs.status(pid, "Uid"));

@@ -1,10 +1,10 @@
 package org.upshot.engine.internal.config;
 
 import java.io.IOException;
-import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.upshot.engine.internal.model.JobClass;
 import org.upshot.engine.internal.parse.Diagnostic;
 import org.upshot.engine.internal.parse.JobParser;
@@ -56,6 +55,8 @@ public final class ConfigurationLoader {
     private final Map<String, JobClass> registry = new HashMap<>();
     /** Shadowed files already reported, so a clash is warned about once. */
     private final Set<Path> reportedClashes = new HashSet<>();
+    /** Stamps of the files seen by the current scan. */
+    private final Map<Path, List<Object>> stamps = new HashMap<>();
     /** Directories seen by the last scan, for the watcher to register. */
     private Set<Path> directories = Set.of();
 
@@ -134,7 +135,8 @@ public final class ConfigurationLoader {
             String name = job.getKey();
             JobFileSet files = job.getValue();
             Entry entry = entries.computeIfAbsent(name, n -> new Entry());
-            List<Object> stamp = stamp(files);
+            List<Object> stamp = List.of(stamps.get(files.conf()),
+                    files.override().map(stamps::get).orElse(List.of()));
             boolean moved = !files.conf().equals(entry.conf) || !files.override().equals(entry.override);
             boolean stale = moved || !stamp.equals(entry.stamp);
             boolean forced = mode == Mode.FORCED
@@ -186,12 +188,15 @@ public final class ConfigurationLoader {
     /** Finds every job name and its winning files, reporting names defined in several confdirs. */
     private Map<String, JobFileSet> walk(List<Diagnostic> diagnostics) {
         Map<String, JobFileSet> found = new TreeMap<>();
+        stamps.clear();
         Set<Path> seenDirectories = new LinkedHashSet<>();
         Set<Path> clashes = new HashSet<>();
         for (Path confdir : confdirs) {
-            Map<String, Path> confs = new HashMap<>();
+            Map<String, Path> confs = new TreeMap<>();
             Map<String, Path> overrides = new HashMap<>();
-            for (Path file : list(confdir, seenDirectories)) {
+            Map<Path, List<Object>> files = list(confdir, seenDirectories);
+            stamps.putAll(files);
+            for (Path file : files.keySet()) {
                 String fileName = file.getFileName().toString();
                 if (fileName.endsWith(JobFiles.CONF)) {
                     confs.put(JobFiles.jobName(confdir, file), file);
@@ -216,41 +221,46 @@ public final class ConfigurationLoader {
         return found;
     }
 
-    /** Regular files under {@code confdir} (following no links), collecting the directories walked. */
-    private static List<Path> list(Path confdir, Set<Path> directories) {
+    /**
+     * Regular files under {@code confdir} (following no links) with their stamps,
+     * collecting the directories walked. One walk gives both, so a file is stat-ed once.
+     */
+    private static Map<Path, List<Object>> list(Path confdir, Set<Path> directories) {
+        Map<Path, List<Object>> files = new TreeMap<>();
         if (!Files.isDirectory(confdir)) {
-            return List.of();
+            return files;
         }
-        List<Path> files = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(confdir, Integer.MAX_VALUE, new FileVisitOption[0])) {
-            walk.forEach(path -> {
-                if (Files.isDirectory(path)) {
-                    directories.add(path);
-                } else if (Files.isRegularFile(path)) {
-                    files.add(path);
+        try {
+            Files.walkFileTree(confdir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                    directories.add(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                    if (attributes.isRegularFile()) {
+                        files.put(file, stamp(attributes));
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    // Removed mid-walk or unreadable: the read reports it, or the next scan sees the truth.
+                    return FileVisitResult.CONTINUE;
                 }
             });
-        } catch (IOException | java.io.UncheckedIOException e) {
-            // A directory removed mid-walk: the next scan (triggered by that removal) sees the truth.
+        } catch (IOException e) {
+            // The confdir itself went away mid-walk: the next scan (triggered by that removal) sees the truth.
         }
-        files.sort(null);
         return files;
     }
 
-    private static List<Object> stamp(JobFileSet files) {
-        return List.of(stamp(files.conf()), files.override().map(ConfigurationLoader::stamp).orElse(List.of()));
-    }
-
     /** Size, modification time and inode: different when the file was rewritten. */
-    private static List<Object> stamp(Path file) {
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            return List.of(attributes.size(), attributes.lastModifiedTime(),
-                    Objects.requireNonNullElse(attributes.fileKey(), ""));
-        } catch (NoSuchFileException e) {
-            return List.of("missing");
-        } catch (IOException e) {
-            return List.of("unreadable", e.toString());
-        }
+    private static List<Object> stamp(BasicFileAttributes attributes) {
+        return List.of(attributes.size(), attributes.lastModifiedTime(),
+                Objects.requireNonNullElse(attributes.fileKey(), ""));
     }
 }

@@ -152,8 +152,7 @@ public final class Condition<E> {
         for (int i = 0; i < kinds.length; i++) {
             switch (kinds[i]) {
                 case Shape.LEAF:
-                    EventMatcher matcher = shape.matchers[i];
-                    if (!values[i] && matcher.eventName().equals(name) && matcher.matches(payload, env)) {
+                    if (!values[i] && shape.names[i].equals(name) && shape.matchers[i].matchesVariables(payload, env)) {
                         values[i] = true;
                         held[i] = event;
                         holder.hold(event);
@@ -177,29 +176,34 @@ public final class Condition<E> {
 
     /**
      * The events held on true branches, left to right: the ones that made the
-     * expression true. Empty while the expression is false.
+     * expression true. Empty while the expression is false. Unmodifiable.
      */
     public List<E> matchedEvents() {
-        List<E> events = new ArrayList<>();
         int root = values.length - 1;
         if (!values[root]) {
-            return events;
+            return List.of();
         }
-        Deque<Integer> pending = new ArrayDeque<>();
-        pending.push(root);
-        while (!pending.isEmpty()) {
-            int node = pending.pop();
+        if (root == 0) {
+            return List.of(heldAt(0));
+        }
+        List<E> events = new ArrayList<>();
+        // An explicit stack of node indexes: no recursion on deep chains.
+        int[] pending = new int[values.length];
+        int top = 0;
+        pending[top++] = root;
+        while (top > 0) {
+            int node = pending[--top];
             if (!values[node]) {
                 continue;
             }
             if (shape.kinds[node] == Shape.LEAF) {
                 events.add(heldAt(node));
             } else {
-                pending.push(shape.right[node]);
-                pending.push(shape.left[node]);
+                pending[top++] = shape.right[node];
+                pending[top++] = shape.left[node];
             }
         }
-        return events;
+        return Collections.unmodifiableList(events);
     }
 
     /** Every event a leaf holds, true branch or not, left to right (one entry per leaf). */
@@ -213,19 +217,18 @@ public final class Condition<E> {
         return events;
     }
 
-    /**
-     * Makes every node false and releases every held event (telling the holder).
-     *
-     * @return the released events, one entry per leaf that held one
-     */
-    public List<E> reset() {
-        List<E> released = heldEvents();
-        Arrays.fill(values, false);
-        Arrays.fill(held, null);
-        for (E event : released) {
-            holder.release(event);
+    /** Makes every node false and releases every held event, telling the holder of each. */
+    public void reset() {
+        for (int leaf : shape.leaves) {
+            Object event = held[leaf];
+            if (event != null) {
+                held[leaf] = null;
+                values[leaf] = false;
+                holder.release(heldType(event));
+            }
         }
-        return released;
+        // Inner nodes are true only above a true leaf; with every leaf false they are too.
+        Arrays.fill(values, false);
     }
 
     /**
@@ -247,9 +250,13 @@ public final class Condition<E> {
         Environ.set(table, namesKey + "=" + names);
     }
 
-    @SuppressWarnings("unchecked")
     private E heldAt(int node) {
-        return (E) held[node];
+        return heldType(held[node]);
+    }
+
+    @SuppressWarnings("unchecked")
+    private E heldType(Object event) {
+        return (E) event;
     }
 
     @Override
@@ -268,6 +275,8 @@ public final class Condition<E> {
         final int[] left;
         final int[] right;
         final EventMatcher[] matchers;
+        /** Each leaf's event name, kept here to spare a pointer chase per leaf tested. */
+        final String[] names;
         final int[] leaves;
         final List<EventMatcher> leafMatchers;
         final Set<String> eventNames;
@@ -280,18 +289,20 @@ public final class Condition<E> {
             left = new int[n];
             right = new int[n];
             matchers = new EventMatcher[n];
+            names = new String[n];
             List<Integer> leafList = new ArrayList<>();
             List<EventMatcher> leafMatcherList = new ArrayList<>();
-            Set<String> names = new LinkedHashSet<>();
+            Set<String> distinctNames = new LinkedHashSet<>();
             Deque<Integer> done = new ArrayDeque<>();
             for (int i = 0; i < n; i++) {
                 EventExpression node = order.get(i);
                 if (node instanceof EventExpression.Match) {
                     kinds[i] = LEAF;
                     matchers[i] = EventMatcher.compile((EventExpression.Match) node);
+                    names[i] = matchers[i].eventName();
                     leafList.add(i);
                     leafMatcherList.add(matchers[i]);
-                    names.add(matchers[i].eventName());
+                    distinctNames.add(names[i]);
                 } else {
                     kinds[i] = node instanceof EventExpression.And ? AND : OR;
                     right[i] = done.pop();
@@ -301,7 +312,7 @@ public final class Condition<E> {
             }
             leaves = leafList.stream().mapToInt(Integer::intValue).toArray();
             leafMatchers = List.copyOf(leafMatcherList);
-            eventNames = Collections.unmodifiableSet(names);
+            eventNames = Collections.unmodifiableSet(distinctNames);
         }
 
         private static List<EventExpression> postOrder(EventExpression root) {

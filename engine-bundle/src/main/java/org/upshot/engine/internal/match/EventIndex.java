@@ -1,7 +1,8 @@
 package org.upshot.engine.internal.match;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.upshot.engine.internal.match.EventMatcher.Discriminator;
 import org.upshot.event.Event;
 import org.upshot.event.EventExpression;
 
@@ -17,14 +19,17 @@ import org.upshot.event.EventExpression;
  * handling one event touches only the subscribers that could match it instead of
  * scanning every job.
  *
- * <p>A subscriber is registered under each leaf of its expressions. A leaf whose first
- * argument is a literal positional value ({@code started apache}, {@code stopping
- * dbus}) is filed under the pair (name, value), everything else under the name alone.
- * {@link #subscribers(Event)} then returns the name's general subscribers plus those
- * filed under the event's first value, so a {@code started apache} event reaches the
- * few jobs that wait for apache and not the hundreds that wait for some other
- * {@code started} event. The index only narrows: callers still run each subscriber's
- * {@link Condition}, which decides.
+ * <p>A subscriber is filed under each leaf of its expressions. A leaf with
+ * {@linkplain EventMatcher#discriminators() discriminators}, exact values some
+ * variables must have ({@code started apache}: first variable {@code apache};
+ * {@code socket PORT=80}: {@code PORT} is {@code 80}), is filed under (name, variable,
+ * value) for the one whose bucket is smallest at registration; any other leaf under
+ * its event name alone. {@link #subscribers(Event)}
+ * returns the name's general subscribers plus, for each variable used as a
+ * discriminator with that name, those filed under the event's own value of it. So a
+ * {@code started apache} event reaches the few jobs that wait for apache, not the
+ * hundreds that wait for some other job. The index only narrows: callers still run each
+ * subscriber's {@link Condition}, which decides.
  *
  * <p>Results are in registration order (a re-added subscriber moves to the end), each
  * subscriber at most once. Returned lists are immutable snapshots, so the index may be
@@ -37,7 +42,8 @@ import org.upshot.event.EventExpression;
 public final class EventIndex<S> {
 
     private final Map<String, Bucket<S>> general = new HashMap<>();
-    private final Map<String, Map<String, Bucket<S>>> byFirstValue = new HashMap<>();
+    /** Event name, then discriminating variable, then its value. */
+    private final Map<String, Map<String, Map<String, Bucket<S>>>> narrowed = new HashMap<>();
     private final Map<S, Registration> registrations = new HashMap<>();
     private long nextSequence;
 
@@ -61,13 +67,33 @@ public final class EventIndex<S> {
         remove(subscriber);
         Set<Key> keys = new LinkedHashSet<>();
         for (EventMatcher matcher : matchers) {
-            keys.add(new Key(matcher.eventName(), matcher.firstPositionalLiteral()));
+            keys.add(new Key(matcher.eventName(), narrowest(matcher)));
         }
         long sequence = nextSequence++;
         for (Key key : keys) {
             bucket(key, true).put(subscriber, sequence);
         }
         registrations.put(subscriber, new Registration(keys, sequence));
+    }
+
+    /**
+     * The discriminator whose bucket is smallest now (ties to the first), a cheap guess
+     * at the most selective one: {@code socket PROTO=inet PORT=80} should be filed under
+     * the port, shared by few, rather than the protocol, shared by all.
+     */
+    private Discriminator narrowest(EventMatcher matcher) {
+        Discriminator best = null;
+        int bestSize = Integer.MAX_VALUE;
+        for (Discriminator candidate : matcher.discriminators()) {
+            Bucket<S> bucket = narrowed.getOrDefault(matcher.eventName(), Map.of())
+                    .getOrDefault(candidate.key(), Map.of()).get(candidate.value());
+            int size = bucket == null ? 0 : bucket.members.size();
+            if (size < bestSize) {
+                best = candidate;
+                bestSize = size;
+            }
+        }
+        return best;
     }
 
     /** Forgets {@code subscriber}; tells whether it was registered. */
@@ -111,82 +137,105 @@ public final class EventIndex<S> {
     /** The subscribers that may match {@code event}: a superset of those that do. */
     public List<S> subscribers(Event event) {
         Bucket<S> wide = general.get(event.name());
-        Bucket<S> narrow = null;
-        Map<String, Bucket<S>> values = byFirstValue.get(event.name());
-        if (values != null && !event.env().isEmpty()) {
-            String first = event.env().get(0);
-            narrow = values.get(first.substring(first.indexOf('=') + 1));
+        Map<String, Map<String, Bucket<S>>> byVariable = narrowed.get(event.name());
+        if (byVariable == null) {
+            return wide == null ? List.of() : wide.snapshot();
         }
-        return merge(wide, narrow);
+        List<Bucket<S>> hits = new ArrayList<>(byVariable.size() + 1);
+        if (wide != null) {
+            hits.add(wide);
+        }
+        for (Map.Entry<String, Map<String, Bucket<S>>> variable : byVariable.entrySet()) {
+            String value = EventMatcher.variable(event, variable.getKey());
+            Bucket<S> bucket = value == null ? null : variable.getValue().get(value);
+            if (bucket != null) {
+                hits.add(bucket);
+            }
+        }
+        if (hits.size() == 1) {
+            return hits.get(0).snapshot();
+        }
+        return hits.isEmpty() ? List.of() : merge(hits);
     }
 
     /** Every subscriber registered for the event name {@code name}, whatever its values. */
     public List<S> subscribers(String name) {
-        Set<S> all = new LinkedHashSet<>();
-        Bucket<S> wide = general.get(name);
-        if (wide != null) {
-            all.addAll(wide.snapshot());
+        List<Bucket<S>> buckets = new ArrayList<>();
+        if (general.containsKey(name)) {
+            buckets.add(general.get(name));
         }
-        for (Bucket<S> bucket : byFirstValue.getOrDefault(name, Map.of()).values()) {
-            all.addAll(bucket.snapshot());
+        for (Map<String, Bucket<S>> values : narrowed.getOrDefault(name, Map.of()).values()) {
+            buckets.addAll(values.values());
         }
-        List<S> ordered = new ArrayList<>(all);
-        ordered.sort(Comparator.comparingLong(subscriber -> registrations.get(subscriber).sequence));
-        return List.copyOf(ordered);
+        return merge(buckets);
     }
 
     private Bucket<S> bucket(Key key, boolean create) {
-        if (key.value == null) {
+        if (key.discriminator == null) {
             return create ? general.computeIfAbsent(key.name, name -> new Bucket<>()) : general.get(key.name);
         }
-        Map<String, Bucket<S>> values = create
-                ? byFirstValue.computeIfAbsent(key.name, name -> new HashMap<>())
-                : byFirstValue.get(key.name);
-        return create ? values.computeIfAbsent(key.value, value -> new Bucket<>()) : values.get(key.value);
+        Discriminator discriminator = key.discriminator;
+        if (!create) {
+            return narrowed.get(key.name).get(discriminator.key()).get(discriminator.value());
+        }
+        return narrowed.computeIfAbsent(key.name, name -> new HashMap<>())
+                .computeIfAbsent(discriminator.key(), variable -> new HashMap<>())
+                .computeIfAbsent(discriminator.value(), value -> new Bucket<>());
     }
 
     private void drop(Key key) {
-        if (key.value == null) {
+        if (key.discriminator == null) {
             general.remove(key.name);
             return;
         }
-        Map<String, Bucket<S>> values = byFirstValue.get(key.name);
-        values.remove(key.value);
+        Map<String, Map<String, Bucket<S>>> byVariable = narrowed.get(key.name);
+        Map<String, Bucket<S>> values = byVariable.get(key.discriminator.key());
+        values.remove(key.discriminator.value());
         if (values.isEmpty()) {
-            byFirstValue.remove(key.name);
+            byVariable.remove(key.discriminator.key());
+        }
+        if (byVariable.isEmpty()) {
+            narrowed.remove(key.name);
         }
     }
 
-    private static <S> List<S> merge(Bucket<S> wide, Bucket<S> narrow) {
-        if (narrow == null) {
-            return wide == null ? List.of() : wide.snapshot();
-        }
-        if (wide == null) {
-            return narrow.snapshot();
-        }
-        List<S> a = wide.snapshot();
-        List<S> b = narrow.snapshot();
-        long[] aSeq = wide.sequences;
-        long[] bSeq = narrow.sequences;
-        List<S> merged = new ArrayList<>(a.size() + b.size());
-        int i = 0;
-        int j = 0;
-        while (i < a.size() || j < b.size()) {
-            if (j == b.size() || (i < a.size() && aSeq[i] < bSeq[j])) {
-                merged.add(a.get(i++));
-            } else if (i == a.size() || bSeq[j] < aSeq[i]) {
-                merged.add(b.get(j++));
-            } else {
-                // The same subscriber in both buckets (one general leaf, one literal).
-                merged.add(a.get(i++));
-                j++;
+    /** The union of several buckets in registration order, each subscriber once. */
+    private static <S> List<S> merge(List<Bucket<S>> buckets) {
+        Object[] subscribers = new Object[0];
+        long[] sequences = new long[0];
+        for (Bucket<S> bucket : buckets) {
+            Object[] otherSubscribers = bucket.snapshot().toArray();
+            long[] otherSequences = bucket.sequences;
+            Object[] mergedSubscribers = new Object[subscribers.length + otherSubscribers.length];
+            long[] mergedSequences = new long[mergedSubscribers.length];
+            int i = 0;
+            int j = 0;
+            int n = 0;
+            while (i < subscribers.length || j < otherSubscribers.length) {
+                boolean takeLeft = j == otherSubscribers.length
+                        || (i < subscribers.length && sequences[i] <= otherSequences[j]);
+                if (takeLeft) {
+                    if (j < otherSubscribers.length && sequences[i] == otherSequences[j]) {
+                        // The same subscriber filed under both keys.
+                        j++;
+                    }
+                    mergedSequences[n] = sequences[i];
+                    mergedSubscribers[n++] = subscribers[i++];
+                } else {
+                    mergedSequences[n] = otherSequences[j];
+                    mergedSubscribers[n++] = otherSubscribers[j++];
+                }
             }
+            subscribers = Arrays.copyOf(mergedSubscribers, n);
+            sequences = Arrays.copyOf(mergedSequences, n);
         }
+        @SuppressWarnings("unchecked")
+        List<S> merged = (List<S>) Collections.unmodifiableList(Arrays.asList(subscribers));
         return merged;
     }
 
-    /** An event name and a literal first value, or null for leaves without one. */
-    private record Key(String name, String value) {
+    /** An event name and the exact variable value a leaf needs, or null for none. */
+    private record Key(String name, Discriminator discriminator) {
     }
 
     /** The keys one subscriber is filed under, and when it was registered. */
@@ -197,6 +246,7 @@ public final class EventIndex<S> {
     private static final class Bucket<S> {
         final LinkedHashMap<S, Long> members = new LinkedHashMap<>();
         private List<S> snapshot;
+        /** Registration sequence of each snapshot member, ascending. */
         long[] sequences;
 
         void put(S subscriber, long sequence) {

@@ -1,5 +1,6 @@
 package org.upshot.engine.internal.match;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.upshot.event.Event;
 import org.upshot.event.EventExpression;
@@ -24,13 +25,15 @@ import org.upshot.event.EventExpression.Argument;
  *       expansion error is a quiet "no match".</li>
  * </ul>
  *
- * <p>Patterns without {@code $} are compiled once here. Immutable and thread-safe.
+ * <p>Patterns without {@code $} are compiled once here; an expanded pattern without
+ * wildcards is compared directly, and the last expanded glob is kept for the next call.
+ * Thread-safe: the only mutable state is that one-entry cache, replaced whole.
  */
 public final class EventMatcher {
 
     private final EventExpression.Match match;
     private final Operand[] operands;
-    private final String firstLiteral;
+    private final List<Discriminator> discriminators;
 
     private EventMatcher(EventExpression.Match match) {
         this.match = match;
@@ -39,8 +42,7 @@ public final class EventMatcher {
         for (int i = 0; i < operands.length; i++) {
             operands[i] = new Operand(arguments.get(i));
         }
-        Operand first = operands.length == 0 ? null : operands[0];
-        this.firstLiteral = first != null && first.key == null && first.glob != null ? first.glob.literal() : null;
+        this.discriminators = discriminatorsOf(operands);
     }
 
     /** Compiles one match. */
@@ -59,12 +61,58 @@ public final class EventMatcher {
     }
 
     /**
-     * The text the event's first variable must equal, when the first argument is a
-     * positional pattern without wildcards or {@code $} ({@code started apache} gives
-     * {@code apache}); null otherwise. {@link EventIndex} uses it to narrow lookups.
+     * Variable values every matching event must have, one per argument that fixes one
+     * exactly: the first positional argument if it is a literal ({@code started apache}),
+     * then each non-negated {@code KEY=literal} ({@code socket PORT=80}), in argument
+     * order. Patterns with wildcards or {@code $} fix nothing. {@link EventIndex} files
+     * the subscriber under one of them to narrow lookups.
      */
-    public String firstPositionalLiteral() {
-        return firstLiteral;
+    public List<Discriminator> discriminators() {
+        return discriminators;
+    }
+
+    /**
+     * An exact requirement on one variable of the event.
+     *
+     * @param key the variable name, or {@link #FIRST} for the value of the event's first
+     *     variable whatever its name (a positional argument)
+     * @param value the value it must have
+     */
+    public record Discriminator(String key, String value) {
+        /** The key that stands for "the first variable" (event keys are never empty). */
+        public static final String FIRST = "";
+
+        /** The value {@code event} has for this key, or null. */
+        public String valueIn(Event event) {
+            return variable(event, key);
+        }
+    }
+
+    /** The value of {@code event}'s variable {@code key} ({@link Discriminator#FIRST}: its first), or null. */
+    static String variable(Event event, String key) {
+        List<String> variables = event.env();
+        if (key.isEmpty()) {
+            if (variables.isEmpty()) {
+                return null;
+            }
+            String first = variables.get(0);
+            return first.substring(first.indexOf('=') + 1);
+        }
+        String entry = find(variables, key);
+        return entry == null ? null : entry.substring(key.length() + 1);
+    }
+
+    private static List<Discriminator> discriminatorsOf(Operand[] operands) {
+        List<Discriminator> found = new ArrayList<>();
+        if (operands.length > 0 && operands[0].key == null && operands[0].literal() != null) {
+            found.add(new Discriminator(Discriminator.FIRST, operands[0].literal()));
+        }
+        for (Operand operand : operands) {
+            if (operand.key != null && !operand.negated && operand.literal() != null) {
+                found.add(new Discriminator(operand.key, operand.literal()));
+            }
+        }
+        return List.copyOf(found);
     }
 
     /** Matches with no environment, as {@code start on} is evaluated. */
@@ -77,9 +125,11 @@ public final class EventMatcher {
      * patterns against {@code env} ({@code KEY=VALUE} entries; may be empty).
      */
     public boolean matches(Event event, List<String> env) {
-        if (!match.event().equals(event.name())) {
-            return false;
-        }
+        return match.event().equals(event.name()) && matchesVariables(event, env);
+    }
+
+    /** {@link #matches(Event, List)} for an event whose name is known to be equal. */
+    boolean matchesVariables(Event event, List<String> env) {
         List<String> variables = event.env();
         int position = 0;
         for (Operand operand : operands) {
@@ -98,8 +148,7 @@ public final class EventMatcher {
                 }
                 valueStart = operand.key.length() + 1;
             }
-            Glob glob = operand.glob != null ? operand.glob : operand.expand(env);
-            if (glob == null || glob.matches(entry, valueStart) == operand.negated) {
+            if (!operand.satisfiedBy(entry, valueStart, env)) {
                 return false;
             }
         }
@@ -128,20 +177,83 @@ public final class EventMatcher {
         final boolean negated;
         final String pattern;
         final Glob glob;
+        /** NAME when the whole pattern is {@code $NAME} or {@code ${NAME}}, the usual stop-on form. */
+        final String reference;
+        /** The last expansion's glob; replaced whole, so a racing reader sees an old or new pair. */
+        private Expanded lastExpanded;
 
         Operand(Argument argument) {
             this.key = argument.key();
             this.negated = argument.negated();
             this.pattern = argument.pattern();
             this.glob = pattern.indexOf('$') < 0 ? Glob.compile(pattern) : null;
+            this.reference = referenceIn(pattern);
         }
 
-        Glob expand(List<String> env) {
-            try {
-                return Glob.compile(Environ.expand(pattern, env));
-            } catch (ExpansionException e) {
+        private static String referenceIn(String pattern) {
+            String name = null;
+            if (pattern.startsWith("${") && pattern.endsWith("}")) {
+                name = pattern.substring(2, pattern.length() - 1);
+            } else if (pattern.startsWith("$")) {
+                name = pattern.substring(1);
+            }
+            if (name == null || name.isEmpty()) {
                 return null;
             }
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+                    return null;
+                }
+            }
+            return name;
         }
+
+        /** The only value this pattern matches, or null if it has wildcards or {@code $}. */
+        String literal() {
+            return glob == null ? null : glob.literal();
+        }
+
+        /** Whether the value at {@code entry[valueStart..]} satisfies this operand, negation included. */
+        boolean satisfiedBy(String entry, int valueStart, List<String> env) {
+            if (glob != null) {
+                return glob.matches(entry, valueStart) != negated;
+            }
+            if (reference != null) {
+                String source = find(env, reference);
+                if (source == null) {
+                    // Unknown variable: an expansion error, which is no match.
+                    return false;
+                }
+                int from = reference.length() + 1;
+                if (!Glob.hasWildcards(source, from)) {
+                    // Compare the two values in place: no expansion, no compile.
+                    int length = source.length() - from;
+                    boolean equal = entry.length() - valueStart == length
+                            && entry.regionMatches(valueStart, source, from, length);
+                    return equal != negated;
+                }
+                return expanded(source.substring(from)).matches(entry, valueStart) != negated;
+            }
+            String text;
+            try {
+                text = Environ.expand(pattern, env);
+            } catch (ExpansionException e) {
+                return false;
+            }
+            return expanded(text).matches(entry, valueStart) != negated;
+        }
+
+        private Glob expanded(String text) {
+            Expanded cached = lastExpanded;
+            if (cached == null || !cached.text.equals(text)) {
+                cached = new Expanded(text, Glob.compile(text));
+                lastExpanded = cached;
+            }
+            return cached.glob;
+        }
+    }
+
+    private record Expanded(String text, Glob glob) {
     }
 }

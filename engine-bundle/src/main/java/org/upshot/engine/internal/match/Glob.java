@@ -52,6 +52,26 @@ public final class Glob {
         return new Compiler(pattern).compile();
     }
 
+    /**
+     * Whether {@code pattern} has anything {@code fnmatch} treats specially
+     * ({@code * ? [} or a backslash); if not, it matches only itself.
+     */
+    public static boolean hasWildcards(String pattern) {
+        return hasWildcards(pattern, 0);
+    }
+
+    /** {@link #hasWildcards(String)} for {@code text} from index {@code from} to its end. */
+    public static boolean hasWildcards(String text, int from) {
+        String pattern = text;
+        for (int i = from; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || c == '\\') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The pattern as written. */
     public String pattern() {
         return pattern;

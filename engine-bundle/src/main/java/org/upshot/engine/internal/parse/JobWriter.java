@@ -93,7 +93,9 @@ public final class JobWriter {
             out.append("debug\n");
         }
         for (ExtensionStanza stanza : job.extensions()) {
-            words(out, stanza.keyword(), stanza.arguments());
+            out.append(stanza.keyword());
+            stanza.arguments().forEach(v -> out.append(' ').append(quote(v, false)));
+            out.append('\n');
         }
         processes(out, job.processes());
         return out.toString();

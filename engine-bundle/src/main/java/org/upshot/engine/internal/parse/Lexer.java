@@ -183,6 +183,7 @@ final class Lexer {
     String rawRestOfLine() throws ParseException {
         skipInlineSpace();
         StringBuilder out = new StringBuilder();
+        int kept = 0; // trailing blanks are trimmed, but never back into an escape or a quote
         while (pos < text.length()) {
             char c = text.charAt(pos);
             if (c == '\n') {
@@ -196,6 +197,7 @@ final class Lexer {
                 int from = pos;
                 readQuoted(new StringBuilder());
                 out.append(text, from, pos);
+                kept = out.length();
             } else if (c == '\\' && pos + 1 < text.length() && text.charAt(pos + 1) == '\n') {
                 pos += 2;
                 line++;
@@ -203,13 +205,16 @@ final class Lexer {
             } else if (c == '\\' && pos + 1 < text.length()) {
                 out.append(c).append(text.charAt(pos + 1));
                 pos += 2;
+                kept = out.length();
+            } else if (c == '\\') {
+                pos++; // a continuation at the very end of the file continues into nothing
             } else {
                 out.append(c);
                 pos++;
             }
         }
         int end = out.length();
-        while (end > 0 && isBlank(out.charAt(end - 1))) {
+        while (end > kept && isBlank(out.charAt(end - 1))) {
             end--;
         }
         return out.substring(0, end);

@@ -32,7 +32,7 @@ final class ScriptBlock {
                 lines.add(line);
                 continue;
             }
-            if (END.matcher(line).matches()) {
+            if (line.contains("end") && END.matcher(line).matches()) {
                 return lines;
             }
             if (heredocAware) {

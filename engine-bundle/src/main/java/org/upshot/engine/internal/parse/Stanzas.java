@@ -92,9 +92,12 @@ final class Stanzas {
     }
 
     private static void exec(Run run, ProcessKind kind, String label) throws ParseException {
+        int line = run.lexer.line();
+        int column = run.lexer.column();
         String command = run.lexer.rawRestOfLine();
         if (command.isEmpty()) {
-            throw run.lexer.error(Kind.EXPECTED_TOKEN, label, "a command");
+            throw new ParseException(Diagnostic.of(run.lexer.file(), line, column, Kind.EXPECTED_TOKEN, label,
+                    "a command"));
         }
         run.builder.processes.put(kind, new ProcessSpec(command, false));
     }

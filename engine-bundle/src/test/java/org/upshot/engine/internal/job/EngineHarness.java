@@ -26,6 +26,7 @@ import org.upshot.job.JobView;
 import org.upshot.job.ProcessKind;
 import org.upshot.process.internal.NativeHost;
 import org.upshot.process.internal.PosixProcessLauncher;
+import org.upshot.spi.stanza.StanzaExtension;
 
 /**
  * A real engine over a temporary confdir, with the real process launcher, for
@@ -35,6 +36,8 @@ final class EngineHarness implements AutoCloseable {
 
     static final Duration TIMEOUT = Duration.ofSeconds(15);
     private static final PosixProcessLauncher LAUNCHER = new PosixProcessLauncher();
+    /** The launcher the engine uses, for tests that signal processes themselves. */
+    static final PosixProcessLauncher LAUNCHER_FOR_TESTS = LAUNCHER;
     private static final NativeHost HOST = new NativeHost();
 
     static {
@@ -60,6 +63,10 @@ final class EngineHarness implements AutoCloseable {
     }
 
     EngineHarness(Optional<Path> cgroupRoot) throws IOException {
+        this(cgroupRoot, Map.of());
+    }
+
+    EngineHarness(Optional<Path> cgroupRoot, Map<String, StanzaExtension> extensions) throws IOException {
         dir = Files.createTempDirectory("upshot-engine");
         confdir = Files.createDirectories(dir.resolve("conf"));
         logdir = dir.resolve("log");
@@ -67,7 +74,7 @@ final class EngineHarness implements AutoCloseable {
         EngineSettings settings = new EngineSettings(dir.resolve("run"), logdir, ConsoleMode.LOG,
                 EngineSettings.defaultBaseEnvironment(daemonEnv), daemonEnv, cgroupRoot);
         engine = new Engine(LAUNCHER, settings, HOST);
-        loader = new ConfigurationLoader(List.of(confdir), keyword -> Optional.empty());
+        loader = new ConfigurationLoader(List.of(confdir), keyword -> Optional.ofNullable(extensions.get(keyword)));
         control = new EngineControl(engine, () -> {
             engine.apply(loader.reload());
             return engine.ask(() -> null);
@@ -82,6 +89,21 @@ final class EngineHarness implements AutoCloseable {
         Files.createDirectories(file.getParent());
         Files.writeString(file, String.join("\n", lines) + "\n");
         return this;
+    }
+
+    /** A file in the test's directory, for jobs to write markers into. */
+    Path file(String name) {
+        return dir.resolve(name);
+    }
+
+    /** The lines of a marker file, empty if it does not exist. */
+    List<String> lines(String name) {
+        try {
+            Path path = file(name);
+            return Files.exists(path) ? Files.readAllLines(path) : List.of();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** Loads every job file and waits until the engine has them. */
@@ -211,6 +233,19 @@ final class EngineHarness implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * The environment of a job process once it has exec'd (right after posix_spawn the
+     * child may still show the JVM's), as one string with each entry followed by NUL.
+     */
+    static String environ(int pid) {
+        String[] box = new String[1];
+        await("process " + pid + " to exec", () -> {
+            box[0] = proc(pid, "environ");
+            return box[0].contains("UPSTART_JOB=");
+        });
+        return "\0" + box[0];
     }
 
     static String proc(int pid, String file) {

@@ -1,0 +1,171 @@
+package org.upshot.engine.internal.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.upshot.engine.internal.model.JobClass;
+import org.upshot.engine.internal.parse.Diagnostic;
+import org.upshot.engine.internal.parse.Diagnostic.Kind;
+import org.upshot.spi.stanza.StanzaContribution;
+import org.upshot.spi.stanza.StanzaExtension;
+
+/** Confdirs on real files: names, overrides, clashes, broken edits, extensions arriving. */
+class ConfigurationLoaderTest {
+
+    @TempDir
+    Path root;
+
+    private final Map<String, StanzaExtension> extensions = new ConcurrentHashMap<>();
+
+    private ConfigurationLoader loader(Path... confdirs) {
+        return new ConfigurationLoader(List.of(confdirs), k -> Optional.ofNullable(extensions.get(k)));
+    }
+
+    private Path write(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        return Files.writeString(file, text);
+    }
+
+    @Test
+    void jobsInSubdirectoriesAreNamedByTheirPath() throws IOException {
+        Path etc = root.resolve("init");
+        write(etc.resolve("foo.conf"), "exec /bin/foo\n");
+        write(etc.resolve("net/apache.conf"), "exec /bin/apache\n");
+        write(etc.resolve("README"), "not a job\n");
+        write(etc.resolve("foo.conf.dpkg-old"), "wibble\n");
+        Configuration config = loader(etc).load();
+        assertEquals(Set.of("foo", "net/apache"), config.jobs().keySet());
+        assertEquals(List.of(), config.diagnostics());
+        assertEquals(etc.resolve("net/apache.conf"), config.jobs().get("net/apache").file());
+    }
+
+    @Test
+    void overrideAppliesOnTopOfConf() throws IOException {
+        Path etc = root.resolve("init");
+        write(etc.resolve("foo.conf"), "start on startup\nenv A=1\nexec /bin/foo\n");
+        write(etc.resolve("foo.override"), "manual\nenv B=2\n");
+        JobClass foo = loader(etc).load().jobs().get("foo");
+        assertTrue(foo.manual());
+        assertEquals(Optional.empty(), foo.startOn());
+        assertEquals(List.of("A=1", "B=2"), foo.env());
+    }
+
+    @Test
+    void brokenOverrideIsIgnoredWithADiagnostic() throws IOException {
+        Path etc = root.resolve("init");
+        write(etc.resolve("foo.conf"), "start on startup\nexec /bin/foo\n");
+        Path override = write(etc.resolve("foo.override"), "manual\nnice 99\n");
+        Configuration config = loader(etc).load();
+        assertEquals("startup", config.jobs().get("foo").startOn().orElseThrow().toString());
+        Diagnostic error = config.diagnostics().get(0);
+        assertEquals(override, error.file());
+        assertEquals(Kind.ILLEGAL_NICE, error.kind());
+        assertEquals(2, error.line());
+    }
+
+    @Test
+    void overrideWithoutConfIsIgnored() throws IOException {
+        Path etc = root.resolve("init");
+        write(etc.resolve("lonely.override"), "manual\n");
+        Configuration config = loader(etc).load();
+        assertTrue(config.jobs().isEmpty());
+        assertEquals(List.of(), config.diagnostics());
+    }
+
+    @Test
+    void earlierConfdirWinsAndTheClashIsReportedOnce() throws IOException {
+        Path first = root.resolve("first");
+        Path second = root.resolve("second");
+        write(first.resolve("foo.conf"), "exec /bin/first\n");
+        Path shadowed = write(second.resolve("foo.conf"), "exec /bin/second\n");
+        write(second.resolve("bar.conf"), "exec /bin/bar\n");
+        ConfigurationLoader loader = loader(first, second);
+        Configuration config = loader.load();
+        assertEquals("/bin/first", config.jobs().get("foo").main().orElseThrow().command());
+        assertEquals(Set.of("foo", "bar"), config.jobs().keySet());
+        Diagnostic clash = config.diagnostics().get(0);
+        assertEquals(Kind.NAME_CLASH, clash.kind());
+        assertEquals(shadowed, clash.file());
+        assertFalse(clash.isError());
+        assertEquals(List.of(), loader.refresh().diagnostics(), "reported once");
+    }
+
+    @Test
+    void oneBadFileNeverStopsTheOthers() throws IOException {
+        Path etc = root.resolve("init");
+        write(etc.resolve("a.conf"), "exec /bin/a\n");
+        write(etc.resolve("b.conf"), "wibble\n");
+        write(etc.resolve("c.conf"), "exec /bin/c\n");
+        Configuration config = loader(etc).load();
+        assertEquals(Set.of("a", "c"), config.jobs().keySet());
+        assertEquals(1, config.diagnostics().size());
+        assertTrue(config.hasErrors());
+    }
+
+    @Test
+    void brokenEditKeepsThePreviousDefinition() throws IOException {
+        Path etc = root.resolve("init");
+        Path foo = write(etc.resolve("foo.conf"), "exec /bin/foo\n");
+        ConfigurationLoader loader = loader(etc);
+        JobClass before = loader.load().jobs().get("foo");
+        write(foo, "exec /bin/foo\nrespawn limit x\n");
+        ChangeSet changes = loader.refresh();
+        assertFalse(changes.changesJobs());
+        assertEquals(Kind.ILLEGAL_INTERVAL, changes.diagnostics().get(0).kind());
+        assertEquals(before, loader.current().jobs().get("foo"));
+    }
+
+    @Test
+    void refreshReportsOnlyWhatChanged() throws IOException {
+        Path etc = root.resolve("init");
+        write(etc.resolve("a.conf"), "exec /bin/a\n");
+        Path b = write(etc.resolve("b.conf"), "exec /bin/b\n");
+        ConfigurationLoader loader = loader(etc);
+        loader.load();
+        assertTrue(loader.refresh().isEmpty());
+        write(etc.resolve("c.conf"), "exec /bin/c\n");
+        Files.delete(b);
+        ChangeSet changes = loader.refresh();
+        assertEquals(Set.of("c"), changes.updated().keySet());
+        assertEquals(Set.of("b"), changes.removed());
+    }
+
+    @Test
+    void jobWaitingForAnExtensionLoadsWhenItArrivesAndLeavesWhenItGoes() throws IOException {
+        Path etc = root.resolve("init");
+        write(etc.resolve("web.conf"), "exec /bin/web\nsocket tcp 0.0.0.0:80\n");
+        ConfigurationLoader loader = loader(etc);
+        Configuration config = loader.load();
+        assertFalse(config.jobs().containsKey("web"));
+        assertEquals(Map.of("web", Set.of("socket")), config.waiting());
+
+        extensions.put("socket", stanza -> StanzaContribution.startOn(
+                new org.upshot.event.EventExpression.Match("socket", List.of()), "tcp"));
+        ChangeSet arrived = loader.extensionsChanged();
+        assertEquals(Set.of("web"), arrived.updated().keySet());
+        assertEquals(Map.of(), loader.current().waiting());
+
+        extensions.clear();
+        ChangeSet left = loader.extensionsChanged();
+        assertEquals(Set.of("web"), left.removed());
+        assertEquals(Map.of("web", Set.of("socket")), loader.current().waiting());
+    }
+
+    @Test
+    void missingConfdirIsSkipped() {
+        Configuration config = loader(root.resolve("nope")).load();
+        assertTrue(config.jobs().isEmpty());
+        assertEquals(List.of(), config.diagnostics());
+    }
+}

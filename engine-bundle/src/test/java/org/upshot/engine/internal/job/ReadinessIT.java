@@ -1,0 +1,102 @@
+package org.upshot.engine.internal.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.upshot.engine.internal.job.EngineHarness.alive;
+import static org.upshot.engine.internal.job.EngineHarness.await;
+import static org.upshot.engine.internal.job.EngineHarness.proc;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.upshot.job.JobState;
+import org.upshot.job.ProcessKind;
+
+/** expect stop / fork / daemon on real processes. */
+@Timeout(60)
+class ReadinessIT {
+
+    /** A classic double fork: the parent exits, the first child forks the daemon and exits. */
+    private static String doubleFork(EngineHarness h) {
+        return "exec sh -c '( sh -c \"echo \\$\\$ >> " + h.file("daemon-pid")
+                + "; exec sleep 1000\" & sleep 0.1; exit 0 ) & exit 0'";
+    }
+
+    private static int daemonPid(EngineHarness h) {
+        await("daemon wrote its pid", () -> h.lines("daemon-pid").size() == 1);
+        return Integer.parseInt(h.lines("daemon-pid").get(0).strip());
+    }
+
+    @Test
+    void expectStopWaitsForSigstopThenContinuesTheProcess() throws Exception {
+        // expect stop: spawned until the process stops itself; then SIGCONT and running.
+        try (EngineHarness h = new EngineHarness()) {
+            h.job("stopper", "expect stop", "console none",
+                    "exec sh -c 'sleep 0.3; kill -STOP $$; exec sleep 1000'").load();
+            h.control.start("stopper", List.of(), false);
+            await("spawned", () -> h.instance("stopper").map(i -> i.state() == JobState.SPAWNED).orElse(false));
+            assertFalse(h.jobEvents().contains("started stopper"));
+            await("running", () -> h.running("stopper"));
+            int pid = h.mainPid("stopper");
+            await("continued", () -> !EngineHarness.status(pid, "State").startsWith("T"));
+            assertTrue(h.jobEvents().contains("started stopper"));
+        }
+    }
+
+    @Test
+    void expectDaemonSupervisesTheRealPidInItsCgroupAndRespawnsIt() throws Exception {
+        // expect daemon + respawn: main is the grandchild; when it dies, it is respawned.
+        Optional<Path> cgroups = CgroupRoot.discover();
+        Assumptions.assumeTrue(cgroups.isPresent(), "no writable cgroup v2 here");
+        try (EngineHarness h = new EngineHarness(cgroups)) {
+            h.job("daemon", "expect daemon", "respawn", "console none", doubleFork(h)).load();
+            h.start("daemon");
+            int daemon = daemonPid(h);
+            assertEquals(daemon, h.mainPid("daemon"));
+            assertTrue(proc(daemon, "cmdline").startsWith("sleep"));
+            EngineHarness.LAUNCHER_FOR_TESTS.signal(daemon, 9);
+            await("respawned with a new daemon", () -> h.lines("daemon-pid").size() == 2 && h.running("daemon")
+                    && h.mainPid("daemon") != daemon);
+            int second = Integer.parseInt(h.lines("daemon-pid").get(1).strip());
+            assertEquals(second, h.mainPid("daemon"));
+            assertNotEquals(daemon, second);
+            h.stop("daemon");
+            assertFalse(alive(second));
+        }
+    }
+
+    @Test
+    void expectDaemonFallsBackToTheChildListWithoutCgroups() throws Exception {
+        // session mode without a writable cgroup: the re-parented grandchild is found.
+        try (EngineHarness h = new EngineHarness(Optional.empty())) {
+            h.job("daemon", "expect daemon", "console none", doubleFork(h)).load();
+            h.start("daemon");
+            int daemon = daemonPid(h);
+            assertEquals(daemon, h.mainPid("daemon"));
+            h.stop("daemon");
+            await("daemon killed", () -> !alive(daemon));
+        }
+    }
+
+    @Test
+    void expectForkFollowsTheFirstChild() throws Exception {
+        // expect fork: the parent exits at once, its child is the service.
+        Optional<Path> cgroups = CgroupRoot.discover();
+        Assumptions.assumeTrue(cgroups.isPresent(), "no writable cgroup v2 here");
+        try (EngineHarness h = new EngineHarness(cgroups)) {
+            h.job("forker", "expect fork", "console none",
+                    "exec sh -c 'sh -c \"echo \\$\\$ > " + h.file("daemon-pid") + "; exec sleep 1000\" & exit 0'").load();
+            h.start("forker");
+            int child = daemonPid(h);
+            assertEquals(child, h.mainPid("forker"));
+            assertEquals(JobState.RUNNING, h.instance("forker").orElseThrow().state());
+            h.stop("forker");
+            await("child killed", () -> !alive(child));
+        }
+    }
+}
