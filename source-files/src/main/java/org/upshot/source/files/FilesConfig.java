@@ -16,7 +16,7 @@ public @interface FilesConfig {
 
     @AttributeDefinition(description = "Most distinct paths one pattern and kind report per window; more are"
             + " dropped, and the window still ends with an event")
-    int events_per_window() default 16;
+    int events_per_window() default 8;
 
     @AttributeDefinition(description = "Seconds between attempts to watch a directory that could not be watched"
             + " (watch limit reached, permission denied)")

@@ -62,10 +62,10 @@ public final class FilesEventSource implements EventSource {
     }
 
     private static void send(EventEmitter emitter, Event event) {
-        LOG.log(Level.DEBUG, "files: emitting {0}", event);
+        LOG.log(Level.DEBUG, "emitting {0}", event);
         emitter.emit(event).whenComplete((result, failure) -> {
             if (failure != null) {
-                LOG.log(Level.DEBUG, "files: event " + event + " failed", failure);
+                LOG.log(Level.DEBUG, "event " + event + " failed", failure);
             }
         });
     }

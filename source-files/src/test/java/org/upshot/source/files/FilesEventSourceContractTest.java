@@ -309,7 +309,7 @@ class FilesEventSourceContractTest {
         long bound = 1 + LIMIT * (elapsedMillis / WINDOW.toMillis() + 2);
         System.out.printf("10,000 files in %d ms gave %d events (bound %d)%n", elapsedMillis, burstEvents, bound);
         assertTrue(burstEvents <= bound, burstEvents + " events exceed the bound " + bound);
-        assertTrue(burstEvents < 1000, burstEvents + " events for 10,000 files is not coalescing");
+        assertTrue(burstEvents < 10_000 / 2, burstEvents + " events for 10,000 files is not coalescing");
     }
 
     private void awaitQuiet(Duration quiet) {

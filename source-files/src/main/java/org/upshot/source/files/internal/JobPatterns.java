@@ -24,7 +24,7 @@ import org.upshot.spi.stanza.StanzaInput.Word;
  */
 public final class JobPatterns {
 
-    private static final Logger LOG = System.getLogger(JobPatterns.class.getName());
+    private static final Logger LOG = PathWatcher.LOG;
 
     private JobPatterns() {}
 
@@ -46,7 +46,7 @@ public final class JobPatterns {
                         demand(job, condition.file(), kindsOf(condition.event()), true, home, demands);
                     }
                 } catch (StanzaException e) {
-                    LOG.log(Level.WARNING, "files: job {0}: cannot watch {1}: {2}", job.name(), arguments,
+                    LOG.log(Level.WARNING, "job {0}: cannot watch {1}: {2}", job.name(), arguments,
                             e.getMessage());
                 }
             }
@@ -73,12 +73,12 @@ public final class JobPatterns {
         // The event carries FILE then EVENT, so positional arguments mean those two.
         Optional<Argument> file = argument(match, "FILE", 0);
         if (file.isEmpty() || file.get().negated()) {
-            LOG.log(Level.WARNING, "files: job {0}: ''{1}'' names no FILE=PATH, so there is nothing to watch",
+            LOG.log(Level.WARNING, "job {0}: ''{1}'' names no FILE=PATH, so there is nothing to watch",
                     job.name(), match);
             return;
         }
         if (file.get().pattern().contains("$")) {
-            LOG.log(Level.WARNING, "files: job {0}: cannot watch {1}: variables are not expanded in FILE=",
+            LOG.log(Level.WARNING, "job {0}: cannot watch {1}: variables are not expanded in FILE=",
                     job.name(), file.get().pattern());
             return;
         }
@@ -114,7 +114,7 @@ public final class JobPatterns {
             try {
                 demand = new PatternDemand(PathPattern.parse(file, home));
             } catch (IllegalArgumentException e) {
-                LOG.log(Level.WARNING, "files: job {0}: cannot watch {1}: {2}", job.name(), file, e.getMessage());
+                LOG.log(Level.WARNING, "job {0}: cannot watch {1}: {2}", job.name(), file, e.getMessage());
                 return;
             }
             demands.put(file, demand);

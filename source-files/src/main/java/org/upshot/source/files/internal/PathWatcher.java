@@ -68,6 +68,7 @@ public final class PathWatcher implements AutoCloseable {
     public record Settings(Duration window, int limit, Duration retry, Path home) {}
 
     static final Logger LOG = System.getLogger("org.upshot.source.files");
+    private static final int MAX_RESTRUCTURE_ROUNDS = 64;
     private static final Path MAX_USER_WATCHES = Path.of("/proc/sys/fs/inotify/max_user_watches");
 
     /** A directory whose entries some patterns match, and what we last knew of them. */
@@ -136,7 +137,7 @@ public final class PathWatcher implements AutoCloseable {
         try {
             service = FileSystems.getDefault().newWatchService();
         } catch (IOException e) {
-            throw new IOException("files: cannot open an inotify watch service: " + e.getMessage()
+            throw new IOException("cannot open an inotify watch service: " + e.getMessage()
                     + " (see fs.inotify.max_user_instances)", e);
         }
         PathWatcher watcher = new PathWatcher(settings, sink, registrar, service);
@@ -170,7 +171,7 @@ public final class PathWatcher implements AutoCloseable {
         try {
             service.close();
         } catch (IOException e) {
-            LOG.log(Level.DEBUG, "files: closing the watch service failed", e);
+            LOG.log(Level.DEBUG, "closing the watch service failed", e);
         }
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);
@@ -192,7 +193,7 @@ public final class PathWatcher implements AutoCloseable {
         try {
             task.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "files: watcher task failed; the source keeps running", e);
+            LOG.log(Level.ERROR, "watcher task failed; the source keeps running", e);
         }
     }
 
@@ -232,11 +233,36 @@ public final class PathWatcher implements AutoCloseable {
     /**
      * Brings the registrations in line with the targets: each existing target directory
      * is watched, and so is the directory above it (to see it deleted, renamed or made),
-     * or for a missing target its nearest existing ancestor.
+     * or for a missing target its nearest existing ancestor. A directory made between
+     * our look and our registration would go unseen, so after any new registration the
+     * file system is looked at again, until a round registers nothing new.
      *
      * @return the targets that became watched or stopped being watched
      */
     private Set<Target> restructure() {
+        Set<Path> refused = new HashSet<>();
+        for (int round = 0; round < MAX_RESTRUCTURE_ROUNDS && registerWanted(refused); round++) {
+            // Each round that registered something looks again.
+        }
+        Set<Target> changed = new LinkedHashSet<>();
+        for (Target target : targets.values()) {
+            boolean watched = keys.containsKey(target.directory);
+            if (watched != target.watched) {
+                target.watched = watched;
+                changed.add(target);
+            }
+        }
+        scheduleRetry();
+        return changed;
+    }
+
+    /**
+     * One round of {@link #restructure}; whether it registered a directory.
+     *
+     * @param refused directories that could not be registered in this restructure, not
+     *     tried again until the next
+     */
+    private boolean registerWanted(Set<Path> refused) {
         Map<Path, Set<Path>> newGuards = new HashMap<>();
         Set<Path> wanted = new LinkedHashSet<>();
         for (Target target : targets.values()) {
@@ -260,40 +286,39 @@ public final class PathWatcher implements AutoCloseable {
             }
         }
         failures.keySet().retainAll(wanted);
+        boolean registered = false;
         for (Path directory : wanted) {
-            if (!keys.containsKey(directory)) {
-                register(directory);
+            if (!keys.containsKey(directory) && !refused.contains(directory)) {
+                if (register(directory)) {
+                    registered = true;
+                } else {
+                    refused.add(directory);
+                }
             }
         }
-        Set<Target> changed = new LinkedHashSet<>();
-        for (Target target : targets.values()) {
-            boolean watched = keys.containsKey(target.directory);
-            if (watched != target.watched) {
-                target.watched = watched;
-                changed.add(target);
-            }
-        }
-        scheduleRetry();
-        return changed;
+        return registered;
     }
 
-    private void register(Path directory) {
+    private boolean register(Path directory) {
         try {
             WatchKey key = registrar.register(directory, service);
             keys.put(directory, key);
             directories.put(key, directory);
             if (failures.remove(directory) != null) {
-                LOG.log(Level.INFO, "files: now watching {0}", directory);
+                LOG.log(Level.INFO, "now watching {0}", directory);
             }
+            return true;
         } catch (NoSuchFileException | NotDirectoryException e) {
             // Gone since we looked: the guard above it will tell us.
+            return false;
         } catch (IOException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             if (!message.equals(failures.put(directory, message))) {
-                LOG.log(Level.ERROR, "files: cannot watch {0} for job(s) {1} ({2}): {3}{4}; retrying every {5} s",
+                LOG.log(Level.ERROR, "cannot watch {0} for job(s) {1} ({2}): {3}{4}; retrying every {5} s",
                         directory, String.join(", ", jobsNeeding(directory)), String.join(" ", patternsNeeding(directory)),
                         message, limitHint(message), settings.retry().toSeconds());
             }
+            return false;
         }
     }
 
@@ -343,11 +368,11 @@ public final class PathWatcher implements AutoCloseable {
             return;
         }
         long delay = Math.max(1, settings.retry().toMillis());
-        retryTask = worker.schedule(() -> guarded(() -> {
+        retryTask = schedule(() -> {
             retryTask = null;
             restructure().forEach(this::sync);
             scheduleFlush();
-        }), delay, TimeUnit.MILLISECONDS);
+        }, TimeUnit.MILLISECONDS.toNanos(delay));
     }
 
     private static Path nearestExistingAncestor(Path directory) {
@@ -394,7 +419,7 @@ public final class PathWatcher implements AutoCloseable {
         }
         if (overflow) {
             rescans.incrementAndGet();
-            LOG.log(Level.DEBUG, "files: event queue overflowed for {0}; rescanning", directory);
+            LOG.log(Level.DEBUG, "event queue overflowed for {0}; rescanning", directory);
             if (target != null) {
                 resync.add(target);
             }
@@ -519,7 +544,7 @@ public final class PathWatcher implements AutoCloseable {
         } catch (NoSuchFileException | NotDirectoryException e) {
             return Optional.of(Map.of());
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "files: cannot list {0}: {1}", target.directory, e.toString());
+            LOG.log(Level.WARNING, "cannot list {0}: {1}", target.directory, e.toString());
             return Optional.empty();
         }
     }
@@ -545,7 +570,16 @@ public final class PathWatcher implements AutoCloseable {
         }
         flushAt = deadline.getAsLong();
         long delay = Math.max(0, flushAt - System.nanoTime());
-        flushTask = worker.schedule(() -> guarded(this::flush), delay, TimeUnit.NANOSECONDS);
+        flushTask = schedule(this::flush, delay);
+    }
+
+    /** Schedules a guarded task on the worker; null once the watcher is closing. */
+    private ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+        try {
+            return worker.schedule(() -> guarded(task), delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
     }
 
     private void flush() {
@@ -564,7 +598,7 @@ public final class PathWatcher implements AutoCloseable {
             try {
                 sink.accept(event);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "files: emitting " + event + " failed", e);
+                LOG.log(Level.WARNING, "emitting " + event + " failed", e);
             }
         }
     }
