@@ -62,6 +62,20 @@ class Pid1IT {
 
     @Test
     @Timeout(120)
+    void pid1KeepsReapingWhenTheFrameworkCannotStart() throws Exception {
+        assumeRootAndUnshare();
+        // A runtime directory under a regular file cannot be created: Felix never starts.
+        Path blocker = Files.writeString(work.resolve("not-a-directory"), "");
+        try (DaemonProcess daemon = DaemonProcess.startAsPid1(work, "--runtime-dir", blocker.resolve("run").toString())) {
+            daemon.awaitLog("cannot run the OSGi framework", WAIT);
+            daemon.awaitLog("running without the framework: only reaping orphans", WAIT);
+            assertTrue(daemon.isAlive(), "PID 1 must not exit on error:\n" + daemon.log());
+            assertEquals(0, daemon.stop(WAIT), daemon.log());
+        }
+    }
+
+    @Test
+    @Timeout(120)
     void sessionDaemonAdoptsTheGrandchildOfADoubleForkingJob() throws Exception {
         Path pidFile = work.resolve("grandchild.pid");
         try (DaemonProcess daemon = DaemonProcess.start(work)) {
