@@ -3,10 +3,13 @@ package org.upshot.engine.internal.control;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -30,10 +33,10 @@ import jnr.unixsocket.UnixSocketChannel;
 import jnr.unixsocket.UnixSocketOptions;
 import org.upshot.control.Command;
 import org.upshot.control.ErrorCode;
+import org.upshot.control.Json;
 import org.upshot.control.JsonException;
 import org.upshot.control.LineFramer;
 import org.upshot.control.Protocol;
-import org.upshot.control.Json;
 import org.upshot.engine.internal.api.ControlException;
 import org.upshot.engine.internal.api.JobControl;
 
@@ -132,18 +135,22 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    /** A socket file left by a daemon that died is replaced; a live daemon's is not. */
     private static void removeStaleSocket(Path socketPath) throws IOException {
-        if (!Files.exists(socketPath, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(socketPath, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open(
-                java.net.UnixDomainSocketAddress.of(socketPath))) {
+        if (answers(socketPath)) {
             throw new IOException("another daemon is listening on " + socketPath);
+        }
+        Files.delete(socketPath);
+    }
+
+    private static boolean answers(Path socketPath) {
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socketPath))) {
+            return true;
         } catch (IOException refused) {
-            if (refused.getMessage() != null && refused.getMessage().startsWith("another daemon")) {
-                throw refused;
-            }
-            Files.delete(socketPath);
+            return false;
         }
     }
 

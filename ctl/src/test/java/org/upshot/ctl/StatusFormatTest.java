@@ -1,0 +1,51 @@
+package org.upshot.ctl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.upshot.control.Json;
+
+/** Upstart's status lines, from the protocol's objects (util/tests/test_initctl.c's shapes). */
+class StatusFormatTest {
+
+    private static String instance(String json) {
+        StringBuilder out = new StringBuilder();
+        StatusFormat.instance(Json.parseObject(json), out);
+        return out.toString();
+    }
+
+    @Test
+    void singletonAndInstanceLines() {
+        assertEquals("test start/running, process 3648\n", instance(
+                "{\"job\":\"test\",\"instance\":\"\",\"goal\":\"start\",\"state\":\"running\","
+                + "\"processes\":[{\"process\":\"main\",\"pid\":3648}]}"));
+        assertEquals("test (foo) start/running, process 3648\n", instance(
+                "{\"job\":\"test\",\"instance\":\"foo\",\"goal\":\"start\",\"state\":\"running\","
+                + "\"processes\":[{\"process\":\"main\",\"pid\":3648}]}"));
+    }
+
+    @Test
+    void furtherProcessesGoOnTabIndentedLines() {
+        assertEquals("drogo (foo) stop/pre-stop, process 6312\n\tpre-stop process 8609\n", instance(
+                "{\"job\":\"drogo\",\"instance\":\"foo\",\"goal\":\"stop\",\"state\":\"pre-stop\",\"processes\":"
+                + "[{\"process\":\"main\",\"pid\":6312},{\"process\":\"pre-stop\",\"pid\":8609}]}"));
+    }
+
+    @Test
+    void aHelperRunningAloneIsNamedInParentheses() {
+        assertEquals("foo start/post-start, (post-start) process 1357\n", instance(
+                "{\"job\":\"foo\",\"instance\":\"\",\"goal\":\"start\",\"state\":\"post-start\","
+                + "\"processes\":[{\"process\":\"post-start\",\"pid\":1357}]}"));
+        assertEquals("foo start/pre-start, process 99\n", instance(
+                "{\"job\":\"foo\",\"instance\":\"\",\"goal\":\"start\",\"state\":\"pre-start\","
+                + "\"processes\":[{\"process\":\"pre-start\",\"pid\":99}]}"));
+    }
+
+    @Test
+    void aJobWithoutInstancesIsStopWaiting() {
+        StringBuilder out = new StringBuilder();
+        StatusFormat.job(Map.of("name", "foo", "instances", java.util.List.of()), out);
+        assertEquals("foo stop/waiting\n", out.toString());
+    }
+}
