@@ -14,18 +14,11 @@ class EventQueueTest {
 
     private final List<String> handled = new ArrayList<>();
     private final List<QueuedEvent> held = new ArrayList<>();
-    private final EventQueue queue = new EventQueue(new EventQueue.Handler() {
-        @Override
-        public void handle(QueuedEvent event) {
-            handled.add(event.event().toString());
-            if (event.name().startsWith("hold")) {
-                event.block();
-                held.add(event);
-            }
-        }
-
-        @Override
-        public void finished(QueuedEvent event) {
+    private final EventQueue queue = new EventQueue(event -> {
+        handled.add(event.event().toString());
+        if (event.name().startsWith("hold")) {
+            event.block();
+            held.add(event);
         }
     });
 

@@ -16,7 +16,6 @@ import org.upshot.event.Event;
 import org.upshot.event.EventResult;
 import org.upshot.job.InstanceView;
 import org.upshot.job.ProcessKind;
-import org.upshot.process.Signals;
 
 /** The scenarios of the seed posts (SPEC §3, §4), each on real processes. */
 @Timeout(60)
