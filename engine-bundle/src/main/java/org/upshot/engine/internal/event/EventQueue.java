@@ -20,13 +20,11 @@ import org.upshot.event.EventResult;
  */
 public final class EventQueue {
 
-    /** What the engine does with events at each step. */
+    /** What the engine does with a pending event: match it against every job. */
+    @FunctionalInterface
     public interface Handler {
         /** Matches a pending event against every job; may emit further events. */
         void handle(QueuedEvent event);
-
-        /** An event finished: jobs waiting on it (starting/stopping) move on. */
-        void finished(QueuedEvent event);
     }
 
     private static final String FAILED_SUFFIX = "/failed";
@@ -87,10 +85,10 @@ public final class EventQueue {
         if (event.failed() && !event.name().endsWith(FAILED_SUFFIX)) {
             emit(new Event(event.name() + FAILED_SUFFIX, event.event().env()));
         }
+        // jobs waiting on it (their starting/stopping event) move on
         for (Runnable action : event.finishActions()) {
             action.run();
         }
-        handler.finished(event);
         event.completion().complete(event.failed() ? EventResult.FAILED : EventResult.OK);
     }
 

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,17 +63,7 @@ public final class Engine implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final Thread thread;
     private final ExitListener exitListener = this::reaped;
-    private final EventQueue queue = new EventQueue(new EventQueue.Handler() {
-        @Override
-        public void handle(QueuedEvent event) {
-            dispatchEvent(event);
-        }
-
-        @Override
-        public void finished(QueuedEvent event) {
-            // jobs waiting on a job event registered their own finish actions
-        }
-    });
+    private final EventQueue queue = new EventQueue(this::dispatchEvent);
 
     final Map<String, JobEntry> registry = new TreeMap<>();
     private final EventIndex<JobEntry> startIndex = new EventIndex<>();

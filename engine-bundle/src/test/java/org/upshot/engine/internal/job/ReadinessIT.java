@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.upshot.job.JobState;
-import org.upshot.job.ProcessKind;
 
 /** expect stop / fork / daemon on real processes. */
 @Timeout(60)

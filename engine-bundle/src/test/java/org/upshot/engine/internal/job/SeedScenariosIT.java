@@ -16,7 +16,6 @@ import org.upshot.event.Event;
 import org.upshot.event.EventResult;
 import org.upshot.job.InstanceView;
 import org.upshot.job.ProcessKind;
-import org.upshot.process.Signals;
 
 /** The scenarios of the seed posts (SPEC §3, §4), each on real processes. */
 @Timeout(60)
@@ -51,6 +50,7 @@ class SeedScenariosIT {
         try (EngineHarness h = new EngineHarness()) {
             h.job("sobby", sobby(h), "respawn", "respawn limit 10 5", "normal exit 0 ABRT").load();
             int pid = h.start("sobby").processes().get(ProcessKind.MAIN);
+            await("first run recorded", () -> h.lines("runs").size() == 1);
             EngineHarness.LAUNCHER_FOR_TESTS.signal(pid, 6);
             await("stopped", () -> h.stopped("sobby"));
             assertEquals(1, h.lines("runs").size());
@@ -151,6 +151,7 @@ class SeedScenariosIT {
             assertEquals(List.of(), h.lines("backup"));
 
             int pid = h.start("hersql").processes().get(ProcessKind.MAIN);
+            await("hersql exec'd", () -> EngineHarness.proc(pid, "cmdline").startsWith("sleep"));
             EngineHarness.LAUNCHER_FOR_TESTS.signal(pid, 11);
             await("hersql stopped", () -> h.lastEvent("stopped", "hersql").map(e -> e.get("RESULT").orElse(""))
                     .filter("failed"::equals).isPresent());
