@@ -192,7 +192,8 @@ public final class ConfigurationLoader {
         stamps.clear();
         Set<Path> seenDirectories = new LinkedHashSet<>();
         Set<Path> clashes = new HashSet<>();
-        for (Path confdir : confdirs) {
+        for (Path configured : confdirs) {
+            Path confdir = followLink(configured);
             Map<String, Path> confs = new TreeMap<>();
             Map<String, Path> overrides = new HashMap<>();
             Map<Path, List<Object>> files = list(confdir, seenDirectories);
@@ -261,6 +262,15 @@ public final class ConfigurationLoader {
             // The confdir itself went away mid-walk: the next scan (triggered by that removal) sees the truth.
         }
         return files;
+    }
+
+    /** A confdir that is itself a link (say /etc/init to /lib/init) is walked at its target. */
+    private static Path followLink(Path confdir) {
+        try {
+            return Files.isSymbolicLink(confdir) ? confdir.toRealPath() : confdir;
+        } catch (IOException e) {
+            return confdir; // dangling: walked as missing
+        }
     }
 
     private static List<Object> linkTargetStamp(Path link) {

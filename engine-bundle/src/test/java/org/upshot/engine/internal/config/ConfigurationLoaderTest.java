@@ -180,6 +180,14 @@ class ConfigurationLoaderTest {
     }
 
     @Test
+    void confdirThatIsALinkIsWalkedAtItsTarget() throws IOException {
+        Path real = root.resolve("lib/init");
+        write(real.resolve("net/foo.conf"), "exec /bin/foo\n");
+        Path link = Files.createSymbolicLink(root.resolve("init"), real);
+        assertEquals(Set.of("net/foo"), loader(link).load().jobs().keySet());
+    }
+
+    @Test
     void missingConfdirIsSkipped() {
         Configuration config = loader(root.resolve("nope")).load();
         assertTrue(config.jobs().isEmpty());
