@@ -156,6 +156,9 @@ class ConfigurationLoaderTest {
         ChangeSet arrived = loader.extensionsChanged();
         assertEquals(Set.of("web"), arrived.updated().keySet());
         assertEquals(Map.of(), loader.current().waiting());
+        extensions.put("dbus", stanza -> StanzaContribution.startOn(
+                new EventExpression.Match("dbus", List.of()), "unrelated"));
+        assertTrue(loader.extensionsChanged().isEmpty(), "an unrelated extension changes nothing");
 
         extensions.clear();
         ChangeSet left = loader.extensionsChanged();
