@@ -159,9 +159,9 @@ public final class ConfigurationLoader {
             entry.stamp = stamp;
             Map<String, StanzaExtension> lookedUp = new HashMap<>();
             JobParser parser = new JobParser(keyword -> {
-                Optional<StanzaExtension> found = extensions.apply(keyword);
-                lookedUp.put(keyword, found.orElse(null));
-                return found;
+                Optional<StanzaExtension> extension = extensions.apply(keyword);
+                lookedUp.put(keyword, extension.orElse(null));
+                return extension;
             });
             ParseResult result = JobFiles.load(parser, name, files.conf(), files.override());
             entry.lookedUp = lookedUp;
