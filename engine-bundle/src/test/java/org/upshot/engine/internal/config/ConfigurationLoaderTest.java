@@ -156,6 +156,9 @@ class ConfigurationLoaderTest {
         ChangeSet arrived = loader.extensionsChanged();
         assertEquals(Set.of("web"), arrived.updated().keySet());
         assertEquals(Map.of(), loader.current().waiting());
+        extensions.put("dbus", stanza -> StanzaContribution.startOn(
+                new EventExpression.Match("dbus", List.of()), "unrelated"));
+        assertTrue(loader.extensionsChanged().isEmpty(), "an unrelated extension changes nothing");
 
         extensions.clear();
         ChangeSet left = loader.extensionsChanged();
@@ -177,6 +180,14 @@ class ConfigurationLoaderTest {
         assertEquals(dangling, error.file());
         assertEquals(1, error.line());
         assertEquals(1, error.column());
+    }
+
+    @Test
+    void confdirThatIsALinkIsWalkedAtItsTarget() throws IOException {
+        Path real = root.resolve("lib/init");
+        write(real.resolve("net/foo.conf"), "exec /bin/foo\n");
+        Path link = Files.createSymbolicLink(root.resolve("init"), real);
+        assertEquals(Set.of("net/foo"), loader(link).load().jobs().keySet());
     }
 
     @Test
