@@ -144,6 +144,10 @@ class FilesSourceIT {
             // And after it stops, a new print job starts it again.
             kill(cups);
             Files.delete(out.resolve("cups"));
+            // An event reaching the engine before it has seen the exit finds the job still
+            // running and is spent; wait until the job is back at rest, as a real spooler
+            // restarted by a later print job would be.
+            daemon.awaitLog("cups state changed from post-stop to waiting", WAIT);
             Path second = Files.writeString(queue.resolve("c00002"), "and me");
             assertStartedBy(awaitMain(daemon, "cups"), queue + "/*", "create", second);
 
@@ -195,6 +199,13 @@ class FilesSourceIT {
             assertTrue(seen[0] > 0 && seen[0] <= bound, seen[0] + " events in " + elapsedMillis + " ms, bound " + bound);
             assertTrue(seen[0] < 10_000 / 2, seen[0] + " events for a 10,000-file burst");
             assertEquals(burstPid, readPid(out.resolve("burst")), "started once");
+
+            // A job file added while the daemon runs changes the watch set live, and the
+            // new job is owed the announcement of what is already there.
+            Path late = Files.createDirectories(work.resolve("late"));
+            Path waiting = Files.createFile(late.resolve("waiting"));
+            job(conf, "added", "start on file FILE=" + late + "/ EVENT=create");
+            assertStartedBy(awaitMain(daemon, "added"), late + "/", "create", waiting);
             assertTrue(ProcessHandle.of(burstPid).map(ProcessHandle::isAlive).orElse(false));
             assertTrue(daemon.isAlive());
         }
