@@ -35,6 +35,7 @@ class EngineBasicsIT {
             assertEquals(JobState.WAITING, stopped.state());
             await("sleep to die", () -> !alive(pid));
             assertTrue(h.stopped("sleeper"));
+            await("stopped event", () -> h.jobEvents().contains("stopped sleeper"));
             assertEquals(List.of("starting sleeper", "started sleeper", "stopping sleeper", "stopped sleeper"),
                     h.jobEvents());
             assertEquals("stopping JOB=sleeper INSTANCE= RESULT=ok", h.lastEvent("stopping", "sleeper").get().toString());

@@ -198,6 +198,7 @@ class LifecycleIT {
             }));
             h.start("svc");
             assertEquals(List.of("main-alive"), h.lines("post-start"));
+            await("started handled", () -> !postStartDoneAtStarted.isEmpty());
             assertEquals(List.of(true), postStartDoneAtStarted);
         }
     }
@@ -232,7 +233,8 @@ class LifecycleIT {
             h.job("fails", "start on go", "task", "exec sh -c 'exit 4'").load();
             assertEquals(EventResult.FAILED, h.emit("go", "WHO=me"));
             await("go/failed", () -> h.events.contains(Event.of("go/failed", "WHO=me")));
-            assertEquals("EXIT_STATUS=4", h.lastEvent("stopped", "fails").orElseThrow().env().get(4));
+            Event stopped = EngineHarness.awaitValue("stopped", () -> h.lastEvent("stopped", "fails"));
+            assertEquals("EXIT_STATUS=4", stopped.env().get(4));
         }
     }
 

@@ -43,7 +43,7 @@ class ReadinessIT {
             await("running", () -> h.running("stopper"));
             int pid = h.mainPid("stopper");
             await("continued", () -> !EngineHarness.status(pid, "State").startsWith("T"));
-            assertTrue(h.jobEvents().contains("started stopper"));
+            await("started", () -> h.jobEvents().contains("started stopper"));
         }
     }
 

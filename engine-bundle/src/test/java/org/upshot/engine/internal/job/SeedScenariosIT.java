@@ -113,6 +113,7 @@ class SeedScenariosIT {
             h.stop("dbus");
             assertTrue(h.stopped("hal"));
             assertFalse(alive(hal));
+            await("stopped dbus", () -> h.jobEvents().contains("stopped dbus"));
             assertEquals(List.of("dbus-alive"), h.lines("hal-post-stop"));
             List<String> events = h.jobEvents();
             assertTrue(events.indexOf("stopped hal") < events.indexOf("stopped dbus"), events.toString());
@@ -128,6 +129,7 @@ class SeedScenariosIT {
             h.job("portmap", "start on starting nfs-server", "stop on stopped nfs-server", "exec sleep 1000").load();
             h.start("nfs-server");
             assertTrue(h.running("portmap"));
+            await("started nfs-server", () -> h.jobEvents().contains("started nfs-server"));
             List<String> up = h.jobEvents();
             assertEquals(List.of("starting nfs-server", "starting portmap", "started portmap", "started nfs-server"),
                     up);
