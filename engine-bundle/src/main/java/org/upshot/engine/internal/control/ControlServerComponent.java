@@ -25,11 +25,14 @@ public final class ControlServerComponent {
     public ControlServerComponent(@Reference JobControl control, BundleContext context) throws IOException {
         boolean systemMode = "system".equals(context.getProperty("upshot.mode"));
         Path runtimeDir = runtimeDir(context.getProperty("upshot.runtime.dir"), systemMode);
-        Files.createDirectories(runtimeDir);
-        // Session: only the owner may even reach the socket. System: anyone may read,
-        // and the server checks each caller's uid.
-        Files.setPosixFilePermissions(runtimeDir,
-                PosixFilePermissions.fromString(systemMode ? "rwxr-xr-x" : "rwx------"));
+        if (!Files.isDirectory(runtimeDir)) {
+            // Session: only the owner may even reach the socket. System: anyone may
+            // connect, and the server checks each caller's uid. A directory that already
+            // exists keeps its mode: it may be shared (--runtime-dir /run).
+            Files.createDirectories(runtimeDir);
+            Files.setPosixFilePermissions(runtimeDir,
+                    PosixFilePermissions.fromString(systemMode ? "rwxr-xr-x" : "rwx------"));
+        }
         String logDir = context.getProperty("upshot.log.dir");
         server = new ControlServer(runtimeDir.resolve(Protocol.SOCKET_NAME), systemMode, control,
                 context.getBundle().getVersion().toString(),
