@@ -227,8 +227,9 @@ public final class Condition<E> {
                 holder.release(heldType(event));
             }
         }
-        // Inner nodes are true only above a true leaf; with every leaf false they are too.
-        Arrays.fill(values, false);
+        if (values.length > 1) {
+            Arrays.fill(values, false);
+        }
     }
 
     /**

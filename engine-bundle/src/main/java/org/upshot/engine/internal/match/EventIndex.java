@@ -63,11 +63,20 @@ public final class EventIndex<S> {
 
     /** Registers {@code subscriber} for the given leaves, replacing any earlier registration of it. */
     public void add(S subscriber, Iterable<EventMatcher> matchers) {
+        add(subscriber, matchers, List.of());
+    }
+
+    /**
+     * Registers {@code subscriber} for leaves that will be matched with {@code env}: a
+     * running instance's {@code stop on}, whose {@code $VAR} patterns then narrow
+     * like literals ({@code stopping $JOB}). Replaces any earlier registration of it.
+     */
+    public void add(S subscriber, Iterable<EventMatcher> matchers, List<String> env) {
         Objects.requireNonNull(subscriber, "subscriber");
         remove(subscriber);
         Set<Key> keys = new LinkedHashSet<>();
         for (EventMatcher matcher : matchers) {
-            keys.add(new Key(matcher.eventName(), narrowest(matcher)));
+            keys.add(new Key(matcher.eventName(), narrowest(matcher, env)));
         }
         long sequence = nextSequence++;
         for (Key key : keys) {
@@ -81,10 +90,10 @@ public final class EventIndex<S> {
      * at the most selective one: {@code socket PROTO=inet PORT=80} should be filed under
      * the port, shared by few, rather than the protocol, shared by all.
      */
-    private Discriminator narrowest(EventMatcher matcher) {
+    private Discriminator narrowest(EventMatcher matcher, List<String> env) {
         Discriminator best = null;
         int bestSize = Integer.MAX_VALUE;
-        for (Discriminator candidate : matcher.discriminators()) {
+        for (Discriminator candidate : matcher.discriminators(env)) {
             Bucket<S> bucket = narrowed.getOrDefault(matcher.eventName(), Map.of())
                     .getOrDefault(candidate.key(), Map.of()).get(candidate.value());
             int size = bucket == null ? 0 : bucket.members.size();

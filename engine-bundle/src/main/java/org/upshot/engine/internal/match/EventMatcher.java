@@ -1,6 +1,7 @@
 package org.upshot.engine.internal.match;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.upshot.event.Event;
 import org.upshot.event.EventExpression;
@@ -69,6 +70,31 @@ public final class EventMatcher {
      */
     public List<Discriminator> discriminators() {
         return discriminators;
+    }
+
+    /**
+     * {@link #discriminators()} once {@code $} references are expanded against
+     * {@code env}: for a running instance's {@code stop on}, {@code stopping $JOB} or
+     * {@code IFACE=$IFACE} fix a value too. A pattern that fails to expand fixes nothing.
+     */
+    public List<Discriminator> discriminators(List<String> env) {
+        if (env.isEmpty() || Arrays.stream(operands).allMatch(operand -> operand.glob != null)) {
+            return discriminators;
+        }
+        List<Discriminator> found = new ArrayList<>();
+        for (int i = 0; i < operands.length; i++) {
+            Operand operand = operands[i];
+            String literal = operand.literalWith(env);
+            if (literal == null) {
+                continue;
+            }
+            if (operand.key == null && i == 0) {
+                found.add(new Discriminator(Discriminator.FIRST, literal));
+            } else if (operand.key != null && !operand.negated) {
+                found.add(new Discriminator(operand.key, literal));
+            }
+        }
+        return List.copyOf(found);
     }
 
     /**
@@ -212,6 +238,19 @@ public final class EventMatcher {
         /** The only value this pattern matches, or null if it has wildcards or {@code $}. */
         String literal() {
             return glob == null ? null : glob.literal();
+        }
+
+        /** The only value this pattern matches once expanded against {@code env}, or null. */
+        String literalWith(List<String> env) {
+            if (glob != null) {
+                return glob.literal();
+            }
+            try {
+                String text = Environ.expand(pattern, env);
+                return Glob.hasWildcards(text) ? null : text;
+            } catch (ExpansionException e) {
+                return null;
+            }
         }
 
         /** Whether the value at {@code entry[valueStart..]} satisfies this operand, negation included. */

@@ -25,25 +25,33 @@
  *
  * <h2>How the engine uses it</h2>
  * <pre>{@code
- * // at configuration load, per job class
- * Condition<Queued> startOn = Condition.of(jobClass.startOn().get(), Queued::event, blockers);
- * index.add(jobClass, jobClass.startOn().orElse(null), jobClass.stopOn().orElse(null));
+ * // configuration load: one start-on condition and subscription per job class
+ * Condition<Queued> startOn = Condition.of(cls.startOn().get(), Queued::event, blockers);
+ * starts.add(cls, startOn.matchers());                    // EventIndex<JobClass>
+ * // instance start: its own copy of the class's stop on, filed with its environment
+ * instance.stopOn = classStopOn.copy();
+ * stops.add(instance, instance.stopOn.matchers(), instance.env);  // EventIndex<Instance>
  *
- * // per event, on the engine thread: stop conditions of instances first, then starts
- * for (JobClass c : index.subscribers(queued.event())) {
- *     for (Instance i : instancesOf(c)) {
- *         if (i.stopOn.handle(queued, i.env)) { ...stop i...; i.stopOn.reset(); }
+ * // per event, on the engine thread: stops first (Upstart's order), then starts
+ * for (Instance i : stops.subscribers(queued.event())) {
+ *     if (i.stopOn.handle(queued, i.env)) {
+ *         i.stopOn.addEnvironment(stopEnv, "UPSTART_STOP_EVENTS"); ...stop i...
+ *         i.stopOn.reset();
  *     }
  * }
- * for (JobClass c : index.subscribers(queued.event())) {
+ * for (JobClass c : starts.subscribers(queued.event())) {
  *     Condition<Queued> startOn = startOnOf(c);
  *     if (startOn.handle(queued)) {
- *         List<String> env = ...; startOn.addEnvironment(env, "UPSTART_EVENTS");
+ *         startOn.addEnvironment(env, "UPSTART_EVENTS");
  *         ...block startOn.matchedEvents() on the job, start it...
  *         startOn.reset();
  *     }
  * }
  * }</pre>
+ * Filing start and stop conditions apart means an event tests only the conditions that
+ * name it; filing an instance's stop on with its environment lets {@code stopping $JOB}
+ * or {@code IFACE=$IFACE} narrow like a literal. Both matter: {@code bench/MatchBench}
+ * measures the index at 5 to 10 times a scan of every job at 1,000 jobs.
  *
  * <h2>Blocking</h2>
  * Upstart counts, per event, how many holders keep it from finishing. A leaf that

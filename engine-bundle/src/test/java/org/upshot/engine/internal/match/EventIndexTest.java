@@ -90,6 +90,16 @@ class EventIndexTest {
     }
 
     @Test
+    void instanceStopOnFiledWithItsEnvironmentNarrowsByTheExpandedValue() {
+        EventIndex<String> instances = new EventIndex<>();
+        Condition<Event> classStopOn = Condition.of(on("net-device-down", "IFACE=$IFACE"));
+        instances.add("eth0", classStopOn.matchers(), List.of("IFACE=eth0"));
+        instances.add("eth1", classStopOn.matchers(), List.of("IFACE=eth1"));
+        instances.add("no-env", classStopOn.matchers());
+        assertEquals(List.of("eth1", "no-env"), instances.subscribers(Event.of("net-device-down", "IFACE=eth1")));
+    }
+
+    @Test
     void removeForgetsEveryRegistrationOfTheSubscriber() {
         index.add("ssh", and(on("started", "dbus"), on("runlevel", "[2345]")));
         assertTrue(index.remove("ssh"));

@@ -220,6 +220,20 @@ class EventMatcherTest {
     }
 
     @Test
+    void dollarReferencesDiscriminateOnceExpandedWithAnInstanceEnvironment() {
+        EventMatcher matcher = EventMatcher.compile(on("stopping", "$JOB", "IFACE=${IFACE}", "X=$NOPE"));
+        assertEquals(List.of(), matcher.discriminators());
+        assertEquals(List.of(new Discriminator(Discriminator.FIRST, "tty1"), new Discriminator("IFACE", "eth0")),
+                matcher.discriminators(List.of("JOB=tty1", "IFACE=eth0")));
+    }
+
+    @Test
+    void expansionToAGlobDiscriminatesNothing() {
+        EventMatcher matcher = EventMatcher.compile(on("net-device-up", "IFACE=$PATTERN"));
+        assertEquals(List.of(), matcher.discriminators(List.of("PATTERN=eth*")));
+    }
+
+    @Test
     void discriminatorReadsTheEventsValue() {
         Event event = Event.of("socket", "PROTO=inet", "PORT=80");
         assertEquals("inet", new Discriminator(Discriminator.FIRST, "x").valueIn(event));
