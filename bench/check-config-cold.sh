@@ -27,7 +27,7 @@ measure() {
     : > "$DIR/times"
     i=0
     while [ "$i" -lt "$RUNS" ]; do
-        /usr/bin/time -f "%e %U %S" -a -o "$DIR/times" "$@" > "$DIR/out.txt"
+        /usr/bin/time -f "%e %U %S" -a -o "$DIR/times" "$@" > "$DIR/out-$label.txt"
         i=$((i + 1))
     done
     wall=$(awk '{ print $1 }' "$DIR/times" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
@@ -40,4 +40,4 @@ measure "check-config $FILES files" java -cp "$CP" org.upshot.engine.internal.to
 measure "check-config $FILES files, C1 only" java -XX:TieredStopAtLevel=1 -cp "$CP" \
     org.upshot.engine.internal.tools.ConfigTool check-config --confdir "$DIR/confdir"
 measure "empty JVM (baseline)" java -cp "$DIR" Noop
-echo "check-config printed $(wc -l < "$DIR/out.txt") lines (unknown events of the generated jobs)"
+echo "check-config printed $(cat "$DIR/out-check-config $FILES files.txt" | wc -l) lines (unknown events of the generated jobs)"

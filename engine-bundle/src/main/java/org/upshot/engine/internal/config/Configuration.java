@@ -1,8 +1,10 @@
 package org.upshot.engine.internal.config;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.upshot.engine.internal.model.JobClass;
 import org.upshot.engine.internal.parse.Diagnostic;
 
@@ -18,7 +20,7 @@ public record Configuration(Map<String, JobClass> jobs, List<Diagnostic> diagnos
         Map<String, Set<String>> waiting) {
 
     public Configuration {
-        jobs = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(jobs));
+        jobs = Collections.unmodifiableMap(new TreeMap<>(jobs));
         diagnostics = List.copyOf(diagnostics);
         waiting = Map.copyOf(waiting);
     }

@@ -34,7 +34,8 @@ import org.upshot.spi.stanza.StanzaExtension;
  * registry, to apply atomically.
  *
  * <p>Rules, Upstart's unless noted: a job is {@code CONFDIR/NAME.conf} (subdirectories
- * give {@code net/foo}); {@code NAME.override} beside it is applied on top; an override
+ * give {@code net/foo}; a job file may be a symbolic link, a directory link is not
+ * followed); {@code NAME.override} beside it is applied on top; an override
  * that does not parse is ignored, one without a {@code .conf} too. With several
  * confdirs the earlier one wins a name, and the clash is reported as a warning. Unlike
  * Upstart, a file edited into something that does not parse keeps its previous
@@ -47,7 +48,7 @@ import org.upshot.spi.stanza.StanzaExtension;
 public final class ConfigurationLoader {
 
     private final List<Path> confdirs;
-    private final JobParser parser;
+    private final Function<String, Optional<StanzaExtension>> extensions;
 
     /** What the last scan knew about each job name. */
     private final Map<String, Entry> entries = new HashMap<>();
@@ -68,7 +69,7 @@ public final class ConfigurationLoader {
      */
     public ConfigurationLoader(List<Path> confdirs, Function<String, Optional<StanzaExtension>> extensions) {
         this.confdirs = List.copyOf(confdirs);
-        this.parser = new JobParser(extensions);
+        this.extensions = Objects.requireNonNull(extensions, "extensions");
     }
 
     /** The confdirs, earlier first. */
@@ -98,8 +99,10 @@ public final class ConfigurationLoader {
     }
 
     /**
-     * An extension came or went: re-parses the jobs that use or wait for one (and any
-     * file that changed meanwhile).
+     * An extension came or went: re-parses the jobs for which some keyword they used
+     * would now find a different extension (or one where there was none, or none where
+     * there was one), and any file that changed meanwhile. Jobs that are not affected
+     * keep their definition, so binding an unrelated plugin changes nothing.
      */
     public synchronized ChangeSet extensionsChanged() {
         return scan(Mode.EXTENSIONS);
@@ -118,7 +121,14 @@ public final class ConfigurationLoader {
         Optional<Path> override = Optional.empty();
         List<Object> stamp = List.of();
         Set<String> missing = Set.of();
-        boolean usesExtensions;
+        /** Every extension keyword the last parse looked up, with what it found (null: none). */
+        Map<String, StanzaExtension> lookedUp = Map.of();
+
+        /** True when some keyword would now find a different extension (or one, or none). */
+        boolean extensionsDiffer(Function<String, Optional<StanzaExtension>> extensions) {
+            return lookedUp.entrySet().stream()
+                    .anyMatch(e -> extensions.apply(e.getKey()).orElse(null) != e.getValue());
+        }
     }
 
     /** The winning files for one job name. */
@@ -140,22 +150,27 @@ public final class ConfigurationLoader {
             boolean moved = !files.conf().equals(entry.conf) || !files.override().equals(entry.override);
             boolean stale = moved || !stamp.equals(entry.stamp);
             boolean forced = mode == Mode.FORCED
-                    || (mode == Mode.EXTENSIONS && (entry.usesExtensions || !entry.missing.isEmpty()));
+                    || (mode == Mode.EXTENSIONS && entry.extensionsDiffer(extensions));
             if (!stale && !forced) {
                 continue;
             }
             entry.conf = files.conf();
             entry.override = files.override();
             entry.stamp = stamp;
+            Map<String, StanzaExtension> lookedUp = new HashMap<>();
+            JobParser parser = new JobParser(keyword -> {
+                Optional<StanzaExtension> extension = extensions.apply(keyword);
+                lookedUp.put(keyword, extension.orElse(null));
+                return extension;
+            });
             ParseResult result = JobFiles.load(parser, name, files.conf(), files.override());
+            entry.lookedUp = lookedUp;
             diagnostics.addAll(result.diagnostics());
             entry.missing = result.missingExtensions();
             if (result.loaded()) {
                 JobClass parsed = result.job().get();
-                entry.usesExtensions = !parsed.extensions().isEmpty();
                 registry.put(name, parsed);
             } else if (result.waitingForExtensions()) {
-                entry.usesExtensions = true;
                 registry.remove(name);
             }
             // Otherwise a parse error: the previous definition, if any, stays.
@@ -191,7 +206,8 @@ public final class ConfigurationLoader {
         stamps.clear();
         Set<Path> seenDirectories = new LinkedHashSet<>();
         Set<Path> clashes = new HashSet<>();
-        for (Path confdir : confdirs) {
+        for (Path configured : confdirs) {
+            Path confdir = followLink(configured);
             Map<String, Path> confs = new TreeMap<>();
             Map<String, Path> overrides = new HashMap<>();
             Map<Path, List<Object>> files = list(confdir, seenDirectories);
@@ -242,6 +258,10 @@ public final class ConfigurationLoader {
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
                     if (attributes.isRegularFile()) {
                         files.put(file, stamp(attributes));
+                    } else if (attributes.isSymbolicLink()) {
+                        // A job file may be a link (to a packaged file); a dangling one is still
+                        // listed, so that reading it reports the problem.
+                        files.put(file, linkTargetStamp(file));
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -256,6 +276,24 @@ public final class ConfigurationLoader {
             // The confdir itself went away mid-walk: the next scan (triggered by that removal) sees the truth.
         }
         return files;
+    }
+
+    /** A confdir that is itself a link (say /etc/init to /lib/init) is walked at its target. */
+    private static Path followLink(Path confdir) {
+        try {
+            return Files.isSymbolicLink(confdir) ? confdir.toRealPath() : confdir;
+        } catch (IOException e) {
+            return confdir; // dangling: walked as missing
+        }
+    }
+
+    private static List<Object> linkTargetStamp(Path link) {
+        try {
+            BasicFileAttributes target = Files.readAttributes(link, BasicFileAttributes.class);
+            return target.isRegularFile() ? stamp(target) : List.of("not a file");
+        } catch (IOException e) {
+            return List.of("unreadable", e.toString());
+        }
     }
 
     /** Size, modification time and inode: different when the file was rewritten. */

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.upshot.engine.internal.parse.Diagnostic;
 import org.upshot.engine.internal.parse.JobParser;
 import org.upshot.engine.internal.parse.ParseResult;
@@ -27,20 +29,24 @@ public final class JobFiles {
      * in Upstart; an override waiting for an extension holds the job back.
      */
     public static ParseResult load(JobParser parser, String name, Path conf, Optional<Path> override) {
-        Optional<String> confText = read(conf);
-        if (confText.isEmpty()) {
-            return unreadable(conf);
+        String confText;
+        try {
+            confText = read(conf);
+        } catch (IOException e) {
+            return failed(conf, Diagnostic.Kind.UNREADABLE, e);
         }
-        ParseResult base = guarded(() -> parser.parse(name, conf, confText.get()), conf);
+        ParseResult base = guarded(() -> parser.parse(name, conf, confText), conf);
         if (!base.loaded() || override.isEmpty()) {
             return base;
         }
-        Optional<String> overrideText = read(override.get());
-        if (overrideText.isEmpty()) {
-            return withExtra(base, unreadable(override.get()).diagnostics());
+        String overrideText;
+        try {
+            overrideText = read(override.get());
+        } catch (IOException e) {
+            return withExtra(base, failed(override.get(), Diagnostic.Kind.UNREADABLE, e).diagnostics());
         }
-        ParseResult applied = guarded(() -> parser.parseOverride(base.job().get(), override.get(),
-                overrideText.get()), override.get());
+        ParseResult applied = guarded(() -> parser.parseOverride(base.job().get(), override.get(), overrideText),
+                override.get());
         if (applied.loaded() || applied.waitingForExtensions()) {
             return withExtra(applied, base.diagnostics());
         }
@@ -54,34 +60,21 @@ public final class JobFiles {
         return dot > relative.lastIndexOf('/') ? relative.substring(0, dot) : relative;
     }
 
-    /** The file's text (UTF-8, malformed bytes replaced), or empty if it cannot be read. */
-    static Optional<String> read(Path file) {
-        try {
-            return Optional.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+    /** The file's text: UTF-8, malformed bytes replaced (the parser then reports the odd word). */
+    private static String read(Path file) throws IOException {
+        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
     }
 
-    private static ParseResult unreadable(Path file) {
-        String cause;
-        try {
-            Files.readAllBytes(file);
-            cause = "unknown error";
-        } catch (IOException e) {
-            cause = e.toString();
-        }
-        return new ParseResult(Optional.empty(),
-                List.of(Diagnostic.of(file, 1, 1, Diagnostic.Kind.UNREADABLE, cause)), java.util.Set.of());
+    private static ParseResult failed(Path file, Diagnostic.Kind kind, Throwable cause) {
+        return new ParseResult(Optional.empty(), List.of(Diagnostic.of(file, 1, 1, kind, cause.toString())), Set.of());
     }
 
     /** The parser reports bad input as diagnostics; anything it throws is a bug, reported the same way. */
-    private static ParseResult guarded(java.util.function.Supplier<ParseResult> parse, Path file) {
+    private static ParseResult guarded(Supplier<ParseResult> parse, Path file) {
         try {
             return parse.get();
         } catch (RuntimeException | StackOverflowError e) {
-            return new ParseResult(Optional.empty(),
-                    List.of(Diagnostic.of(file, 1, 1, Diagnostic.Kind.INTERNAL_ERROR, e.toString())), java.util.Set.of());
+            return failed(file, Diagnostic.Kind.INTERNAL_ERROR, e);
         }
     }
 

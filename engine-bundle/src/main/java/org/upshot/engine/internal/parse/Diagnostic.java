@@ -59,7 +59,7 @@ public record Diagnostic(Path file, int line, int column, Kind kind, String mess
         ILLEGAL_SIGNAL("illegal signal '%s'"),
         ILLEGAL_TIMEOUT("illegal kill timeout '%s': expected a non-negative integer"),
         EXPECTED_EVENT("expected an event, found %s"),
-        EXPECTED_OPERATOR("expected 'and' or 'or', found %s"),
+        EXPECTED_OPERATOR("expected operator 'and' or 'or', found %s"),
         MISMATCHED_PARENTHESES("mismatched parenthesis '%s'"),
         EXPECTED_VARIABLE("expected variable name before value '%s' (positional values must come first)"),
         EXTENSION_NOT_LOADED("stanza '%s' needs the %s source, which is not loaded"),

@@ -134,7 +134,7 @@ public final class JobParser {
             } catch (StanzaException e) {
                 throw new ParseException(Diagnostic.of(lexer.file(), e.line(), e.column(),
                         Kind.EXTENSION_REJECTED, keyword, e.getMessage()));
-            } catch (RuntimeException | LinkageError e) {
+            } catch (RuntimeException | LinkageError | StackOverflowError e) {
                 // Plugin code is untrusted: its failure is this file's error, not the daemon's.
                 throw Lexer.error(lexer.file(), at, Kind.EXTENSION_FAILED, keyword, e.toString());
             }

@@ -2,6 +2,7 @@ package org.upshot.engine.internal.parse;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Stanza keywords that belong to a plugin, and which source owns each: used to tell
@@ -33,7 +34,7 @@ public final class PluginKeywords {
     }
 
     /** Every plugin keyword this table knows. */
-    public static java.util.Set<String> keywords() {
+    public static Set<String> keywords() {
         return OWNERS.keySet();
     }
 }

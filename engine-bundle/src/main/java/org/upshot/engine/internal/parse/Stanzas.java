@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.upshot.engine.internal.model.CgroupSetting;
 import org.upshot.engine.internal.model.ConsoleMode;
 import org.upshot.engine.internal.model.Expect;
@@ -143,7 +144,7 @@ final class Stanzas {
         setter.accept(run.builder, value.text());
     }
 
-    private static void flag(Run run, String label, java.util.function.Consumer<JobClass.Builder> setter)
+    private static void flag(Run run, String label, Consumer<JobClass.Builder> setter)
             throws ParseException {
         run.lexer.endOfLine(label);
         setter.accept(run.builder);

