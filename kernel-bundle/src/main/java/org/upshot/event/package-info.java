@@ -9,7 +9,7 @@
  * conditions and reports when each event has been fully handled.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.upshot.event;
 
 import org.osgi.annotation.bundle.Export;

@@ -6,6 +6,7 @@ import java.util.List;
 import org.upshot.event.Event;
 import org.upshot.event.EventExpression;
 import org.upshot.event.EventExpression.Argument;
+import org.upshot.event.Glob;
 
 /**
  * One {@link EventExpression.Match} compiled for matching events, as Upstart's

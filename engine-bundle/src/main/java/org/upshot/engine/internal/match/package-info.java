@@ -7,7 +7,7 @@
  *   <li>{@link org.upshot.engine.internal.match.Environ}: {@code KEY=VALUE} tables and
  *       Upstart's {@code $VAR} / {@code ${VAR:-default}} expansion, used for patterns,
  *       {@code instance} names and the job environment.</li>
- *   <li>{@link org.upshot.engine.internal.match.Glob}: {@code fnmatch(3)} with flags 0,
+ *   <li>{@link org.upshot.event.Glob}: {@code fnmatch(3)} with flags 0,
  *       compiled once, linear-time matching (no regex, no exponential backtracking).</li>
  *   <li>{@link org.upshot.engine.internal.match.EventMatcher}: one
  *       {@link org.upshot.event.EventExpression.Match} against one event: exact name,

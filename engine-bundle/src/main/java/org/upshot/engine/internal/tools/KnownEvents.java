@@ -2,6 +2,8 @@ package org.upshot.engine.internal.tools;
 
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
+import org.upshot.event.Glob;
 
 /**
  * Events that exist without any job declaring them in {@code emits}: what the engine
@@ -32,16 +34,16 @@ final class KnownEvents {
      * Glob patterns: udev's {@code SUBSYSTEM-device-ACTION}, the network events
      * ({@code net-device-up IFACE=...}), and the session's copies of system events.
      */
-    static final List<String> PATTERNS = List.of("net-device-*",
+    static final List<Glob> PATTERNS = Stream.of("net-device-*",
             "*-device-added", "*-device-changed", "*-device-removed", "*-device-online",
             "*-device-offline", "*-device-move", "*-device-bind", "*-device-unbind",
-            ":sys:*");
+            ":sys:*").map(Glob::compile).toList();
 
     private KnownEvents() {}
 
     /** True when {@code event} is emitted by the engine, a tool or a source. */
     static boolean covers(String event) {
         String base = event.endsWith("/failed") ? event.substring(0, event.length() - "/failed".length()) : event;
-        return NAMES.contains(base) || PATTERNS.stream().anyMatch(p -> Glob.matches(p, base));
+        return NAMES.contains(base) || PATTERNS.stream().anyMatch(glob -> glob.matches(base));
     }
 }

@@ -85,7 +85,8 @@ public final class JobPatterns {
         Set<FileEventKind> kinds = EnumSet.allOf(FileEventKind.class);
         Optional<Argument> event = argument(match, "EVENT", 1);
         if (event.isPresent()) {
-            kinds.removeIf(kind -> Glob.matches(event.get().pattern(), kind.label()) == event.get().negated());
+            Glob glob = Glob.compile(event.get().pattern());
+            kinds.removeIf(kind -> glob.matches(kind.label()) == event.get().negated());
         }
         demand(job, file.get().pattern(), kinds, startCondition, home, demands);
     }

@@ -3,6 +3,7 @@ package org.upshot.source.files.internal;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import org.upshot.event.Glob;
 
 /**
  * A {@code FILE=} value understood as a set of paths inside one directory.
@@ -56,19 +57,19 @@ public record PathPattern(String text, Path directory, Optional<String> name, bo
         int slash = absolute.lastIndexOf('/');
         String parent = absolute.substring(0, slash);
         String last = absolute.substring(slash + 1);
-        if (Glob.hasWildcard(parent)) {
+        if (PathWildcards.hasWildcard(parent)) {
             throw new IllegalArgumentException(
                     "a wildcard is allowed only in the last component: '" + text + "'");
         }
-        Path directory = Path.of(parent.isEmpty() ? "/" : Glob.unquote(parent)).normalize();
+        Path directory = Path.of(parent.isEmpty() ? "/" : PathWildcards.unquote(parent)).normalize();
         if (last.isEmpty()) {
             return new PathPattern(text, directory, Optional.empty(), false);
         }
         if (last.equals(".") || last.equals("..")) {
             throw new IllegalArgumentException("path must not end in '" + last + "': '" + text + "'");
         }
-        boolean wildcard = Glob.hasWildcard(last);
-        return new PathPattern(text, directory, Optional.of(wildcard ? last : Glob.unquote(last)), wildcard);
+        boolean wildcard = PathWildcards.hasWildcard(last);
+        return new PathPattern(text, directory, Optional.of(wildcard ? last : PathWildcards.unquote(last)), wildcard);
     }
 
     /** Whether this pattern names every entry of its directory ({@code /var/spool/cups/}). */
@@ -81,6 +82,6 @@ public record PathPattern(String text, Path directory, Optional<String> name, bo
         if (name.isEmpty()) {
             return true;
         }
-        return wildcard ? Glob.matches(name.get(), entry) : name.get().equals(entry);
+        return wildcard ? Glob.compile(name.get()).matches(entry) : name.get().equals(entry);
     }
 }

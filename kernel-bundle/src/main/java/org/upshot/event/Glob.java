@@ -1,4 +1,4 @@
-package org.upshot.engine.internal.match;
+package org.upshot.event;
 
 import java.util.ArrayList;
 import java.util.List;

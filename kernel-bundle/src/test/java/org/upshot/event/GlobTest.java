@@ -1,4 +1,4 @@
-package org.upshot.engine.internal.match;
+package org.upshot.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
