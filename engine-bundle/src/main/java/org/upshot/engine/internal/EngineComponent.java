@@ -30,7 +30,6 @@ import org.upshot.engine.internal.config.ChangeSet;
 import org.upshot.engine.internal.config.Configuration;
 import org.upshot.engine.internal.config.ConfigurationLoader;
 import org.upshot.engine.internal.config.ConfigurationWatcher;
-import org.upshot.engine.internal.job.CgroupRoot;
 import org.upshot.engine.internal.job.Engine;
 import org.upshot.engine.internal.job.EngineControl;
 import org.upshot.engine.internal.job.EngineSettings;
@@ -38,6 +37,7 @@ import org.upshot.engine.internal.model.ConsoleMode;
 import org.upshot.engine.internal.parse.Diagnostic;
 import org.upshot.event.Event;
 import org.upshot.event.EventEmitter;
+import org.upshot.process.Cgroups;
 import org.upshot.process.Host;
 import org.upshot.process.PosixException;
 import org.upshot.process.ProcessLauncher;
@@ -67,7 +67,8 @@ public final class EngineComponent {
     private volatile ConfigurationWatcher watcher;
 
     @Activate
-    public EngineComponent(BundleContext context, @Reference ProcessLauncher launcher, @Reference Host host) {
+    public EngineComponent(BundleContext context, @Reference ProcessLauncher launcher, @Reference Host host,
+            @Reference Cgroups cgroups) {
         this.context = context;
         this.host = host;
         boolean session = "session".equals(property("upshot.mode", "system"));
@@ -76,7 +77,7 @@ public final class EngineComponent {
                 Path.of(property("upshot.runtime.dir", session ? sessionRuntimeDir(daemonEnv) : "/run/upshot")),
                 Path.of(property("upshot.log.dir", session ? sessionLogDir(daemonEnv) : "/var/log/upshot")),
                 "none".equals(property("upshot.default.console", "log")) ? ConsoleMode.NONE : ConsoleMode.LOG,
-                EngineSettings.defaultBaseEnvironment(daemonEnv), daemonEnv, CgroupRoot.discover());
+                EngineSettings.defaultBaseEnvironment(daemonEnv), daemonEnv, usable(cgroups));
         this.engine = new Engine(launcher, settings, host);
         List<Path> confdirs = new ArrayList<>();
         for (String dir : property("upshot.confdirs", session ? sessionConfdir(daemonEnv) : "/etc/init")
@@ -242,6 +243,17 @@ public final class EngineComponent {
     private static String sessionConfdir(Map<String, String> env) {
         String config = env.getOrDefault("XDG_CONFIG_HOME", env.getOrDefault("HOME", "/tmp") + "/.config");
         return config + "/upshot";
+    }
+
+    /** The cgroup tree when forking daemons can be followed exactly, else the child-list fallback. */
+    private static Optional<Cgroups> usable(Cgroups cgroups) {
+        if (cgroups.isAvailable()) {
+            return Optional.of(cgroups);
+        }
+        LOG.log(Level.INFO, "no writable cgroup2 directory ("
+                + cgroups.unavailabilityCause().map(Throwable::getMessage).orElse("no cause given")
+                + "): forking daemons are followed through the child list");
+        return Optional.empty();
     }
 
     private static String sessionRuntimeDir(Map<String, String> env) {

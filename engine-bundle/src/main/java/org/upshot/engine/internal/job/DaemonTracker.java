@@ -3,7 +3,6 @@ package org.upshot.engine.internal.job;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -12,9 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.upshot.engine.internal.model.Expect;
 import org.upshot.job.JobState;
+import org.upshot.process.Cgroups;
 import org.upshot.process.Host;
 import org.upshot.process.ProcessExit;
 
@@ -39,10 +38,9 @@ final class DaemonTracker {
     /** After this long with one candidate left, a daemon that forked once is accepted. */
     private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private static final AtomicLong GROUP_SERIAL = new AtomicLong();
 
     private final Engine engine;
-    private final Optional<Path> cgroupRoot;
+    private final Optional<Cgroups> cgroupTree;
     private final Host host;
     private final Map<Integer, Tracked> byParent = new HashMap<>();
     private final Map<Job, Tracked> byJob = new HashMap<>();
@@ -63,28 +61,26 @@ final class DaemonTracker {
         }
     }
 
-    DaemonTracker(Engine engine, Optional<Path> cgroupRoot, Host host) {
+    DaemonTracker(Engine engine, Optional<Cgroups> cgroupTree, Host host) {
         this.engine = engine;
-        this.cgroupRoot = cgroupRoot;
+        this.cgroupTree = cgroupTree;
         this.host = host;
     }
 
     /** A fresh cgroup for a forking job's main process, if cgroups are usable. */
     Optional<Path> cgroupFor(Job job) {
         Expect expect = job.jobClass().expect();
-        if (cgroupRoot.isEmpty() || expect != Expect.FORK && expect != Expect.DAEMON) {
+        if (cgroupTree.isEmpty() || expect != Expect.FORK && expect != Expect.DAEMON) {
             return Optional.empty();
         }
         removeGroup(job);
-        String base = job.displayName().replace('/', '_').replace(' ', '_').replace("(", "").replace(")", "");
-        Path group = cgroupRoot.get().resolve(base + "." + GROUP_SERIAL.incrementAndGet());
         try {
-            Files.createDirectories(group);
+            Path group = cgroupTree.get().create(job.displayName().replace(' ', '_').replace("(", "").replace(")", ""));
             cgroups.put(job, group);
             return Optional.of(group);
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot create cgroup " + group + ", following " + job.displayName()
-                    + " through the child list instead: " + e.getMessage());
+        } catch (IOException | IllegalStateException e) {
+            LOG.log(Level.WARNING, "cannot create a cgroup for " + job.displayName()
+                    + ", following it through the child list instead: " + e.getMessage());
             return Optional.empty();
         }
     }
@@ -155,15 +151,7 @@ final class DaemonTracker {
         Path group = cgroups.get(job);
         Set<Integer> pids = new LinkedHashSet<>();
         if (group != null) {
-            try {
-                for (String line : Files.readAllLines(group.resolve("cgroup.procs"))) {
-                    if (!line.isBlank()) {
-                        pids.add(Integer.parseInt(line.strip()));
-                    }
-                }
-            } catch (IOException | NumberFormatException e) {
-                LOG.log(Level.WARNING, "cannot read " + group + ": " + e.getMessage());
-            }
+            pids.addAll(cgroupTree.orElseThrow().pids(group));
             return pids;
         }
         for (int pid : host.children()) {
@@ -187,7 +175,7 @@ final class DaemonTracker {
         Path group = cgroups.remove(job);
         if (group != null) {
             try {
-                Files.deleteIfExists(group);
+                cgroupTree.orElseThrow().remove(group);
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, () -> "cgroup " + group + " not removed: " + e.getMessage());
             }

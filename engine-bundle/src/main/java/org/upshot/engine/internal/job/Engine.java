@@ -87,7 +87,7 @@ public final class Engine implements AutoCloseable {
         this.launcher = launcher;
         this.settings = settings;
         this.setup = new ProcessSetup(settings);
-        this.daemons = new DaemonTracker(this, settings.cgroupRoot(), host);
+        this.daemons = new DaemonTracker(this, settings.cgroups(), host);
         resetGlobalEnv();
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "upshot-timers");

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.upshot.process.Cgroups;
 import org.upshot.engine.internal.model.ConsoleMode;
 
 /**
@@ -16,12 +17,13 @@ import org.upshot.engine.internal.model.ConsoleMode;
  * @param baseEnvironment the job-environment table every job starts from
  *     ({@code PATH}, {@code TERM})
  * @param daemonEnvironment the daemon's own environment, for bare {@code env KEY}
- * @param cgroupRoot a writable cgroup v2 directory for per-job groups (exact tracking
- *     of forking daemons); empty falls back to the subreaper and the child list
+ * @param cgroups per-job cgroups for exact tracking of forking daemons, present only
+ *     when {@linkplain Cgroups#isAvailable() available}; empty falls back to the
+ *     subreaper and the child list
  */
 public record EngineSettings(Path runtimeDir, Path logDir, ConsoleMode defaultConsole,
         List<String> baseEnvironment, Map<String, String> daemonEnvironment,
-        Optional<Path> cgroupRoot) {
+        Optional<Cgroups> cgroups) {
 
     public EngineSettings {
         baseEnvironment = List.copyOf(baseEnvironment);

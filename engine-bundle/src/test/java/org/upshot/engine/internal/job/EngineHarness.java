@@ -24,6 +24,7 @@ import org.upshot.job.InstanceView;
 import org.upshot.job.JobState;
 import org.upshot.job.JobView;
 import org.upshot.job.ProcessKind;
+import org.upshot.process.Cgroups;
 import org.upshot.process.internal.NativeHost;
 import org.upshot.process.internal.PosixProcessLauncher;
 import org.upshot.spi.stanza.StanzaExtension;
@@ -62,17 +63,17 @@ final class EngineHarness implements AutoCloseable {
         this(Optional.empty());
     }
 
-    EngineHarness(Optional<Path> cgroupRoot) throws IOException {
-        this(cgroupRoot, Map.of());
+    EngineHarness(Optional<Cgroups> cgroups) throws IOException {
+        this(cgroups, Map.of());
     }
 
-    EngineHarness(Optional<Path> cgroupRoot, Map<String, StanzaExtension> extensions) throws IOException {
+    EngineHarness(Optional<Cgroups> cgroups, Map<String, StanzaExtension> extensions) throws IOException {
         dir = Files.createTempDirectory("upshot-engine");
         confdir = Files.createDirectories(dir.resolve("conf"));
         logdir = dir.resolve("log");
         Map<String, String> daemonEnv = System.getenv();
         EngineSettings settings = new EngineSettings(dir.resolve("run"), logdir, ConsoleMode.LOG,
-                EngineSettings.defaultBaseEnvironment(daemonEnv), daemonEnv, cgroupRoot);
+                EngineSettings.defaultBaseEnvironment(daemonEnv), daemonEnv, cgroups);
         engine = new Engine(LAUNCHER, settings, HOST);
         loader = new ConfigurationLoader(List.of(confdir), keyword -> Optional.ofNullable(extensions.get(keyword)));
         control = new EngineControl(engine, () -> {

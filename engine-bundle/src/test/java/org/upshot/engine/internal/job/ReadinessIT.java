@@ -8,13 +8,14 @@ import static org.upshot.engine.internal.job.EngineHarness.alive;
 import static org.upshot.engine.internal.job.EngineHarness.await;
 import static org.upshot.engine.internal.job.EngineHarness.proc;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.upshot.job.JobState;
+import org.upshot.process.Cgroups;
+import org.upshot.process.internal.CgroupTree;
 
 /** expect stop / fork / daemon on real processes. */
 @Timeout(60)
@@ -50,7 +51,7 @@ class ReadinessIT {
     @Test
     void expectDaemonSupervisesTheRealPidInItsCgroupAndRespawnsIt() throws Exception {
         // expect daemon + respawn: main is the grandchild; when it dies, it is respawned.
-        Optional<Path> cgroups = CgroupRoot.discover();
+        Optional<Cgroups> cgroups = availableCgroups();
         Assumptions.assumeTrue(cgroups.isPresent(), "no writable cgroup v2 here");
         try (EngineHarness h = new EngineHarness(cgroups)) {
             h.job("daemon", "expect daemon", "respawn", "console none", doubleFork(h)).load();
@@ -85,7 +86,7 @@ class ReadinessIT {
     @Test
     void expectForkFollowsTheFirstChild() throws Exception {
         // expect fork: the parent exits at once, its child is the service.
-        Optional<Path> cgroups = CgroupRoot.discover();
+        Optional<Cgroups> cgroups = availableCgroups();
         Assumptions.assumeTrue(cgroups.isPresent(), "no writable cgroup v2 here");
         try (EngineHarness h = new EngineHarness(cgroups)) {
             h.job("forker", "expect fork", "console none",
@@ -97,5 +98,10 @@ class ReadinessIT {
             h.stop("forker");
             await("child killed", () -> !alive(child));
         }
+    }
+
+    private static Optional<Cgroups> availableCgroups() {
+        Cgroups tree = new CgroupTree();
+        return tree.isAvailable() ? Optional.of(tree) : Optional.empty();
     }
 }

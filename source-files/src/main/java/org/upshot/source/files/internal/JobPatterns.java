@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.upshot.event.EventExpression;
 import org.upshot.event.EventExpression.Argument;
+import org.upshot.event.Glob;
 import org.upshot.job.JobView;
 import org.upshot.spi.stanza.StanzaException;
 import org.upshot.spi.stanza.StanzaInput.Word;
