@@ -11,6 +11,7 @@ import static org.upshot.engine.internal.job.EngineHarness.await;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -190,7 +191,8 @@ class LifecycleIT {
             h.job("svc", "exec sh -c 'echo $$ > " + pidFile + "; exec sleep 1000'",
                     "post-start exec sh -c 'sleep 0.2; kill -0 $(cat " + pidFile + ") && echo main-alive > " + marker + "'")
                     .load();
-            List<Boolean> postStartDoneAtStarted = new ArrayList<>();
+            // Written on the engine thread, read here.
+            List<Boolean> postStartDoneAtStarted = new CopyOnWriteArrayList<>();
             h.engine.request(() -> h.engine.subscribe(e -> {
                 if (e.name().equals("started")) {
                     postStartDoneAtStarted.add(Files.exists(h.file("post-start")));
