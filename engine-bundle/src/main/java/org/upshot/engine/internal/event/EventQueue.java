@@ -1,5 +1,7 @@
 package org.upshot.engine.internal.event;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +29,7 @@ public final class EventQueue {
         void handle(QueuedEvent event);
     }
 
+    private static final Logger LOG = System.getLogger(EventQueue.class.getName());
     private static final String FAILED_SUFFIX = "/failed";
 
     private final Set<QueuedEvent> events = new LinkedHashSet<>();
@@ -41,6 +44,7 @@ public final class EventQueue {
     public QueuedEvent emit(Event event) {
         QueuedEvent queued = new QueuedEvent(event);
         events.add(queued);
+        LOG.log(Level.DEBUG, () -> "Pending " + event + " event");
         return queued;
     }
 
@@ -67,6 +71,7 @@ public final class EventQueue {
             for (QueuedEvent event : new ArrayList<>(events)) {
                 if (event.progress() == QueuedEvent.Progress.PENDING) {
                     event.progress(QueuedEvent.Progress.HANDLING);
+                    LOG.log(Level.DEBUG, () -> "Handling " + event.event() + " event");
                     notifySubscribers(event.event());
                     handler.handle(event);
                     progress = true;
@@ -82,6 +87,7 @@ public final class EventQueue {
 
     private void finish(QueuedEvent event) {
         event.progress(QueuedEvent.Progress.FINISHED);
+        LOG.log(Level.DEBUG, () -> "Finished " + event.name() + " event" + (event.failed() ? " (failed)" : ""));
         if (event.failed() && !event.name().endsWith(FAILED_SUFFIX)) {
             emit(new Event(event.name() + FAILED_SUFFIX, event.event().env()));
         }
@@ -97,8 +103,7 @@ public final class EventQueue {
             try {
                 subscriber.accept(event);
             } catch (RuntimeException e) {
-                System.getLogger(EventQueue.class.getName()).log(System.Logger.Level.WARNING,
-                        "event subscriber failed on " + event, e);
+                LOG.log(Level.WARNING, "event subscriber failed on " + event, e);
             }
         }
     }

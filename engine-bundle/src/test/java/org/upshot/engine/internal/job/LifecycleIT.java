@@ -19,6 +19,7 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.upshot.engine.internal.api.ControlException;
+import org.upshot.engine.internal.event.EventQueue;
 import org.upshot.event.Event;
 import org.upshot.event.EventResult;
 import org.upshot.job.InstanceView;
@@ -281,9 +282,11 @@ class LifecycleIT {
     }
 
     @Test
-    void goalAndStateChangesAreLoggedAtDebugLevel() throws Exception {
-        // "JOB (#INSTANCE) goal changed from X to Y" and "state changed from X to Y".
+    void goalStateAndEventChangesAreLoggedAtDebugLevel() throws Exception {
+        // "JOB (#INSTANCE) goal changed from X to Y", "state changed from X to Y", and
+        // each event's "Pending/Handling/Finished NAME ENV event", as Upstart's --debug.
         Logger logger = Logger.getLogger(Job.class.getName());
+        Logger eventLogger = Logger.getLogger(EventQueue.class.getName());
         List<String> messages = java.util.Collections.synchronizedList(new ArrayList<>());
         Handler handler = new Handler() {
             @Override
@@ -300,17 +303,24 @@ class LifecycleIT {
             }
         };
         Level old = logger.getLevel();
+        Level oldEvents = eventLogger.getLevel();
         logger.setLevel(Level.ALL);
         logger.addHandler(handler);
+        eventLogger.setLevel(Level.ALL);
+        eventLogger.addHandler(handler);
         try (EngineHarness h = new EngineHarness()) {
             h.job("tty", "instance $TTY", "exec sleep 1000").load();
             h.start("tty", "TTY=tty9");
             assertTrue(messages.contains("tty (tty9) goal changed from stop to start"), messages.toString());
             assertTrue(messages.contains("tty (tty9) state changed from waiting to starting"), messages.toString());
             assertTrue(messages.contains("tty (tty9) state changed from post-start to running"), messages.toString());
+            assertTrue(messages.contains("Handling starting JOB=tty INSTANCE=tty9 event"), messages.toString());
+            assertTrue(messages.contains("Finished starting event"), messages.toString());
         } finally {
             logger.removeHandler(handler);
             logger.setLevel(old);
+            eventLogger.removeHandler(handler);
+            eventLogger.setLevel(oldEvents);
         }
     }
 }
