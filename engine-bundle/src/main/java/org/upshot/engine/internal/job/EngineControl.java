@@ -70,13 +70,7 @@ public final class EngineControl implements JobControl {
                         + instance.displayName());
             }
             instance.setPendingEnv(instanceEnv);
-            if (wait) {
-                instance.block(failed -> settle(answer, instance, failed, "Job failed to start"));
-            }
-            instance.changeGoal(JobGoal.START);
-            if (!wait) {
-                answer.complete(instance.view());
-            }
+            moveTo(answer, instance, wait, "Job failed to start", JobGoal.START);
         });
     }
 
@@ -89,13 +83,7 @@ public final class EngineControl implements JobControl {
                         + instance.displayName());
             }
             instance.setStopEnv(env);
-            if (wait) {
-                instance.block(failed -> settle(answer, instance, failed, "Job failed while stopping"));
-            }
-            instance.changeGoal(JobGoal.STOP);
-            if (!wait) {
-                answer.complete(instance.view());
-            }
+            moveTo(answer, instance, wait, "Job failed while stopping", JobGoal.STOP);
         });
     }
 
@@ -107,15 +95,25 @@ public final class EngineControl implements JobControl {
                 throw new ControlException(Reason.ALREADY_STOPPED, "Job has already been stopped: "
                         + instance.displayName());
             }
-            if (wait) {
-                instance.block(failed -> settle(answer, instance, failed, "Job failed to restart"));
-            }
-            instance.changeGoal(JobGoal.STOP);
-            instance.changeGoal(JobGoal.START);
-            if (!wait) {
-                answer.complete(instance.view());
-            }
+            moveTo(answer, instance, wait, "Job failed to restart", JobGoal.STOP, JobGoal.START);
         });
+    }
+
+    /**
+     * Sets the instance's goals in turn; with {@code wait} the answer comes once it is at
+     * rest (failing with {@code failure} if the job failed), else at once.
+     */
+    private void moveTo(CompletableFuture<InstanceView> answer, Job instance, boolean wait, String failure,
+            JobGoal... goals) {
+        if (wait) {
+            instance.block(failed -> settle(answer, instance, failed, failure));
+        }
+        for (JobGoal goal : goals) {
+            instance.changeGoal(goal);
+        }
+        if (!wait) {
+            answer.complete(instance.view());
+        }
     }
 
     @Override
