@@ -42,7 +42,9 @@ final class DaemonProcess implements AutoCloseable {
         this.confDir = Files.createDirectories(workDir.resolve("conf"));
         this.logDir = workDir.resolve("log");
         this.stderr = workDir.resolve("upshot.stderr");
-        List<String> command = new ArrayList<>();
+        // A signal inherited as ignored (a CI runner's background job) would make the
+        // daemon's handlers never fire: start it with every disposition at default.
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal"));
         if (pid1) {
             command.addAll(List.of(UNSHARE, "--pid", "--fork", "--mount-proc"));
         }
