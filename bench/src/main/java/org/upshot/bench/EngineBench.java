@@ -1,11 +1,9 @@
 package org.upshot.bench;
 
 import java.io.IOException;
-import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 import org.upshot.engine.internal.config.ConfigurationLoader;
 import org.upshot.engine.internal.job.Engine;
 import org.upshot.engine.internal.job.EngineControl;
@@ -25,8 +21,6 @@ import org.upshot.event.Event;
 import org.upshot.event.EventResult;
 import org.upshot.job.JobState;
 import org.upshot.job.JobView;
-import org.upshot.process.internal.LibC;
-import org.upshot.process.internal.Native;
 import org.upshot.process.internal.NativeHost;
 import org.upshot.process.internal.PosixProcessLauncher;
 
@@ -61,9 +55,10 @@ public final class EngineBench {
 
     private static void tasks(int n, int rounds) throws Exception {
         double[] raw = new double[rounds];
-        rawRound(n / 4);
+        Pointer setsid = SpawnBench.sessionAttributes();
+        SpawnBench.rawRound(n / 4, setsid);
         for (int i = 0; i < rounds; i++) {
-            raw[i] = rawRound(n);
+            raw[i] = SpawnBench.rawRound(n, setsid);
             System.out.printf("raw posix_spawn(SETSID)+waitpid round %d: %8.0f /s%n", i + 1, raw[i]);
         }
         Path dir = Files.createTempDirectory("upshot-bench");
@@ -81,8 +76,8 @@ public final class EngineBench {
                 System.out.printf("engine, batch task starts    round %d: %8.0f /s%n", i + 1, batch[i]);
             }
             System.out.printf("median: raw %.0f/s, engine serial %.0f/s (%.0f%% of raw), engine batch %.0f/s"
-                    + " (%.0f%% of raw); N=%d, %d rounds%n", median(raw), median(serial),
-                    100 * median(serial) / median(raw), median(batch), 100 * median(batch) / median(raw), n, rounds);
+                    + " (%.0f%% of raw); N=%d, %d rounds%n", Stats.median(raw), Stats.median(serial),
+                    100 * Stats.median(serial) / Stats.median(raw), Stats.median(batch), 100 * Stats.median(batch) / Stats.median(raw), n, rounds);
         } finally {
             delete(dir);
         }
@@ -106,29 +101,6 @@ public final class EngineBench {
             done.add(daemon.control.emit(Event.of("go", "N=" + i), true).toCompletableFuture());
         }
         CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
-        return n / ((System.nanoTime() - start) / 1e9);
-    }
-
-    private static double rawRound(int n) {
-        LibC libc = Native.libc();
-        Runtime runtime = Runtime.getRuntime(libc);
-        Pointer attributes = Memory.allocateDirect(runtime, LibC.SPAWNATTR_SIZE, true);
-        libc.posix_spawnattr_init(attributes);
-        libc.posix_spawnattr_setflags(attributes, LibC.POSIX_SPAWN_SETSID);
-        Pointer pid = Memory.allocateDirect(runtime, 4);
-        Pointer status = Memory.allocateDirect(runtime, 4);
-        long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            Pointer argv = Native.stringArray(List.of("/bin/true"));
-            Pointer envp = Native.stringArray(List.of("PATH=/usr/bin:/bin"));
-            int error = libc.posix_spawn(pid, "/bin/true", null, attributes, argv, envp);
-            Reference.reachabilityFence(argv);
-            Reference.reachabilityFence(envp);
-            if (error != 0) {
-                throw new IllegalStateException("posix_spawn failed: " + error);
-            }
-            libc.waitpid(pid.getInt(0), status, 0);
-        }
         return n / ((System.nanoTime() - start) / 1e9);
     }
 
@@ -206,11 +178,5 @@ public final class EngineBench {
                 Files.deleteIfExists(path);
             }
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }

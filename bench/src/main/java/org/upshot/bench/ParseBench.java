@@ -6,7 +6,6 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.upshot.engine.internal.config.Configuration;
@@ -86,8 +85,8 @@ public final class ParseBench {
                     round + 1, parseRates[round], parseCpuRates[round], loadRates[round], loadCpuRates[round]);
         }
         System.out.printf("median over %d rounds of %,d files: parse %,.0f files/s (%,.0f per CPU-s), "
-                + "load %,.0f files/s (%,.0f per CPU-s)%n", rounds, files, median(parseRates), median(parseCpuRates),
-                median(loadRates), median(loadCpuRates));
+                + "load %,.0f files/s (%,.0f per CPU-s)%n", rounds, files, Stats.median(parseRates), Stats.median(parseCpuRates),
+                Stats.median(loadRates), Stats.median(loadCpuRates));
     }
 
     private static void parseAll(JobParser parser, List<String[]> texts) {
@@ -105,12 +104,6 @@ public final class ParseBench {
             throw new IllegalStateException("loaded " + configuration.jobs().size() + " jobs, "
                     + configuration.diagnostics().size() + " diagnostics");
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     /** Writes {@code count} job files, one in ten in a subdirectory, a few with an override. */

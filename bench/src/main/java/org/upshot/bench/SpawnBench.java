@@ -1,7 +1,6 @@
 package org.upshot.bench;
 
 import java.lang.ref.Reference;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -59,12 +58,12 @@ public final class SpawnBench {
             batch[i] = batchRound(launcher, spawns);
             System.out.printf("launcher, batch          round %d: %8.0f spawns/s%n", i + 1, batch[i]);
         }
-        double rawMedian = median(raw);
-        double sessionMedian = median(rawSession);
+        double rawMedian = Stats.median(raw);
+        double sessionMedian = Stats.median(rawSession);
         System.out.printf("median: raw %.0f/s, raw SETSID %.0f/s, launcher serial %.0f/s (x%.2f raw, x%.2f SETSID),"
-                + " batch %.0f/s (x%.2f raw); %d spawns x %d rounds%n", rawMedian, sessionMedian, median(serial),
-                median(serial) / rawMedian, median(serial) / sessionMedian, median(batch),
-                median(batch) / rawMedian, spawns, rounds);
+                + " batch %.0f/s (x%.2f raw); %d spawns x %d rounds%n", rawMedian, sessionMedian, Stats.median(serial),
+                Stats.median(serial) / rawMedian, Stats.median(serial) / sessionMedian, Stats.median(batch),
+                Stats.median(batch) / rawMedian, spawns, rounds);
     }
 
     /**
@@ -72,7 +71,7 @@ public final class SpawnBench {
      * new session is a new scheduling group, which changes the rates on a loaded machine
      * more than anything else the launcher does, so it gets its own baseline.
      */
-    private static Pointer sessionAttributes() {
+    static Pointer sessionAttributes() {
         LibC libc = Native.libc();
         Pointer attributes = Memory.allocateDirect(Runtime.getRuntime(libc), LibC.SPAWNATTR_SIZE, true);
         libc.posix_spawnattr_init(attributes);
@@ -80,7 +79,8 @@ public final class SpawnBench {
         return attributes;
     }
 
-    private static double rawRound(int spawns, Pointer attributes) {
+    /** Spawns and waits for {@code /bin/true} with bare jnr calls: the raw rate per second. */
+    static double rawRound(int spawns, Pointer attributes) {
         LibC libc = Native.libc();
         Runtime runtime = Runtime.getRuntime(libc);
         Pointer pid = Memory.allocateDirect(runtime, 4);
@@ -134,11 +134,5 @@ public final class SpawnBench {
         } finally {
             launcher.close();
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 }
