@@ -12,12 +12,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.upshot.process.ProcessAttributes;
 import org.upshot.process.Signals;
 import org.upshot.process.SpawnRequest;
@@ -25,25 +22,7 @@ import org.upshot.process.Stdio;
 
 /** Following a double-forking daemon through its job's cgroup. */
 @Timeout(20)
-class CgroupTreeTest {
-
-    static PosixProcessLauncher launcher;
-    static ExitRecorder exits;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void startLauncher() {
-        launcher = new PosixProcessLauncher();
-        exits = new ExitRecorder();
-        launcher.addExitListener(exits);
-    }
-
-    @AfterAll
-    static void stopLauncher() {
-        launcher.close();
-    }
+class CgroupTreeTest extends LauncherTestBase {
 
     @Test
     void daemonThatDoubleForksIsFoundInItsCgroupUntilItExits() throws Exception {

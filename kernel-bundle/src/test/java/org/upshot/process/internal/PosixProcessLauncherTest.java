@@ -11,12 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.upshot.process.PosixException;
 import org.upshot.process.ProcessAttributes;
 import org.upshot.process.ProcessExit;
@@ -26,30 +23,12 @@ import org.upshot.process.Stdio;
 
 /** Plain spawns (no set-up preamble) checked on the real processes through /proc. */
 @Timeout(20)
-class PosixProcessLauncherTest {
+class PosixProcessLauncherTest extends LauncherTestBase {
 
     static final Duration WAIT = Duration.ofSeconds(10);
     static final List<String> ENV = List.of("PATH=/usr/sbin:/usr/bin:/sbin:/bin", "A=1", "B=two words");
 
     static final String SLEEP = "/usr/bin/sleep";
-
-    static PosixProcessLauncher launcher;
-    static ExitRecorder exits;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void startLauncher() {
-        launcher = new PosixProcessLauncher();
-        exits = new ExitRecorder();
-        launcher.addExitListener(exits);
-    }
-
-    @AfterAll
-    static void stopLauncher() {
-        launcher.close();
-    }
 
     static SpawnRequest request(Stdio stdio, List<Integer> fds, String... argv) {
         return new SpawnRequest(List.of(argv), ENV, Path.of("/"), stdio, fds, ProcessAttributes.NONE, false);

@@ -15,12 +15,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.upshot.process.PosixException;
 import org.upshot.process.ProcessAttributes;
 import org.upshot.process.ProcessExit;
@@ -32,25 +29,7 @@ import org.upshot.process.Stdio;
 
 /** Attributes applied by the set-up preamble, read back from the real process in /proc. */
 @Timeout(20)
-class ProcessAttributesTest {
-
-    static PosixProcessLauncher launcher;
-    static ExitRecorder exits;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeAll
-    static void startLauncher() {
-        launcher = new PosixProcessLauncher();
-        exits = new ExitRecorder();
-        launcher.addExitListener(exits);
-    }
-
-    @AfterAll
-    static void stopLauncher() {
-        launcher.close();
-    }
+class ProcessAttributesTest extends LauncherTestBase {
 
     static ProcessAttributes attributes(OptionalInt umask, OptionalInt nice, OptionalInt oom,
             List<ResourceLimit> limits, Optional<Path> chroot, Optional<String> user, Optional<String> group,
