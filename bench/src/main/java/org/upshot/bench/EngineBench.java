@@ -12,11 +12,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import jnr.ffi.Pointer;
+import org.upshot.daemon.DaemonSettings;
 import org.upshot.engine.internal.config.ConfigurationLoader;
 import org.upshot.engine.internal.job.Engine;
 import org.upshot.engine.internal.job.EngineControl;
 import org.upshot.engine.internal.job.EngineSettings;
-import org.upshot.engine.internal.model.ConsoleMode;
+import org.upshot.engine.internal.parse.StanzaLookup;
 import org.upshot.event.Event;
 import org.upshot.event.EventResult;
 import org.upshot.job.JobState;
@@ -147,11 +148,12 @@ public final class EngineBench {
         Daemon(Path dir) throws Exception {
             Path confdir = dir.resolve("conf");
             Map<String, String> env = System.getenv();
-            EngineSettings settings = new EngineSettings(dir.resolve("run"), dir.resolve("log"), ConsoleMode.NONE,
-                    EngineSettings.defaultBaseEnvironment(env), env, Optional.empty());
+            EngineSettings settings = EngineSettings.of(DaemonSettings.builder(DaemonSettings.Mode.SESSION,
+                    DaemonSettings.Facts.current(), dir).runtimeDir(dir.resolve("run")).logDir(dir.resolve("log"))
+                    .defaultConsole(DaemonSettings.DefaultConsole.NONE).build(), env, Optional.empty());
             engine = new Engine(new PosixProcessLauncher(), settings, new NativeHost());
-            ConfigurationLoader loader = new ConfigurationLoader(List.of(confdir), keyword -> Optional.empty());
-            control = new EngineControl(engine, () -> engine.ask(() -> null));
+            ConfigurationLoader loader = new ConfigurationLoader(List.of(confdir), StanzaLookup.NONE);
+            control = new EngineControl(engine, () -> engine.ask(() -> null), List::of);
             engine.start();
             long start = System.nanoTime();
             engine.configure(loader.load().jobs().values());

@@ -13,15 +13,22 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import org.upshot.daemon.DaemonSettings;
+import org.upshot.event.Event;
+import org.upshot.event.EventDescriptor;
+import org.upshot.event.EventEmitter;
 import org.upshot.event.EventExpression;
 import org.upshot.event.EventResult;
+import org.upshot.job.InstanceRef;
 import org.upshot.job.JobView;
 import org.upshot.source.files.FilesConfig;
 import org.upshot.source.files.FilesEventSource;
+import org.upshot.spi.source.SourceContext;
 
 /**
  * Latency from creating a file to the files source emitting its {@code file} event,
@@ -79,9 +86,33 @@ public final class FilesLatencyBench {
         Files.createDirectories(dir);
         LinkedBlockingQueue<Long> emitted = new LinkedBlockingQueue<>();
         FilesEventSource source = new FilesEventSource(config(windowMillis));
-        source.start(event -> {
-            emitted.add(System.nanoTime());
-            return CompletableFuture.completedFuture(EventResult.OK);
+        EventEmitter timestamps = new EventEmitter() {
+            @Override
+            public CompletionStage<EventResult> emit(Event event) {
+                emitted.add(System.nanoTime());
+                return CompletableFuture.completedFuture(EventResult.OK);
+            }
+
+            @Override
+            public CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors) {
+                return emit(event);
+            }
+        };
+        source.start(new SourceContext() {
+            @Override
+            public EventEmitter emitter() {
+                return timestamps;
+            }
+
+            @Override
+            public Optional<InstanceRef> ownerOf(int pid) {
+                return Optional.empty();
+            }
+
+            @Override
+            public DaemonSettings settings() {
+                return DaemonSettings.builder(DaemonSettings.Mode.SESSION, DaemonSettings.Facts.current(), dir).build();
+            }
         });
         try {
             EventExpression.Match match = new EventExpression.Match("file", List.of(

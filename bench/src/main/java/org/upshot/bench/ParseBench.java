@@ -11,6 +11,7 @@ import java.util.Map;
 import org.upshot.engine.internal.config.Configuration;
 import org.upshot.engine.internal.config.ConfigurationLoader;
 import org.upshot.engine.internal.parse.JobParser;
+import org.upshot.engine.internal.parse.StanzaLookup;
 import org.upshot.engine.internal.parse.ParseResult;
 
 /**
@@ -59,7 +60,7 @@ public final class ParseBench {
                 texts.add(new String[] {file.toString(), Files.readString(file)});
             }
         }
-        JobParser parser = new JobParser(JobParser.NO_EXTENSIONS);
+        JobParser parser = new JobParser(StanzaLookup.NONE);
         // Warm-up: let the JIT compile the lexer and the stanza handlers.
         for (int i = 0; i < 5; i++) {
             parseAll(parser, texts);
@@ -99,7 +100,7 @@ public final class ParseBench {
     }
 
     private static void load(Path confdir, int expected) {
-        Configuration configuration = new ConfigurationLoader(List.of(confdir), JobParser.NO_EXTENSIONS).load();
+        Configuration configuration = new ConfigurationLoader(List.of(confdir), StanzaLookup.NONE).load();
         if (configuration.jobs().size() != expected || !configuration.diagnostics().isEmpty()) {
             throw new IllegalStateException("loaded " + configuration.jobs().size() + " jobs, "
                     + configuration.diagnostics().size() + " diagnostics");

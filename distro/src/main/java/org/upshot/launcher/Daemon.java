@@ -12,6 +12,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
+import org.upshot.daemon.DaemonSettings;
 import sun.misc.Signal;
 
 /**
@@ -33,13 +34,13 @@ final class Daemon {
 
     private static final System.Logger LOG = System.getLogger("org.upshot.launcher");
 
-    private final LauncherOptions options;
+    private final DaemonSettings settings;
     private final Path coreBundleDir;
     private final String version;
     private final AtomicReference<Framework> running = new AtomicReference<>();
 
-    Daemon(LauncherOptions options, Path coreBundleDir, String version) {
-        this.options = options;
+    Daemon(DaemonSettings settings, Path coreBundleDir, String version) {
+        this.settings = settings;
         this.coreBundleDir = coreBundleDir;
         this.version = version;
     }
@@ -64,14 +65,14 @@ final class Daemon {
                 }
             } catch (BundleException | IOException | RuntimeException e) {
                 LOG.log(Level.ERROR, "cannot run the OSGi framework", e);
-                if (options.pid1()) {
+                if (settings.pid1()) {
                     FallbackReaper.reapForever();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return 1;
             }
-            if (!options.pid1()) {
+            if (!settings.pid1()) {
                 return 1;
             }
             LOG.log(Level.WARNING, "PID 1 does not exit: starting the framework again");
@@ -81,18 +82,18 @@ final class Daemon {
     private FrameworkEvent runFramework() throws BundleException, IOException, InterruptedException {
         long begin = System.nanoTime();
         prepareDirectories();
-        Framework framework = new FrameworkFactory().newFramework(FrameworkProperties.of(options, version));
+        Framework framework = new FrameworkFactory().newFramework(FrameworkProperties.of(settings, version));
         framework.init();
         framework.getBundleContext().addFrameworkListener(Daemon::logFrameworkEvent);
         framework.start();
         running.set(framework);
         BundleDeployer deployer = new BundleDeployer(framework.getBundleContext());
         List<Bundle> core = deployer.deployDirectory(coreBundleDir);
-        List<Bundle> plugins = deployer.deployDirectory(options.pluginDir());
+        List<Bundle> plugins = deployer.deployDirectory(settings.pluginDir());
         PluginWatcher watcher = watchPlugins(deployer);
         try {
             LOG.log(Level.INFO, "upshot {0} started in {1} mode (pid {2}) in {3} ms: {4} core and {5} plugin bundles active",
-                    version, options.mode().label(), Long.toString(ProcessHandle.current().pid()),
+                    version, settings.mode().label(), Long.toString(ProcessHandle.current().pid()),
                     Long.toString((System.nanoTime() - begin) / 1_000_000), core.size(), plugins.size());
             return framework.waitForStop(0);
         } finally {
@@ -105,9 +106,9 @@ final class Daemon {
 
     private PluginWatcher watchPlugins(BundleDeployer deployer) {
         try {
-            return PluginWatcher.start(options.pluginDir(), deployer);
+            return PluginWatcher.start(settings.pluginDir(), deployer);
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.ERROR, "cannot watch plugin directory " + options.pluginDir()
+            LOG.log(Level.ERROR, "cannot watch plugin directory " + settings.pluginDir()
                     + "; plugins are not reloaded while running", e);
             return null;
         }
@@ -115,14 +116,14 @@ final class Daemon {
 
     private void prepareDirectories() throws IOException {
         // The control socket lives in the runtime directory: a session's is private.
-        String permissions = options.mode() == LauncherOptions.Mode.SESSION ? "rwx------" : "rwxr-xr-x";
-        if (!Files.isDirectory(options.runtimeDir())) {
-            Files.createDirectories(options.runtimeDir(),
+        String permissions = settings.mode() == DaemonSettings.Mode.SESSION ? "rwx------" : "rwxr-xr-x";
+        if (!Files.isDirectory(settings.runtimeDir())) {
+            Files.createDirectories(settings.runtimeDir(),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions)));
         }
-        Files.createDirectories(options.logDir());
-        if (!Files.isDirectory(options.pluginDir())) {
-            Files.createDirectories(options.pluginDir());
+        Files.createDirectories(settings.logDir());
+        if (!Files.isDirectory(settings.pluginDir())) {
+            Files.createDirectories(settings.pluginDir());
         }
     }
 
@@ -133,7 +134,7 @@ final class Daemon {
     private void handleStopSignals() {
         for (String name : List.of("TERM", "INT")) {
             try {
-                if (options.pid1() && name.equals("INT")) {
+                if (settings.pid1() && name.equals("INT")) {
                     Signal.handle(new Signal(name), signal -> LOG.log(Level.WARNING,
                             "SIGINT before the engine runs: ignored"));
                 } else {

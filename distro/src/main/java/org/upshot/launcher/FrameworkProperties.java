@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
 import org.osgi.framework.Constants;
+import org.upshot.daemon.DaemonSettings;
 
 /**
  * The configuration handed to Felix: bundle cache, the packages of the framework class
@@ -20,15 +21,7 @@ import org.osgi.framework.Constants;
  * bundles read with {@code BundleContext.getProperty}.
  */
 final class FrameworkProperties {
-    /** Framework property keys every Upshot bundle may read. */
-    static final String MODE = "upshot.mode";
-    static final String CONFDIRS = "upshot.confdirs";
-    static final String RUNTIME_DIR = "upshot.runtime.dir";
-    static final String LOG_DIR = "upshot.log.dir";
-    static final String DEBUG = "upshot.debug";
-    static final String DEFAULT_CONSOLE = "upshot.default.console";
-    static final String PLUGIN_DIR = "upshot.plugin.dir";
-    static final String PID1 = "upshot.pid1";
+    /** The framework property with the launcher's version. */
     static final String VERSION = "upshot.version";
 
     /** JDK-internal packages that jnr and Felix reach for, beyond the {@code java.*} ones. */
@@ -37,25 +30,17 @@ final class FrameworkProperties {
     private FrameworkProperties() {
     }
 
-    /** Felix's configuration for a daemon with these options. */
-    static Map<String, Object> of(LauncherOptions options, String version) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(Constants.FRAMEWORK_STORAGE, options.runtimeDir().resolve("felix-cache").toString());
+    /** Felix's configuration for a daemon with these settings. */
+    static Map<String, Object> of(DaemonSettings settings, String version) {
+        Map<String, Object> config = new HashMap<>(settings.toProperties());
+        config.put(Constants.FRAMEWORK_STORAGE, settings.runtimeDir().resolve("felix-cache").toString());
         // Every boot starts from exactly the jars in bundle/ and the plugin directory.
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, String.join(",", classPathPackages()));
         config.put("felix.log.logger", new FelixLogBridge());
-        config.put("felix.log.level", options.debug() ? "3" : "2");
+        config.put("felix.log.level", settings.debug() ? "3" : "2");
         // SCR prints to stdout in its own format: keep it to warnings and errors.
         config.put("ds.loglevel", "warn");
-        config.put(MODE, options.mode().label());
-        config.put(CONFDIRS, options.confDirsProperty());
-        config.put(RUNTIME_DIR, options.runtimeDir().toString());
-        config.put(LOG_DIR, options.logDir().toString());
-        config.put(DEBUG, Boolean.toString(options.debug()));
-        config.put(DEFAULT_CONSOLE, options.defaultConsole());
-        config.put(PLUGIN_DIR, options.pluginDir().toString());
-        config.put(PID1, Boolean.toString(options.pid1()));
         config.put(VERSION, version);
         return config;
     }
@@ -105,7 +90,9 @@ final class FrameworkProperties {
                     .filter(name -> name.endsWith(".class") && !name.startsWith("META-INF/"))
                     .filter(name -> name.lastIndexOf('/') > 0)
                     .map(name -> name.substring(0, name.lastIndexOf('/')).replace('/', '.'))
-                    .filter(name -> !name.startsWith("org.osgi.") && !name.startsWith("org.apache.felix."))
+                    // the kernel's packages come from its bundle, never from the class path
+                    .filter(name -> !name.startsWith("org.osgi.") && !name.startsWith("org.apache.felix.")
+                            && !name.startsWith("org.upshot."))
                     .forEach(packages::add);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + jar, e);

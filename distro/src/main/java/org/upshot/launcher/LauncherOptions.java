@@ -1,67 +1,43 @@
 package org.upshot.launcher;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Optional;
+import java.util.function.Function;
+import org.upshot.daemon.DaemonSettings;
+import org.upshot.daemon.DaemonSettings.DefaultConsole;
+import org.upshot.daemon.DaemonSettings.Mode;
 
 /**
- * The daemon's settings, from {@code bin/upshot}'s flags with defaults that depend on
- * the mode (system or session), on the user and on the environment.
- *
- * @param mode           system (PID 1 or root) or session (an ordinary user's supervisor)
- * @param confDirs       job-file directories, earlier ones win
- * @param pluginDir      watched directory of plugin bundles
- * @param runtimeDir     control socket and Felix's bundle cache live here
- * @param logDir         job output for {@code console log}
- * @param debug          show every event and state change (level DEBUG)
- * @param defaultConsole {@code log} or {@code none}
- * @param pid1           true when the daemon is the init of a machine or PID namespace
+ * {@code bin/upshot}'s flags, parsed into the daemon's settings ({@link DaemonSettings},
+ * which holds every default) or into a command that prints something and exits.
  */
-public record LauncherOptions(
-        Mode mode,
-        List<Path> confDirs,
-        Path pluginDir,
-        Path runtimeDir,
-        Path logDir,
-        boolean debug,
-        String defaultConsole,
-        boolean pid1) {
+final class LauncherOptions {
 
-    /** How the daemon runs. */
-    public enum Mode {
-        SYSTEM, SESSION;
-
-        /** The value of the {@code upshot.mode} framework property. */
-        public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
+    private LauncherOptions() {}
 
     /** What {@link #parse} answers: run the daemon, or print something and exit. */
-    public sealed interface Command permits Run, PrintHelp, PrintVersion {}
+    sealed interface Command permits Run, PrintHelp, PrintVersion {}
 
-    /** Run the daemon with these options. */
-    public record Run(LauncherOptions options) implements Command {}
+    /** Run the daemon with these settings. */
+    record Run(DaemonSettings settings) implements Command {}
 
     /** {@code --help}. */
-    public record PrintHelp() implements Command {}
+    record PrintHelp() implements Command {}
 
     /** {@code --version}. */
-    public record PrintVersion() implements Command {}
+    record PrintVersion() implements Command {}
 
     /**
-     * Facts about the process the defaults depend on.
+     * What the defaults depend on.
      *
-     * @param pid        our pid
-     * @param uid        our effective uid
-     * @param env        the environment
-     * @param home       the user's home directory
+     * @param facts this process (pid, uid, environment, home)
      * @param distroHome the unpacked distribution ({@code bin/}, {@code plugins/}...)
+     * @param properties system properties, for the settings without a flag
+     *     ({@code -Dupshot.control.max.connections=...} in {@code UPSHOT_JAVA_OPTS})
      */
-    public record Context(long pid, int uid, Map<String, String> env, Path home, Path distroHome) {}
+    record Context(DaemonSettings.Facts facts, Path distroHome, Function<String, String> properties) {}
 
     static final String USAGE = """
             Usage: upshot [OPTION]...
@@ -86,16 +62,17 @@ public record LauncherOptions(
     /**
      * Parses {@code bin/upshot}'s flags.
      *
-     * @throws UsageException on an unknown flag, a missing or bad value
+     * @throws UsageException on an unknown flag, a missing or bad value, or a bad
+     *     {@code upshot.*} system property
      */
-    public static Command parse(List<String> args, Context context) throws UsageException {
+    static Command parse(List<String> args, Context context) throws UsageException {
         Mode mode = null;
         List<Path> confDirs = new ArrayList<>();
         Path pluginDir = null;
         Path runtimeDir = null;
         Path logDir = null;
         boolean debug = false;
-        String defaultConsole = "log";
+        DefaultConsole defaultConsole = DefaultConsole.LOG;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String flag = arg;
@@ -136,7 +113,7 @@ public record LauncherOptions(
                             if (!value.equals("log") && !value.equals("none")) {
                                 throw new UsageException("--default-console must be log or none, not '" + value + "'");
                             }
-                            defaultConsole = value;
+                            defaultConsole = value.equals("log") ? DefaultConsole.LOG : DefaultConsole.NONE;
                         }
                     }
                 }
@@ -145,53 +122,21 @@ public record LauncherOptions(
                         : "unexpected argument '" + arg + "'");
             }
         }
-        boolean pid1 = context.pid() == 1;
-        if (mode == null) {
-            mode = pid1 || context.uid() == 0 ? Mode.SYSTEM : Mode.SESSION;
+        DaemonSettings.Builder settings = DaemonSettings.builder(
+                mode == null ? Mode.defaultFor(context.facts()) : mode, context.facts(), context.distroHome())
+                .debug(debug).defaultConsole(defaultConsole);
+        if (!confDirs.isEmpty()) {
+            settings.confDirs(confDirs);
         }
-        if (confDirs.isEmpty()) {
-            confDirs.add(mode == Mode.SYSTEM
-                    ? Path.of("/etc/init")
-                    : xdg(context, "XDG_CONFIG_HOME", ".config").resolve("upshot"));
+        Optional.ofNullable(pluginDir).ifPresent(settings::pluginDir);
+        Optional.ofNullable(runtimeDir).ifPresent(settings::runtimeDir);
+        Optional.ofNullable(logDir).ifPresent(settings::logDir);
+        try {
+            settings.tunables(context.properties());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
         }
-        if (pluginDir == null) {
-            pluginDir = context.distroHome().resolve("plugins");
-        }
-        if (runtimeDir == null) {
-            runtimeDir = defaultRuntimeDir(mode, context);
-        }
-        if (logDir == null) {
-            logDir = mode == Mode.SYSTEM
-                    ? Path.of("/var/log/upshot")
-                    : xdg(context, "XDG_CACHE_HOME", ".cache").resolve("upshot").resolve("log");
-        }
-        return new Run(new LauncherOptions(
-                mode, List.copyOf(confDirs), pluginDir, runtimeDir, logDir, debug, defaultConsole, pid1));
-    }
-
-    /** The {@code upshot.confdirs} framework property: directories joined by the path separator. */
-    public String confDirsProperty() {
-        return confDirs.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
-    }
-
-    private static Path defaultRuntimeDir(Mode mode, Context context) {
-        if (mode == Mode.SYSTEM) {
-            return Path.of("/run/upshot");
-        }
-        String xdgRuntime = context.env().get("XDG_RUNTIME_DIR");
-        if (xdgRuntime != null && xdgRuntime.startsWith("/")) {
-            return Path.of(xdgRuntime, "upshot");
-        }
-        return Path.of("/tmp", "upshot-" + context.uid());
-    }
-
-    /** An XDG base directory: the variable if set to an absolute path, else {@code ~/fallback}. */
-    private static Path xdg(Context context, String variable, String fallback) {
-        String value = context.env().get(variable);
-        if (value != null && value.startsWith("/")) {
-            return Path.of(value);
-        }
-        return context.home().resolve(fallback);
+        return new Run(settings.build());
     }
 
     private static Path absolute(String value) {

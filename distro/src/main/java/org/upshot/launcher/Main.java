@@ -1,10 +1,9 @@
 package org.upshot.launcher;
 
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.upshot.daemon.DaemonSettings;
 import java.util.Arrays;
 
 /**
@@ -40,13 +39,13 @@ public final class Main {
             System.out.println("upshot " + version());
             return 0;
         }
-        LauncherOptions options = ((LauncherOptions.Run) command).options();
-        OneLineFormatter.install(options.debug());
+        DaemonSettings settings = ((LauncherOptions.Run) command).settings();
+        OneLineFormatter.install(settings.debug());
         try {
-            return new Daemon(options, context.distroHome().resolve("bundle"), version()).run();
+            return new Daemon(settings, context.distroHome().resolve("bundle"), version()).run();
         } catch (RuntimeException | Error e) {
             LOG.log(Level.ERROR, "launcher failed", e);
-            if (options.pid1()) {
+            if (settings.pid1()) {
                 FallbackReaper.reapForever();
             }
             return 1;
@@ -60,26 +59,12 @@ public final class Main {
     }
 
     private static LauncherOptions.Context currentContext() {
-        return new LauncherOptions.Context(
-                ProcessHandle.current().pid(),
-                effectiveUid(),
-                System.getenv(),
-                Path.of(System.getProperty("user.home")),
-                distroHome());
-    }
-
-    /** The owner of {@code /proc/self} is the effective uid; no native call needed. */
-    private static int effectiveUid() {
-        try {
-            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        } catch (IOException | UnsupportedOperationException e) {
-            return "root".equals(System.getProperty("user.name")) ? 0 : -1;
-        }
+        return new LauncherOptions.Context(DaemonSettings.Facts.current(), distroHome(), System::getProperty);
     }
 
     /** {@code -Dupshot.home} from {@code bin/upshot}, else the parent of the launcher jar's {@code lib/}. */
     private static Path distroHome() {
-        String home = System.getProperty("upshot.home");
+        String home = System.getProperty(DaemonSettings.HOME);
         if (home != null) {
             return Path.of(home).toAbsolutePath().normalize();
         }

@@ -31,11 +31,11 @@ class BrokenPluginIT {
             assertEquals("ACTIVE", daemon.bundleState("org.upshot.source-files"));
 
             // Still serving: the watcher goes on installing and removing plugins.
-            Path timer = daemon.pluginDir.resolve("source-timer-0.1.0.jar");
-            Path kept = Files.move(timer, work.resolve(timer.getFileName()));
-            daemon.awaitBundle("org.upshot.source-timer", null, WAIT);
+            Path files = daemon.pluginDir.resolve("source-files-0.1.0.jar");
+            Path kept = Files.move(files, work.resolve(files.getFileName()));
+            daemon.awaitBundle("org.upshot.source-files", null, WAIT);
             TestBundles.dropInto(daemon.pluginDir, kept);
-            daemon.awaitBundle("org.upshot.source-timer", "ACTIVE", WAIT);
+            daemon.awaitBundle("org.upshot.source-files", "ACTIVE", WAIT);
             assertTrue(daemon.isAlive());
             assertEquals(0, daemon.stop(WAIT), daemon.log());
         }

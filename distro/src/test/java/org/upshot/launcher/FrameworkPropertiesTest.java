@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Constants;
+import org.upshot.daemon.DaemonSettings;
 
 class FrameworkPropertiesTest {
 
@@ -20,13 +21,16 @@ class FrameworkPropertiesTest {
                 "jnr.enxio.channels", "com.kenai.jffi", "sun.misc")), packages.toString());
         assertFalse(packages.contains("org.apache.felix.framework"), "Felix's own packages are not re-exported");
         assertFalse(packages.contains("org.osgi.framework"), "the framework API is exported by Felix already");
+        assertFalse(packages.contains("org.upshot.daemon"), "the kernel's packages come from its bundle");
     }
 
     @Test
     void daemonSettingsBecomeUpshotFrameworkProperties() {
-        LauncherOptions options = new LauncherOptions(LauncherOptions.Mode.SESSION,
-                List.of(Path.of("/a"), Path.of("/b")), Path.of("/p"), Path.of("/r"), Path.of("/l"), true, "none", false);
-        Map<String, Object> config = FrameworkProperties.of(options, "9.9.9");
+        DaemonSettings settings = DaemonSettings.builder(DaemonSettings.Mode.SESSION,
+                new DaemonSettings.Facts(4242, 1000, Map.of(), Path.of("/home/ann")), Path.of("/opt/upshot"))
+                .confDirs(List.of(Path.of("/a"), Path.of("/b"))).pluginDir(Path.of("/p")).runtimeDir(Path.of("/r"))
+                .logDir(Path.of("/l")).debug(true).defaultConsole(DaemonSettings.DefaultConsole.NONE).build();
+        Map<String, Object> config = FrameworkProperties.of(settings, "9.9.9");
         assertEquals("session", config.get("upshot.mode"));
         assertEquals("/a:/b", config.get("upshot.confdirs"));
         assertEquals("/r", config.get("upshot.runtime.dir"));
@@ -35,6 +39,8 @@ class FrameworkPropertiesTest {
         assertEquals("none", config.get("upshot.default.console"));
         assertEquals("/p", config.get("upshot.plugin.dir"));
         assertEquals("false", config.get("upshot.pid1"));
+        assertEquals("/home/ann/.local/state/upshot", config.get("upshot.state.dir"));
+        assertEquals("9.9.9", config.get("upshot.version"));
         assertEquals("/r/felix-cache", config.get(Constants.FRAMEWORK_STORAGE));
         assertEquals(Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT, config.get(Constants.FRAMEWORK_STORAGE_CLEAN));
     }

@@ -10,37 +10,44 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.upshot.launcher.LauncherOptions.Mode;
+import org.upshot.daemon.DaemonSettings;
+import org.upshot.daemon.DaemonSettings.DefaultConsole;
+import org.upshot.daemon.DaemonSettings.Facts;
+import org.upshot.daemon.DaemonSettings.Mode;
 
 class LauncherOptionsTest {
     private static final Path HOME = Path.of("/home/ann");
     private static final Path DISTRO = Path.of("/opt/upshot");
 
-    private static LauncherOptions.Context user(Map<String, String> env) {
-        return new LauncherOptions.Context(4242, 1000, env, HOME, DISTRO);
+    private static LauncherOptions.Context context(long pid, int uid, Map<String, String> env, Path home) {
+        return new LauncherOptions.Context(new Facts(pid, uid, env, home), DISTRO, key -> null);
     }
 
-    private static LauncherOptions run(LauncherOptions.Context context, String... args) throws UsageException {
-        return assertInstanceOf(LauncherOptions.Run.class, LauncherOptions.parse(List.of(args), context)).options();
+    private static LauncherOptions.Context user(Map<String, String> env) {
+        return context(4242, 1000, env, HOME);
+    }
+
+    private static DaemonSettings run(LauncherOptions.Context context, String... args) throws UsageException {
+        return assertInstanceOf(LauncherOptions.Run.class, LauncherOptions.parse(List.of(args), context)).settings();
     }
 
     @Test
     void ordinaryUserGetsSessionModeWithXdgDirectories() throws UsageException {
-        LauncherOptions options = run(user(Map.of("XDG_RUNTIME_DIR", "/run/user/1000",
+        DaemonSettings options = run(user(Map.of("XDG_RUNTIME_DIR", "/run/user/1000",
                 "XDG_CONFIG_HOME", "/home/ann/cfg", "XDG_CACHE_HOME", "/home/ann/cache")));
         assertEquals(Mode.SESSION, options.mode());
         assertEquals(List.of(Path.of("/home/ann/cfg/upshot")), options.confDirs());
         assertEquals(Path.of("/run/user/1000/upshot"), options.runtimeDir());
         assertEquals(Path.of("/home/ann/cache/upshot/log"), options.logDir());
         assertEquals(DISTRO.resolve("plugins"), options.pluginDir());
-        assertEquals("log", options.defaultConsole());
+        assertEquals(DefaultConsole.LOG, options.defaultConsole());
         assertFalse(options.pid1());
         assertFalse(options.debug());
     }
 
     @Test
     void sessionWithoutXdgVariablesFallsBackToHomeAndTmp() throws UsageException {
-        LauncherOptions options = run(user(Map.of()));
+        DaemonSettings options = run(user(Map.of()));
         assertEquals(List.of(HOME.resolve(".config/upshot")), options.confDirs());
         assertEquals(Path.of("/tmp/upshot-1000"), options.runtimeDir());
         assertEquals(HOME.resolve(".cache/upshot/log"), options.logDir());
@@ -48,7 +55,7 @@ class LauncherOptionsTest {
 
     @Test
     void rootGetsSystemModeWithSystemDirectories() throws UsageException {
-        LauncherOptions options = run(new LauncherOptions.Context(4242, 0, Map.of(), Path.of("/root"), DISTRO));
+        DaemonSettings options = run(context(4242, 0, Map.of(), Path.of("/root")));
         assertEquals(Mode.SYSTEM, options.mode());
         assertEquals(List.of(Path.of("/etc/init")), options.confDirs());
         assertEquals(Path.of("/run/upshot"), options.runtimeDir());
@@ -57,34 +64,34 @@ class LauncherOptionsTest {
 
     @Test
     void pid1IsSystemModeEvenForAnOrdinaryUid() throws UsageException {
-        LauncherOptions options = run(new LauncherOptions.Context(1, 1000, Map.of(), HOME, DISTRO));
+        DaemonSettings options = run(context(1, 1000, Map.of(), HOME));
         assertEquals(Mode.SYSTEM, options.mode());
         assertTrue(options.pid1());
     }
 
     @Test
     void rootMayAskForSessionMode() throws UsageException {
-        LauncherOptions options = run(new LauncherOptions.Context(4242, 0, Map.of(), Path.of("/root"), DISTRO), "--session");
+        DaemonSettings options = run(context(4242, 0, Map.of(), Path.of("/root")), "--session");
         assertEquals(Mode.SESSION, options.mode());
         assertEquals(Path.of("/tmp/upshot-0"), options.runtimeDir());
     }
 
     @Test
     void repeatedConfdirsKeepTheirOrderAndJoinWithThePathSeparator() throws UsageException {
-        LauncherOptions options = run(user(Map.of()), "--confdir", "/a", "--confdir=/b", "--debug",
+        DaemonSettings options = run(user(Map.of()), "--confdir", "/a", "--confdir=/b", "--debug",
                 "--plugin-dir", "/p", "--runtime-dir", "/r", "--log-dir", "/l", "--default-console", "none");
         assertEquals(List.of(Path.of("/a"), Path.of("/b")), options.confDirs());
-        assertEquals("/a:/b", options.confDirsProperty());
+        assertEquals("/a:/b", options.toProperties().get(DaemonSettings.CONFDIRS));
         assertEquals(Path.of("/p"), options.pluginDir());
         assertEquals(Path.of("/r"), options.runtimeDir());
         assertEquals(Path.of("/l"), options.logDir());
-        assertEquals("none", options.defaultConsole());
+        assertEquals(DefaultConsole.NONE, options.defaultConsole());
         assertTrue(options.debug());
     }
 
     @Test
     void relativeDirectoriesBecomeAbsolute() throws UsageException {
-        LauncherOptions options = run(user(Map.of()), "--confdir", "examples");
+        DaemonSettings options = run(user(Map.of()), "--confdir", "examples");
         assertEquals(Path.of("examples").toAbsolutePath(), options.confDirs().get(0));
     }
 
@@ -102,6 +109,18 @@ class LauncherOptionsTest {
         assertEquals("option --log-dir needs a non-empty value", refused("--log-dir="));
         assertEquals("--default-console must be log or none, not 'owner'", refused("--default-console", "owner"));
         assertEquals("--system and --session cannot be combined", refused("--system", "--session"));
+    }
+
+    @Test
+    void settingsWithoutAFlagComeFromSystemProperties() throws UsageException {
+        // -Dupshot.control.max.connections=... in UPSHOT_JAVA_OPTS; a bad value is a usage error.
+        LauncherOptions.Context tuned = new LauncherOptions.Context(new Facts(4242, 1000, Map.of(), HOME), DISTRO,
+                key -> key.equals(DaemonSettings.MAX_CONNECTIONS) ? "12" : null);
+        assertEquals(12, run(tuned).controlLimits().maxConnections());
+        LauncherOptions.Context bad = new LauncherOptions.Context(new Facts(4242, 1000, Map.of(), HOME), DISTRO,
+                key -> key.equals(DaemonSettings.SOURCE_CALL_TIMEOUT_MILLIS) ? "soon" : null);
+        assertEquals("upshot.source.call.timeout.millis must be a number, not 'soon'",
+                assertThrows(UsageException.class, () -> LauncherOptions.parse(List.of(), bad)).getMessage());
     }
 
     private static String refused(String... args) {

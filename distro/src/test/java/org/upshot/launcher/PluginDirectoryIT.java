@@ -111,14 +111,14 @@ class PluginDirectoryIT {
     void replacedPluginIsUpdatedInPlace() throws Exception {
         try (DaemonProcess daemon = DaemonProcess.start(work)) {
             daemon.awaitLog("started in session mode", WAIT);
-            daemon.awaitBundle("org.upshot.source-timer", "ACTIVE", WAIT);
-            Path jar = daemon.pluginDir.resolve("source-timer-0.1.0.jar");
-            Path copy = Files.copy(jar, work.resolve("source-timer-0.1.0.jar"));
+            daemon.awaitBundle("org.upshot.source-files", "ACTIVE", WAIT);
+            Path jar = daemon.pluginDir.resolve("source-files-0.1.0.jar");
+            Path copy = Files.copy(jar, work.resolve("source-files-0.1.0.jar"));
             Files.setLastModifiedTime(copy, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
 
             TestBundles.dropInto(daemon.pluginDir, copy);
-            daemon.awaitLog("updated org\\.upshot\\.source-timer 0\\.1\\.0 \\[\\d+\\]", WAIT);
-            daemon.awaitBundle("org.upshot.source-timer", "ACTIVE", WAIT);
+            daemon.awaitLog("updated org\\.upshot\\.source-files 0\\.1\\.0 \\[\\d+\\]", WAIT);
+            daemon.awaitBundle("org.upshot.source-files", "ACTIVE", WAIT);
         }
     }
 }

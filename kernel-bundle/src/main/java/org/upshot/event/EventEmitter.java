@@ -1,13 +1,14 @@
 package org.upshot.event;
 
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Queues events for the engine. Provided by the engine as an OSGi service; sources
- * receive one through {@link org.upshot.spi.source.EventSource#start}.
+ * Queues events for the engine. Sources receive one through
+ * {@link org.upshot.spi.source.SourceContext#emitter()}; it is the only way in.
  *
- * <p>Thread-safe and non-blocking: {@link #emit} only posts to the engine's queue.
+ * <p>Thread-safe and non-blocking: both methods only post to the engine's queue.
  */
 @ProviderType
 public interface EventEmitter {
@@ -19,4 +20,13 @@ public interface EventEmitter {
      *     started or stopped has come to rest; callers must not block the engine in it
      */
     CompletionStage<EventResult> emit(Event event);
+
+    /**
+     * Queues an event that carries open descriptors to the jobs it starts; see
+     * {@link EventDescriptor} for who owns them when. If the engine has stopped, each
+     * descriptor is released at once and the stage fails.
+     *
+     * @return as {@link #emit(Event)}
+     */
+    CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors);
 }

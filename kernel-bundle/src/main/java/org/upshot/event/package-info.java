@@ -4,12 +4,14 @@
  * is the condition language of {@code start on} and {@code stop on}.
  *
  * <p>Events are the only thing that moves jobs. Sources emit them through the
- * {@link org.upshot.event.EventEmitter} service, which the engine provides; the
- * engine queues them on its single thread, matches them against every job's
- * conditions and reports when each event has been fully handled.
+ * {@link org.upshot.event.EventEmitter} the engine hands them; the engine queues them
+ * on its single thread, matches them against every job's conditions and reports when
+ * each event has been fully handled. An event may carry open descriptors
+ * ({@link org.upshot.event.EventDescriptor}) to the jobs it starts, which the engine
+ * releases once the event has finished.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package org.upshot.event;
 
 import org.osgi.annotation.bundle.Export;

@@ -10,7 +10,7 @@
  * blocks the engine and never sees a half-made change.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package org.upshot.job;
 
 import org.osgi.annotation.bundle.Export;

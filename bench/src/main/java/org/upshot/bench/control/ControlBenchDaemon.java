@@ -1,17 +1,19 @@
 package org.upshot.bench.control;
 
+import org.upshot.daemon.DaemonSettings.ControlLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.upshot.daemon.DaemonSettings;
 import org.upshot.engine.internal.config.ConfigurationLoader;
 import org.upshot.engine.internal.control.ControlServer;
 import org.upshot.engine.internal.job.Engine;
 import org.upshot.engine.internal.job.EngineControl;
 import org.upshot.engine.internal.job.EngineSettings;
-import org.upshot.engine.internal.model.ConsoleMode;
+import org.upshot.engine.internal.parse.StanzaLookup;
 import org.upshot.process.internal.NativeHost;
 import org.upshot.process.internal.PosixProcessLauncher;
 
@@ -33,21 +35,22 @@ public final class ControlBenchDaemon {
         Path runtime = Files.createDirectories(Path.of(args[1]));
         Path logdir = Files.createDirectories(runtime.resolve("log"));
         Map<String, String> daemonEnv = System.getenv();
-        EngineSettings settings = new EngineSettings(runtime, logdir, ConsoleMode.LOG,
-                EngineSettings.defaultBaseEnvironment(daemonEnv), daemonEnv, Optional.empty());
+        EngineSettings settings = EngineSettings.of(DaemonSettings.builder(DaemonSettings.Mode.SESSION,
+                DaemonSettings.Facts.current(), runtime).runtimeDir(runtime).logDir(logdir).build(), daemonEnv,
+                Optional.empty());
         NativeHost host = new NativeHost();
         host.becomeChildSubreaper();
         Engine engine = new Engine(new PosixProcessLauncher(), settings, host);
-        ConfigurationLoader loader = new ConfigurationLoader(List.of(confdir), keyword -> Optional.empty());
+        ConfigurationLoader loader = new ConfigurationLoader(List.of(confdir), StanzaLookup.NONE);
         EngineControl control = new EngineControl(engine, () -> {
             engine.apply(loader.reload());
             return engine.ask(() -> null);
-        });
+        }, List::of);
         engine.start();
         engine.configure(loader.load().jobs().values());
         engine.ask(() -> null).toCompletableFuture().get(30, TimeUnit.SECONDS);
         try (ControlServer server = new ControlServer(settings.controlSocket(), false, control, "bench",
-                logdir, false, ControlServer.Limits.defaults())) {
+                logdir, false, ControlLimits.DEFAULT)) {
             System.out.println("ready " + server.socketPath());
             System.out.flush();
             while (System.in.read() >= 0) {

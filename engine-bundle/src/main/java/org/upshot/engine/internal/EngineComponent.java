@@ -1,23 +1,19 @@
 package org.upshot.engine.internal;
 
-import java.io.File;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.ServiceFactory;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -25,31 +21,34 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.upshot.daemon.DaemonSettings;
 import org.upshot.engine.internal.api.JobControl;
 import org.upshot.engine.internal.config.ChangeSet;
 import org.upshot.engine.internal.config.Configuration;
 import org.upshot.engine.internal.config.ConfigurationLoader;
 import org.upshot.engine.internal.config.ConfigurationWatcher;
+import org.upshot.engine.internal.event.EngineEvents;
 import org.upshot.engine.internal.job.Engine;
 import org.upshot.engine.internal.job.EngineControl;
 import org.upshot.engine.internal.job.EngineSettings;
-import org.upshot.engine.internal.model.ConsoleMode;
 import org.upshot.engine.internal.parse.Diagnostic;
+import org.upshot.engine.internal.plugin.PluginCatalog;
 import org.upshot.event.Event;
-import org.upshot.event.EventEmitter;
 import org.upshot.process.Cgroups;
 import org.upshot.process.Host;
 import org.upshot.process.PosixException;
 import org.upshot.process.ProcessLauncher;
 import org.upshot.process.Signals;
 import org.upshot.spi.source.EventSource;
+import org.upshot.spi.source.PluginDeclaration;
 import org.upshot.spi.stanza.StanzaExtension;
 
 /**
  * The engine in the framework: reads the daemon settings, loads and watches the job
- * files, binds event sources and stanza extensions as they come and go, turns the
- * daemon's signals into events, and offers {@link EventEmitter} (one per calling
- * bundle) and {@link JobControl} as services.
+ * files, learns what every installed bundle declares (before it starts), binds event
+ * sources and stanza extensions as they come and go, turns the daemon's signals into
+ * events, and offers {@link JobControl} as a service. Sources get their emitter from
+ * the engine when they are started; there is no other way in.
  */
 @Component(immediate = true)
 public final class EngineComponent {
@@ -60,10 +59,12 @@ public final class EngineComponent {
 
     private final BundleContext context;
     private final Host host;
+    private final DaemonSettings settings;
     private final Engine engine;
+    private final PluginCatalog plugins = new PluginCatalog();
     private final ConfigurationLoader loader;
-    private final Map<String, StanzaExtension> extensions = new ConcurrentHashMap<>();
-    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+    private final SynchronousBundleListener declarations = this::bundleChanged;
+    private ServiceRegistration<JobControl> control;
     private volatile ConfigurationWatcher watcher;
 
     @Activate
@@ -71,27 +72,18 @@ public final class EngineComponent {
             @Reference Cgroups cgroups) {
         this.context = context;
         this.host = host;
-        boolean session = "session".equals(property("upshot.mode", "system"));
-        Map<String, String> daemonEnv = System.getenv();
-        EngineSettings settings = new EngineSettings(
-                Path.of(property("upshot.runtime.dir", session ? sessionRuntimeDir(daemonEnv) : "/run/upshot")),
-                Path.of(property("upshot.log.dir", session ? sessionLogDir(daemonEnv) : "/var/log/upshot")),
-                "none".equals(property("upshot.default.console", "log")) ? ConsoleMode.NONE : ConsoleMode.LOG,
-                EngineSettings.defaultBaseEnvironment(daemonEnv), daemonEnv, usable(cgroups));
-        this.engine = new Engine(launcher, settings, host);
-        List<Path> confdirs = new ArrayList<>();
-        for (String dir : property("upshot.confdirs", session ? sessionConfdir(daemonEnv) : "/etc/init")
-                .split(File.pathSeparator)) {
-            if (!dir.isBlank()) {
-                confdirs.add(Path.of(dir));
-            }
-        }
-        this.loader = new ConfigurationLoader(confdirs, keyword -> Optional.ofNullable(extensions.get(keyword)));
+        this.settings = DaemonSettings.fromProperties(context::getProperty, DaemonSettings.Facts.current());
+        this.engine = new Engine(launcher, EngineSettings.of(settings, System.getenv(), usable(cgroups)), host);
+        this.loader = new ConfigurationLoader(settings.confDirs(), plugins);
     }
 
     @Activate
     void activate() {
-        if ("session".equals(property("upshot.mode", "system")) && host.pid() != 1) {
+        context.addBundleListener(declarations);
+        for (Bundle bundle : context.getBundles()) {
+            declare(bundle);
+        }
+        if (settings.mode() == DaemonSettings.Mode.SESSION && host.pid() != 1) {
             try {
                 host.becomeChildSubreaper();
             } catch (PosixException e) {
@@ -112,20 +104,18 @@ public final class EngineComponent {
             LOG.log(Level.WARNING, "job files are not watched for changes: " + e.getMessage());
         }
         handleSignals();
-        registrations.add(context.registerService(EventEmitter.class, new EmitterFactory(), null));
-        registrations.add(context.registerService(JobControl.class,
-                new EngineControl(engine, this::reloadConfiguration), new Hashtable<>()));
-        engine.emit(Event.of("startup"));
+        control = context.registerService(JobControl.class,
+                new EngineControl(engine, this::reloadConfiguration, plugins::declaredEvents), new Hashtable<>());
+        engine.emit(Event.of(EngineEvents.STARTUP));
     }
 
     @Deactivate
     void deactivate() {
-        for (ServiceRegistration<?> registration : registrations) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the framework is stopping and took it down first
-            }
+        context.removeBundleListener(declarations);
+        try {
+            control.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the framework is stopping and took it down first
         }
         if (watcher != null) {
             watcher.close();
@@ -136,7 +126,9 @@ public final class EngineComponent {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindSource(EventSource source, ServiceReference<EventSource> reference) {
-        engine.bindSource(source, reference.getBundle().getSymbolicName());
+        Bundle bundle = reference.getBundle();
+        engine.bindSource(source, PluginCatalog.sourceName(source.getClass(), declarationOf(bundle)),
+                bundle.getSymbolicName());
     }
 
     void unbindSource(EventSource source) {
@@ -145,18 +137,56 @@ public final class EngineComponent {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindExtension(StanzaExtension extension, Map<String, Object> properties) {
-        for (String keyword : keywords(properties)) {
-            extensions.put(keyword, extension);
+    void bindExtension(StanzaExtension extension, ServiceReference<StanzaExtension> reference) {
+        PluginDeclaration declaration = declarationOf(reference.getBundle());
+        if (plugins.activate(extension, declaration).isEmpty()) {
+            LOG.log(Level.WARNING, "stanza extension " + extension.getClass().getName() + " from "
+                    + declaration.bundle() + " declares no keyword (@StanzaDeclaration); it is not used");
         }
         extensionsChanged();
     }
 
-    void unbindExtension(StanzaExtension extension, Map<String, Object> properties) {
-        for (String keyword : keywords(properties)) {
-            extensions.remove(keyword, extension);
-        }
+    void unbindExtension(StanzaExtension extension) {
+        plugins.deactivate(extension);
         extensionsChanged();
+    }
+
+    private void bundleChanged(BundleEvent event) {
+        switch (event.getType()) {
+            case BundleEvent.INSTALLED, BundleEvent.UPDATED -> {
+                declare(event.getBundle());
+                extensionsChanged();
+            }
+            case BundleEvent.UNINSTALLED -> {
+                plugins.forget(key(event.getBundle()));
+                extensionsChanged();
+            }
+            default -> {
+                // started, stopped, resolved...: declarations do not change
+            }
+        }
+    }
+
+    private void declare(Bundle bundle) {
+        PluginDeclaration declaration = declarationOf(bundle);
+        if (!declaration.isEmpty()) {
+            plugins.declare(key(bundle), declaration);
+        }
+    }
+
+    private static String key(Bundle bundle) {
+        return Long.toString(bundle.getBundleId());
+    }
+
+    /** What a bundle's manifest declares; nothing (with a warning) if it is malformed. */
+    private static PluginDeclaration declarationOf(Bundle bundle) {
+        String name = bundle.getSymbolicName() == null ? bundle.getLocation() : bundle.getSymbolicName();
+        try {
+            return PluginDeclaration.of(name, bundle.getHeaders("").get("Provide-Capability"));
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.WARNING, "bundle " + name + " declares its plugin capabilities wrongly: " + e.getMessage());
+            return PluginDeclaration.of(name, null);
+        }
     }
 
     private void extensionsChanged() {
@@ -164,17 +194,6 @@ public final class EngineComponent {
         if (current != null) {
             current.extensionsChanged();
         }
-    }
-
-    private static List<String> keywords(Map<String, Object> properties) {
-        Object value = properties.get(StanzaExtension.KEYWORDS);
-        if (value instanceof String keyword) {
-            return List.of(keyword);
-        }
-        if (value instanceof String[] keywords) {
-            return List.of(keywords);
-        }
-        return List.of();
     }
 
     private void configurationChanged(ChangeSet changes) {
@@ -200,7 +219,7 @@ public final class EngineComponent {
     }
 
     private void handleSignals() {
-        boolean pid1 = Boolean.parseBoolean(property("upshot.pid1", "false")) || host.pid() == 1;
+        boolean pid1 = settings.pid1() || host.pid() == 1;
         onSignal(Signals.HUP, () -> reloadConfiguration());
         onSignal(Signals.TERM, this::shutdown);
         if (pid1) {
@@ -235,16 +254,6 @@ public final class EngineComponent {
         });
     }
 
-    private String property(String key, String fallback) {
-        String value = context.getProperty(key);
-        return value == null || value.isBlank() ? fallback : value;
-    }
-
-    private static String sessionConfdir(Map<String, String> env) {
-        String config = env.getOrDefault("XDG_CONFIG_HOME", env.getOrDefault("HOME", "/tmp") + "/.config");
-        return config + "/upshot";
-    }
-
     /** The cgroup tree when forking daemons can be followed exactly, else the child-list fallback. */
     private static Optional<Cgroups> usable(Cgroups cgroups) {
         if (cgroups.isAvailable()) {
@@ -254,29 +263,5 @@ public final class EngineComponent {
                 + cgroups.unavailabilityCause().map(Throwable::getMessage).orElse("no cause given")
                 + "): forking daemons are followed through the child list");
         return Optional.empty();
-    }
-
-    private static String sessionRuntimeDir(Map<String, String> env) {
-        String runtime = env.get("XDG_RUNTIME_DIR");
-        return runtime != null ? runtime + "/upshot" : "/tmp/upshot-" + env.getOrDefault("USER", "session");
-    }
-
-    private static String sessionLogDir(Map<String, String> env) {
-        String cache = env.getOrDefault("XDG_CACHE_HOME", env.getOrDefault("HOME", "/tmp") + "/.cache");
-        return cache + "/upshot/log";
-    }
-
-    /** Gives each bundle its own emitter, so the engine's logs name who emitted what. */
-    private final class EmitterFactory implements ServiceFactory<EventEmitter> {
-        @Override
-        public EventEmitter getService(Bundle bundle, ServiceRegistration<EventEmitter> registration) {
-            return engine.emitterFor(bundle.getSymbolicName());
-        }
-
-        @Override
-        public void ungetService(Bundle bundle, ServiceRegistration<EventEmitter> registration,
-                EventEmitter service) {
-            // nothing held per bundle
-        }
     }
 }

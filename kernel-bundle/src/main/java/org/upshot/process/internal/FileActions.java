@@ -64,7 +64,7 @@ final class FileActions implements AutoCloseable {
         for (int i = 0; i < sources.size(); i++) {
             check(libc.posix_spawn_file_actions_adddup2(actions, sources.get(i), parking + i), "adddup2");
         }
-        stdio(request.stdio());
+        stdio(request.stdio(), sources, parking);
         for (int i = 0; i < sources.size(); i++) {
             check(libc.posix_spawn_file_actions_adddup2(actions, parking + i, 3 + i), "adddup2");
         }
@@ -75,8 +75,15 @@ final class FileActions implements AutoCloseable {
         }
     }
 
-    private void stdio(Stdio stdio) throws PosixException {
-        if (stdio instanceof Stdio.Null) {
+    private void stdio(Stdio stdio, List<Integer> sources, int parking) throws PosixException {
+        if (stdio instanceof Stdio.Connection connection) {
+            stdio(connection.errors(), sources, parking);
+            // an inherited descriptor was parked above 2 first: its original may be gone
+            int index = sources.indexOf(connection.fd());
+            int from = index >= 0 ? parking + index : connection.fd();
+            dup(from, 0);
+            dup(from, 1);
+        } else if (stdio instanceof Stdio.Null) {
             open(0, Path.of("/dev/null"), LibC.O_RDWR);
             dup(0, 1);
             dup(0, 2);

@@ -2,31 +2,35 @@ package org.upshot.spi.source;
 
 import java.util.Collection;
 import org.osgi.annotation.versioning.ConsumerType;
-import org.upshot.event.EventEmitter;
+import org.upshot.job.InstanceChange;
 import org.upshot.job.JobView;
 
 /**
- * A plugin that emits events. Implemented by source bundles, called by the engine.
+ * A plugin that emits events. Implemented by source bundles (a Declarative Services
+ * component registered under this interface and declared with
+ * {@link SourceDeclaration}); called by the engine.
  *
- * <p>Lifetime: {@link #start} once, then any number of {@link #jobsChanged}, then
- * {@link #stop} once. Calls come from one engine thread and must return promptly;
- * a source does its blocking work (reading a netlink socket, waiting on inotify)
- * on threads of its own.
+ * <p>Lifetime: {@link #start} once, then any number of {@link #jobsChanged} and
+ * {@link #instanceChanged}, then {@link #stop} once. The engine makes the calls one at a
+ * time, in order, from a thread it keeps for this source (never its own job thread), so
+ * an implementation needs no locking between them; it does its blocking work (reading a
+ * netlink socket, waiting on inotify) on threads of its own. A call that throws disables
+ * the source; one that has not returned after the engine's call timeout (10 s) is logged
+ * as hung and the source is disabled too: later calls, {@link #stop} included, are not
+ * made. Either way the engine and every job go on.
  */
 @ConsumerType
 public interface EventSource {
-
-    /** A short, stable name for logs and {@code initctl}, e.g. {@code "files"}. */
-    String name();
 
     /**
      * Starts emitting. Conditions already true at this moment (a queue directory
      * already non-empty, devices already present) should be announced now.
      *
-     * @param emitter where to send events; valid until {@link #stop}
+     * @param context the emitter and what else the engine offers sources; valid until
+     *     {@link #stop} returns
      * @throws Exception if the source cannot run; it is logged and the source left stopped
      */
-    void start(EventEmitter emitter) throws Exception;
+    void start(SourceContext context) throws Exception;
 
     /**
      * Tells the source which jobs exist, so it can watch what they wait for
@@ -34,6 +38,13 @@ public interface EventSource {
      * every configuration change, each time with the whole current set.
      */
     default void jobsChanged(Collection<JobView> jobs) {}
+
+    /**
+     * Tells the source that an instance passed a milestone (starting, started,
+     * stopping, stopped), in the order the engine passed them: a socket source stops
+     * watching a listener while its job runs, a D-Bus source answers a failed activation.
+     */
+    default void instanceChanged(InstanceChange change) {}
 
     /** Stops emitting and releases every resource; no event may be emitted afterwards. */
     void stop();

@@ -3,16 +3,25 @@
  * (hardware, sockets, D-Bus, timers, files) into the engine.
  *
  * <p>A source is a Declarative Services component that registers an
- * {@link org.upshot.spi.source.EventSource} service. The engine binds every source
- * dynamically: a source bundle may arrive or leave at any time, and running jobs
- * are not disturbed either way. Sources know nothing about the engine; they see
- * jobs only as read-only {@link org.upshot.job.JobView}s.
+ * {@link org.upshot.spi.source.EventSource} service and declares itself with
+ * {@link org.upshot.spi.source.SourceDeclaration}: its name and the events it emits,
+ * which bnd writes into the manifest ({@link org.upshot.spi.source.PluginDeclaration}
+ * reads them back). The engine binds every source dynamically: a source bundle may
+ * arrive or leave at any time, and running jobs are not disturbed either way.
  *
- * <p>Every call the engine makes into a source is guarded: an exception is logged
- * with the source's name, the source is marked failed, and the engine goes on.
+ * <p>Sources know nothing about the engine. They receive a
+ * {@link org.upshot.spi.source.SourceContext} (the emitter, the owner of a pid, the
+ * daemon's settings), see jobs only as read-only {@link org.upshot.job.JobView}s, and
+ * follow instances through {@link org.upshot.job.InstanceChange}s. An event may carry
+ * open descriptors to the jobs it starts ({@link org.upshot.event.EventDescriptor}).
+ *
+ * <p>Every call the engine makes into a source is guarded: it runs on a thread the
+ * engine keeps for that source, an exception or a call that does not return in time is
+ * logged with the source's name and bundle, the source is disabled, and the engine goes
+ * on.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package org.upshot.spi.source;
 
 import org.osgi.annotation.bundle.Export;

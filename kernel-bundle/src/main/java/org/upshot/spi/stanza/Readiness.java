@@ -4,17 +4,30 @@ import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * A readiness condition: the job stays {@code spawned} until the stage completes.
- * Used for {@code expect notify}, {@code expect listen} and {@code expect dbus NAME}.
+ * A readiness condition: the job stays {@code spawned} until the stage completes. Used
+ * for {@code expect notify}, {@code expect listen}, {@code expect dbus NAME} and the
+ * like; a job has at most one.
+ *
+ * <p>Both methods are called on the engine's thread and must return at once; the stage
+ * may complete on any thread.
  */
 @ConsumerType
 public interface Readiness {
 
     /**
-     * Starts waiting for the process {@code pid} to become ready.
+     * Starts waiting for the instance's main process {@code target.pid()} to become
+     * ready.
      *
-     * @return a stage completed when it is ready, or completed exceptionally if it
-     *     never will be; the engine abandons it when the process exits first
+     * @return a stage completed with the pid to supervise from now on (usually
+     *     {@code target.pid()}; another of the instance's processes if the daemon said so,
+     *     as sd_notify's {@code MAINPID=} does), or completed exceptionally if it never will
+     *     be ready; the message is logged and the job fails
      */
-    CompletionStage<Void> await(int pid);
+    CompletionStage<Integer> await(ReadinessTarget target);
+
+    /**
+     * The engine stopped waiting for {@code target} (the process exited, the job was
+     * stopped): forget it. A stage completed afterwards is ignored.
+     */
+    default void abandon(ReadinessTarget target) {}
 }

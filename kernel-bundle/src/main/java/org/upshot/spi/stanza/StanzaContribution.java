@@ -1,37 +1,157 @@
 package org.upshot.spi.stanza;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.upshot.event.EventExpression;
 
 /**
- * What one extension stanza adds to a job. Every part is optional.
- *
- * @param startOn a condition or-ed with the job's {@code start on}
- * @param stopOn a condition or-ed with the job's {@code stop on}
- * @param environment variables added to the job's processes (after {@code env} stanzas)
- * @param descriptors open file descriptors handed to the main process, numbered from 3
- *     in list order
- * @param readiness when the main process counts as ready, replacing {@code expect}
- * @param settings free-form canonical text of the stanza for {@code show-config}
+ * What one extension stanza adds to a job. Every part is optional; build one with
+ * {@link #builder(String)}. Immutable.
  */
-public record StanzaContribution(
-        Optional<EventExpression> startOn,
-        Optional<EventExpression> stopOn,
-        Map<String, String> environment,
-        List<InheritedDescriptor> descriptors,
-        Optional<Readiness> readiness,
-        String settings) {
+public final class StanzaContribution {
 
-    public StanzaContribution {
-        environment = Map.copyOf(environment);
-        descriptors = List.copyOf(descriptors);
+    private final Optional<EventExpression> startOn;
+    private final Optional<EventExpression> stopOn;
+    private final Map<String, String> environment;
+    private final List<InheritedDescriptor> descriptors;
+    private final Optional<Readiness> readiness;
+    private final Optional<String> instance;
+    private final String settings;
+
+    private StanzaContribution(Builder builder) {
+        this.startOn = builder.startOn;
+        this.stopOn = builder.stopOn;
+        this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(builder.environment));
+        this.descriptors = List.copyOf(builder.descriptors);
+        this.readiness = builder.readiness;
+        this.instance = builder.instance;
+        this.settings = builder.settings;
+    }
+
+    /** A contribution with nothing yet but {@code settings}, the stanza's canonical text. */
+    public static Builder builder(String settings) {
+        return new Builder(settings);
     }
 
     /** A contribution that only adds a start condition. */
     public static StanzaContribution startOn(EventExpression condition, String settings) {
-        return new StanzaContribution(Optional.of(condition), Optional.empty(), Map.of(), List.of(),
-                Optional.empty(), settings);
+        return builder(settings).startOn(condition).build();
+    }
+
+    /** A condition or-ed with the job's {@code start on}. */
+    public Optional<EventExpression> startOn() {
+        return startOn;
+    }
+
+    /** A condition or-ed with the job's {@code stop on}. */
+    public Optional<EventExpression> stopOn() {
+        return stopOn;
+    }
+
+    /** Variables added to the job's processes (after {@code env} stanzas), in order. */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /** Open descriptors handed to the main process at every spawn, numbered from 3 in order. */
+    public List<InheritedDescriptor> descriptors() {
+        return descriptors;
+    }
+
+    /** When the main process counts as ready, replacing {@code expect}. */
+    public Optional<Readiness> readiness() {
+        return readiness;
+    }
+
+    /**
+     * An instance name template ({@code $REMOTE_ADDR-$REMOTE_PORT}), used when the job
+     * has no {@code instance} stanza: a source that puts distinct values in each event
+     * gets one instance per occurrence (inetd-style accept: one per connection).
+     */
+    public Optional<String> instance() {
+        return instance;
+    }
+
+    /** The stanza's canonical text, for {@code show-config}. */
+    public String settings() {
+        return settings;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof StanzaContribution that && startOn.equals(that.startOn)
+                && stopOn.equals(that.stopOn) && environment.equals(that.environment)
+                && descriptors.equals(that.descriptors) && readiness.equals(that.readiness)
+                && instance.equals(that.instance) && settings.equals(that.settings);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(startOn, stopOn, environment, descriptors, readiness, instance, settings);
+    }
+
+    @Override
+    public String toString() {
+        return settings;
+    }
+
+    /** Builds a {@link StanzaContribution}; not thread-safe. */
+    public static final class Builder {
+        private Optional<EventExpression> startOn = Optional.empty();
+        private Optional<EventExpression> stopOn = Optional.empty();
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private final List<InheritedDescriptor> descriptors = new ArrayList<>();
+        private Optional<Readiness> readiness = Optional.empty();
+        private Optional<String> instance = Optional.empty();
+        private final String settings;
+
+        private Builder(String settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+        }
+
+        /** Or-s {@code condition} into the job's {@code start on}. */
+        public Builder startOn(EventExpression condition) {
+            startOn = Optional.of(condition);
+            return this;
+        }
+
+        /** Or-s {@code condition} into the job's {@code stop on}. */
+        public Builder stopOn(EventExpression condition) {
+            stopOn = Optional.of(condition);
+            return this;
+        }
+
+        /** Adds {@code key=value} to the processes' environment. */
+        public Builder environment(String key, String value) {
+            environment.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Passes {@code descriptor} to the main process at every spawn. */
+        public Builder descriptor(InheritedDescriptor descriptor) {
+            descriptors.add(Objects.requireNonNull(descriptor, "descriptor"));
+            return this;
+        }
+
+        /** Makes the job ready by {@code condition} instead of its {@code expect}. */
+        public Builder readiness(Readiness condition) {
+            readiness = Optional.of(condition);
+            return this;
+        }
+
+        /** Names instances by {@code template} when the job has no {@code instance} stanza. */
+        public Builder instance(String template) {
+            instance = Optional.of(template);
+            return this;
+        }
+
+        public StanzaContribution build() {
+            return new StanzaContribution(this);
+        }
     }
 }

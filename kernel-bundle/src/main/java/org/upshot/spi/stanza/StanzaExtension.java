@@ -3,16 +3,17 @@ package org.upshot.spi.stanza;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * Parses the stanzas a plugin contributes. Implemented by source bundles.
+ * Parses the stanzas a plugin contributes. Implemented by source bundles: a Declarative
+ * Services component registered under this interface and declared with
+ * {@link StanzaDeclaration}, which names its keywords.
  *
  * <p>Called on the parser's thread, possibly concurrently for different files;
- * implementations must be stateless or thread-safe, and must not block.
+ * implementations must be stateless or thread-safe, and must not block. The class needs
+ * a public no-argument constructor: the offline {@code check-config} creates one from
+ * the plugin jar, with no framework, to check job files as the daemon would.
  */
 @ConsumerType
 public interface StanzaExtension {
-
-    /** Service property: the stanza keywords this extension parses (String or String[]). */
-    String KEYWORDS = "upshot.stanza.keywords";
 
     /**
      * Parses one occurrence of one of this extension's stanzas.

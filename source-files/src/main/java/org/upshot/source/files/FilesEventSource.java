@@ -16,6 +16,8 @@ import org.upshot.job.JobView;
 import org.upshot.source.files.internal.JobPatterns;
 import org.upshot.source.files.internal.PathWatcher;
 import org.upshot.spi.source.EventSource;
+import org.upshot.spi.source.SourceContext;
+import org.upshot.spi.source.SourceDeclaration;
 
 /**
  * The files event source: {@code file FILE=PATTERN EVENT=create|modify|delete MATCH=PATH}
@@ -26,6 +28,7 @@ import org.upshot.spi.source.EventSource;
 @Component(service = EventSource.class, configurationPid = FilesConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = FilesConfig.class)
+@SourceDeclaration(name = "files", events = "file FILE EVENT MATCH")
 public final class FilesEventSource implements EventSource {
 
     private static final Logger LOG = System.getLogger("org.upshot.source.files");
@@ -52,12 +55,8 @@ public final class FilesEventSource implements EventSource {
     }
 
     @Override
-    public String name() {
-        return "files";
-    }
-
-    @Override
-    public void start(EventEmitter emitter) throws IOException {
+    public void start(SourceContext context) throws IOException {
+        EventEmitter emitter = context.emitter();
         watcher = PathWatcher.start(settings, event -> send(emitter, event), registrar);
     }
 

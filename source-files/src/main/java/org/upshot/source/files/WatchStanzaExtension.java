@@ -5,6 +5,7 @@ import org.osgi.service.component.annotations.Component;
 import org.upshot.source.files.internal.FileCondition;
 import org.upshot.source.files.internal.WatchStanza;
 import org.upshot.spi.stanza.StanzaContribution;
+import org.upshot.spi.stanza.StanzaDeclaration;
 import org.upshot.spi.stanza.StanzaException;
 import org.upshot.spi.stanza.StanzaExtension;
 import org.upshot.spi.stanza.StanzaInput;
@@ -14,7 +15,8 @@ import org.upshot.spi.stanza.StanzaInput;
  * made of {@code file} matches, which {@link FilesEventSource} then watches. The
  * mapping is described on {@link WatchStanza}. Stateless, so safe on any thread.
  */
-@Component(service = StanzaExtension.class, property = StanzaExtension.KEYWORDS + "=" + WatchStanza.KEYWORD)
+@Component(service = StanzaExtension.class)
+@StanzaDeclaration(keywords = WatchStanza.KEYWORD)
 public final class WatchStanzaExtension implements StanzaExtension {
 
     private final Path home = Path.of(System.getProperty("user.home"));

@@ -12,12 +12,13 @@ import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
+import org.upshot.spi.source.PluginDeclaration;
 
 /** The bundle is a plugin built against the kernel API only: it imports no engine package and exports nothing. */
 class BundleManifestTest {
 
     private static final List<String> ALLOWED = List.of("java.", "sun.misc", "org.upshot.event",
-            "org.upshot.job", "org.upshot.spi.source", "org.upshot.spi.stanza");
+            "org.upshot.job", "org.upshot.spi.source", "org.upshot.spi.stanza", "org.upshot.daemon");
 
     private static Attributes manifest() throws IOException {
         Path file = Path.of("target/classes/META-INF/MANIFEST.MF");
@@ -41,6 +42,17 @@ class BundleManifestTest {
         assertEquals(null, main.getValue("Export-Package"));
         String components = main.getValue("Service-Component");
         assertTrue(components.contains("FilesEventSource") && components.contains("WatchStanzaExtension"), components);
+    }
+
+    @Test
+    void declaresItsSourceEventAndStanzaForTheDaemonAndTheOfflineTools() throws IOException {
+        // written by bnd from @SourceDeclaration and @StanzaDeclaration, read back by the kernel.
+        PluginDeclaration declaration = PluginDeclaration.of(manifest());
+        assertEquals(List.of(new PluginDeclaration.Source("files", FilesEventSource.class.getName(),
+                List.of(new PluginDeclaration.EmittedEvent("file", List.of("FILE", "EVENT", "MATCH"))))),
+                declaration.sources());
+        assertEquals(List.of(new PluginDeclaration.Stanzas(WatchStanzaExtension.class.getName(), List.of("watch"),
+                List.of())), declaration.stanzas());
     }
 
     /** Package names of an OSGi header, ignoring attributes (commas inside quotes are not separators). */

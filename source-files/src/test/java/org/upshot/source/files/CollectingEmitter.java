@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.upshot.event.Event;
+import org.upshot.event.EventDescriptor;
 import org.upshot.event.EventEmitter;
 import org.upshot.event.EventResult;
 
@@ -16,6 +17,12 @@ final class CollectingEmitter implements EventEmitter {
     final List<Event> events = new CopyOnWriteArrayList<>();
     private volatile CountDownLatch gate;
     final CountDownLatch entered = new CountDownLatch(1);
+
+    @Override
+    public CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors) {
+        descriptors.forEach(EventDescriptor::release);
+        return emit(event);
+    }
 
     @Override
     public CompletionStage<EventResult> emit(Event event) {

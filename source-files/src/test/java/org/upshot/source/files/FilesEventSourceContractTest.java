@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.upshot.testkit.TestSourceContext;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.upshot.event.Event;
@@ -60,7 +61,7 @@ class FilesEventSourceContractTest {
             source.stop();
         }
         source = new FilesEventSource(new PathWatcher.Settings(WINDOW, LIMIT, Duration.ofSeconds(1), dir), registrar);
-        source.start(emitter);
+        source.start(TestSourceContext.of(emitter, dir));
     }
 
     @AfterEach

@@ -40,6 +40,12 @@ public interface JobControl {
     /** Queues an event; with {@code wait}, completes once it has been fully handled. */
     CompletionStage<EventResult> emit(Event event, boolean wait);
 
+    /**
+     * The events that exist without any job declaring them: the engine's own and those
+     * the installed plugins declare (names or globs). Any thread; answers at once.
+     */
+    List<String> emittedEvents();
+
     /** Rescans the configuration directories. */
     CompletionStage<Void> reloadConfiguration();
 

@@ -17,11 +17,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import org.upshot.engine.internal.model.JobClass;
 import org.upshot.engine.internal.parse.Diagnostic;
 import org.upshot.engine.internal.parse.JobParser;
 import org.upshot.engine.internal.parse.ParseResult;
+import org.upshot.engine.internal.parse.StanzaLookup;
 import org.upshot.spi.stanza.StanzaExtension;
 
 /**
@@ -48,7 +48,7 @@ import org.upshot.spi.stanza.StanzaExtension;
 public final class ConfigurationLoader {
 
     private final List<Path> confdirs;
-    private final Function<String, Optional<StanzaExtension>> extensions;
+    private final StanzaLookup plugins;
 
     /** What the last scan knew about each job name. */
     private final Map<String, Entry> entries = new HashMap<>();
@@ -64,12 +64,12 @@ public final class ConfigurationLoader {
     /**
      * @param confdirs the configuration directories, earlier wins; missing ones are
      *     skipped (and picked up once they exist)
-     * @param extensions finds the extension for a plugin stanza keyword; see
-     *     {@link JobParser#JobParser(Function)}
+     * @param plugins finds the extension for a plugin stanza keyword, or the plugin that
+     *     declares it; see {@link JobParser#JobParser(StanzaLookup)}
      */
-    public ConfigurationLoader(List<Path> confdirs, Function<String, Optional<StanzaExtension>> extensions) {
+    public ConfigurationLoader(List<Path> confdirs, StanzaLookup plugins) {
         this.confdirs = List.copyOf(confdirs);
-        this.extensions = Objects.requireNonNull(extensions, "extensions");
+        this.plugins = Objects.requireNonNull(plugins, "plugins");
     }
 
     /** The confdirs, earlier first. */
@@ -121,13 +121,29 @@ public final class ConfigurationLoader {
         Optional<Path> override = Optional.empty();
         List<Object> stamp = List.of();
         Set<String> missing = Set.of();
-        /** Every extension keyword the last parse looked up, with what it found (null: none). */
-        Map<String, StanzaExtension> lookedUp = Map.of();
+        /** Every plugin keyword the last parse looked up, with what it found. */
+        Map<String, Found> lookedUp = Map.of();
 
-        /** True when some keyword would now find a different extension (or one, or none). */
-        boolean extensionsDiffer(Function<String, Optional<StanzaExtension>> extensions) {
-            return lookedUp.entrySet().stream()
-                    .anyMatch(e -> extensions.apply(e.getKey()).orElse(null) != e.getValue());
+        /** True when some keyword would now find a different extension or declaring plugin. */
+        boolean pluginsDiffer(StanzaLookup plugins) {
+            return lookedUp.entrySet().stream().anyMatch(e -> !Found.of(plugins, e.getKey()).equals(e.getValue()));
+        }
+    }
+
+    /** What one lookup found: the extension (identity matters) and the declaring plugin. */
+    private record Found(StanzaExtension extension, Optional<String> declaredBy) {
+        static Found of(StanzaLookup plugins, String keyword) {
+            return new Found(plugins.extension(keyword).orElse(null), plugins.declaredBy(keyword));
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Found that && extension == that.extension && declaredBy.equals(that.declaredBy);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(extension) * 31 + declaredBy.hashCode();
         }
     }
 
@@ -150,18 +166,26 @@ public final class ConfigurationLoader {
             boolean moved = !files.conf().equals(entry.conf) || !files.override().equals(entry.override);
             boolean stale = moved || !stamp.equals(entry.stamp);
             boolean forced = mode == Mode.FORCED
-                    || (mode == Mode.EXTENSIONS && entry.extensionsDiffer(extensions));
+                    || (mode == Mode.EXTENSIONS && entry.pluginsDiffer(plugins));
             if (!stale && !forced) {
                 continue;
             }
             entry.conf = files.conf();
             entry.override = files.override();
             entry.stamp = stamp;
-            Map<String, StanzaExtension> lookedUp = new HashMap<>();
-            JobParser parser = new JobParser(keyword -> {
-                Optional<StanzaExtension> extension = extensions.apply(keyword);
-                lookedUp.put(keyword, extension.orElse(null));
-                return extension;
+            Map<String, Found> lookedUp = new HashMap<>();
+            JobParser parser = new JobParser(new StanzaLookup() {
+                @Override
+                public Optional<StanzaExtension> extension(String keyword) {
+                    Found found = Found.of(plugins, keyword);
+                    lookedUp.put(keyword, found);
+                    return Optional.ofNullable(found.extension());
+                }
+
+                @Override
+                public Optional<String> declaredBy(String keyword) {
+                    return plugins.declaredBy(keyword);
+                }
             });
             ParseResult result = JobFiles.load(parser, name, files.conf(), files.override());
             entry.lookedUp = lookedUp;

@@ -31,6 +31,7 @@ import jnr.unixsocket.UnixServerSocketChannel;
 import jnr.unixsocket.UnixSocketAddress;
 import jnr.unixsocket.UnixSocketChannel;
 import jnr.unixsocket.UnixSocketOptions;
+import org.upshot.daemon.DaemonSettings.ControlLimits;
 import org.upshot.control.Command;
 import org.upshot.control.ErrorCode;
 import org.upshot.control.Json;
@@ -48,27 +49,11 @@ public final class ControlServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ControlServer.class.getName());
 
-    /**
-     * Limits; the defaults suit a daemon, tests shrink them.
-     *
-     * @param maxConnections connections served at once; more are told BUSY and closed
-     * @param maxPendingPerConnection request lines waiting on one connection before the
-     *     server stops reading from it
-     * @param maxOutboundBytes unread output (events) after which a client is dropped
-     * @param idleTimeoutMillis how long a connection with nothing in progress may stay silent
-     */
-    public record Limits(int maxConnections, int maxPendingPerConnection, long maxOutboundBytes,
-            long idleTimeoutMillis) {
-        public static Limits defaults() {
-            return new Limits(4096, 64, 1 << 20, 10_000);
-        }
-    }
-
     private final Path socketPath;
     private final AccessPolicy policy;
     private final JobControl control;
     private final RequestDispatcher dispatcher;
-    private final Limits limits;
+    private final ControlLimits limits;
     private final UnixServerSocketChannel serverChannel;
     private final Selector selector;
     private final Set<Connection> connections = new HashSet<>();
@@ -86,7 +71,7 @@ public final class ControlServer implements AutoCloseable {
      * @throws IOException if the socket cannot be bound, or a live daemon already answers on it
      */
     public ControlServer(Path socketPath, boolean systemMode, JobControl control, String version,
-            Path logDir, boolean debug, Limits limits) throws IOException {
+            Path logDir, boolean debug, ControlLimits limits) throws IOException {
         this.socketPath = socketPath;
         this.control = control;
         this.limits = limits;

@@ -77,7 +77,8 @@ final class RequestDispatcher {
             case SHOW_CONFIG:
                 return selectedJobs(request).thenApply(jobs -> fields("jobs", ConfigReport.show(jobs)));
             case CHECK_CONFIG:
-                List<String> ignored = Protocol.strings(request, "ignore");
+                List<String> ignored = new ArrayList<>(Protocol.strings(request, "ignore"));
+                ignored.addAll(control.emittedEvents());
                 return selectedJobs(request).thenCombine(control.list(),
                         (selected, all) -> fields("jobs", ConfigReport.check(selected, all, ignored)));
             case LOG_PRIORITY:

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.upshot.event.Event;
+import org.upshot.event.EventDescriptor;
 import org.upshot.event.EventResult;
 
 /**
@@ -18,7 +19,7 @@ import org.upshot.event.EventResult;
  * handler has blocked it once for every job it started or stopped) →
  * {@code FINISHED} once nothing blocks it any more. A finished event that some job
  * failed is followed by {@code NAME/failed} with the same environment, never by
- * {@code NAME/failed/failed}.
+ * {@code NAME/failed/failed}. When it finishes, the descriptors it carried are released.
  */
 public final class EventQueue {
 
@@ -42,7 +43,12 @@ public final class EventQueue {
 
     /** Queues an event; it is handled by the next {@link #poll}. */
     public QueuedEvent emit(Event event) {
-        QueuedEvent queued = new QueuedEvent(event);
+        return emit(event, List.of());
+    }
+
+    /** Queues an event that carries descriptors, released when it finishes. */
+    public QueuedEvent emit(Event event, List<EventDescriptor> descriptors) {
+        QueuedEvent queued = new QueuedEvent(event, descriptors);
         events.add(queued);
         LOG.log(Level.DEBUG, () -> "Pending " + event + " event");
         return queued;
@@ -95,7 +101,31 @@ public final class EventQueue {
         for (Runnable action : event.finishActions()) {
             action.run();
         }
+        release(event);
         event.completion().complete(event.failed() ? EventResult.FAILED : EventResult.OK);
+    }
+
+    /**
+     * The engine is stopping: releases the descriptors of every event still queued and
+     * fails their completions; nothing is handled afterwards.
+     */
+    public void abandon() {
+        for (QueuedEvent event : List.copyOf(events)) {
+            events.remove(event);
+            release(event);
+            event.completion().completeExceptionally(new IllegalStateException("the engine stopped"));
+        }
+    }
+
+    /** Gives the event's descriptors back to their emitter; plugin code, so guarded. */
+    private static void release(QueuedEvent event) {
+        for (EventDescriptor descriptor : event.descriptors()) {
+            try {
+                descriptor.release();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(Level.WARNING, "releasing a descriptor of " + event + " failed", e);
+            }
+        }
     }
 
     private void notifySubscribers(Event event) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.upshot.engine.internal.match.Condition;
 import org.upshot.event.Event;
+import org.upshot.event.EventDescriptor;
 import org.upshot.event.EventResult;
 
 /**
@@ -38,18 +39,25 @@ public final class QueuedEvent implements Blocked {
     };
 
     private final Event event;
+    private final List<EventDescriptor> descriptors;
     private final CompletableFuture<EventResult> completion = new CompletableFuture<>();
     private Progress progress = Progress.PENDING;
     private int blockers;
     private boolean failed;
     private List<Runnable> onFinish = List.of();
 
-    QueuedEvent(Event event) {
+    QueuedEvent(Event event, List<EventDescriptor> descriptors) {
         this.event = event;
+        this.descriptors = List.copyOf(descriptors);
     }
 
     public Event event() {
         return event;
+    }
+
+    /** The open descriptors the event carries to the jobs it starts; released when it finishes. */
+    public List<EventDescriptor> descriptors() {
+        return descriptors;
     }
 
     public String name() {

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.upshot.engine.internal.model.Expect;
 import org.upshot.job.JobState;
+import org.upshot.job.ProcessKind;
 import org.upshot.process.Cgroups;
 import org.upshot.process.Host;
 import org.upshot.process.ProcessExit;
@@ -39,7 +40,8 @@ final class DaemonTracker {
     private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long GIVE_UP_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    private final Engine engine;
+    private final ProcessTable processes;
+    private final EngineLoop loop;
     private final Optional<Cgroups> cgroupTree;
     private final Host host;
     private final Map<Integer, Tracked> byParent = new HashMap<>();
@@ -61,8 +63,13 @@ final class DaemonTracker {
         }
     }
 
-    DaemonTracker(Engine engine, Optional<Cgroups> cgroupTree, Host host) {
-        this.engine = engine;
+    /**
+     * @param processes the pid table, for the child-list fallback
+     * @param loop where re-checks are scheduled ({@link EngineInput.DaemonCheck})
+     */
+    DaemonTracker(ProcessTable processes, EngineLoop loop, Optional<Cgroups> cgroupTree, Host host) {
+        this.processes = processes;
+        this.loop = loop;
         this.cgroupTree = cgroupTree;
         this.host = host;
     }
@@ -99,7 +106,7 @@ final class DaemonTracker {
         }
         if (!exit.exited() || exit.exitCode() != 0) {
             byJob.remove(tracked.job);
-            engine.mainEnded(tracked.job, exit);
+            tracked.job.handle(new JobInput.ProcessExited(ProcessKind.MAIN, exit));
             return true;
         }
         tracked.parentGone = true;
@@ -137,13 +144,13 @@ final class DaemonTracker {
             byJob.remove(job);
             int pid = candidates.iterator().next();
             LOG.log(Level.DEBUG, () -> job.displayName() + " daemon is process " + pid);
-            job.daemonFound(pid);
+            job.handle(new JobInput.DaemonFound(pid));
         } else if (candidates.isEmpty() && waited > RECHECK_MS * 1_000_000L * 4 || waited > GIVE_UP_NANOS) {
             byJob.remove(job);
             LOG.log(Level.WARNING, job.displayName() + " daemon not found after its parent exited");
-            engine.mainEnded(job, new ProcessExit(parentPid, 0));
+            job.handle(new JobInput.ProcessExited(ProcessKind.MAIN, new ProcessExit(parentPid, 0)));
         } else {
-            engine.schedule(new EngineInput.DaemonCheck(job, parentPid), RECHECK_MS, TimeUnit.MILLISECONDS);
+            loop.schedule(new EngineInput.DaemonCheck(job, parentPid), RECHECK_MS, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -155,7 +162,7 @@ final class DaemonTracker {
             return pids;
         }
         for (int pid : host.children()) {
-            if (!engine.ownsProcess(pid)) {
+            if (!processes.owns(pid)) {
                 pids.add(pid);
             }
         }

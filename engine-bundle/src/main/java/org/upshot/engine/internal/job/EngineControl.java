@@ -5,10 +5,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.upshot.engine.internal.api.ControlException;
 import org.upshot.engine.internal.api.ControlException.Reason;
 import org.upshot.engine.internal.api.JobControl;
+import org.upshot.engine.internal.event.Blocked;
+import org.upshot.engine.internal.event.EngineEvents;
 import org.upshot.engine.internal.match.Environ;
 import org.upshot.event.Event;
 import org.upshot.event.EventResult;
@@ -25,14 +28,18 @@ public final class EngineControl implements JobControl {
 
     private final Engine engine;
     private final Supplier<CompletionStage<Void>> reloader;
+    private final Supplier<List<String>> pluginEvents;
 
     /**
      * @param reloader rereads the configuration directories and hands the result to the
      *     engine; called for {@code reload-configuration}
+     * @param pluginEvents the events the installed plugins declare; any thread
      */
-    public EngineControl(Engine engine, Supplier<CompletionStage<Void>> reloader) {
+    public EngineControl(Engine engine, Supplier<CompletionStage<Void>> reloader,
+            Supplier<List<String>> pluginEvents) {
         this.engine = engine;
         this.reloader = reloader;
+        this.pluginEvents = pluginEvents;
     }
 
     private interface Action<T> {
@@ -56,21 +63,14 @@ public final class EngineControl implements JobControl {
     public CompletionStage<InstanceView> start(String job, List<String> env, boolean wait) {
         return call(answer -> {
             JobEntry entry = entry(job);
-            checkEnv(env);
-            List<String> instanceEnv = engine.instanceEnvironment(entry.jobClass());
-            Environ.setAll(instanceEnv, env);
-            Job instance;
-            try {
-                instance = engine.instanceFor(entry, instanceEnv);
-            } catch (Engine.UnknownParameter e) {
-                throw unknownParameter(entry, e);
-            }
+            List<String> instanceEnv = requestEnvironment(entry, env);
+            Job instance = engine.registry().instanceFor(entry, instanceName(entry, instanceEnv), instanceEnv);
             if (instance.goal() != JobGoal.STOP) {
                 throw new ControlException(Reason.ALREADY_RUNNING, "Job is already running: "
                         + instance.displayName());
             }
-            instance.setPendingEnv(instanceEnv);
-            moveTo(answer, instance, wait, "Job failed to start", JobGoal.START);
+            send(answer, instance, wait, "Job failed to start",
+                    waiters -> new JobInput.Start(instanceEnv, waiters, List.of()));
         });
     }
 
@@ -82,8 +82,7 @@ public final class EngineControl implements JobControl {
                 throw new ControlException(Reason.ALREADY_STOPPED, "Job has already been stopped: "
                         + instance.displayName());
             }
-            instance.setStopEnv(env);
-            moveTo(answer, instance, wait, "Job failed while stopping", JobGoal.STOP);
+            send(answer, instance, wait, "Job failed while stopping", waiters -> new JobInput.Stop(env, waiters));
         });
     }
 
@@ -95,22 +94,18 @@ public final class EngineControl implements JobControl {
                 throw new ControlException(Reason.ALREADY_STOPPED, "Job has already been stopped: "
                         + instance.displayName());
             }
-            moveTo(answer, instance, wait, "Job failed to restart", JobGoal.STOP, JobGoal.START);
+            send(answer, instance, wait, "Job failed to restart", JobInput.Restart::new);
         });
     }
 
     /**
-     * Sets the instance's goals in turn; with {@code wait} the answer comes once it is at
-     * rest (failing with {@code failure} if the job failed), else at once.
+     * Sends the instance the input {@code input} makes; with {@code wait} the answer comes
+     * once it is at rest (failing with {@code failure} if the job failed), else at once.
      */
-    private void moveTo(CompletableFuture<InstanceView> answer, Job instance, boolean wait, String failure,
-            JobGoal... goals) {
-        if (wait) {
-            instance.block(failed -> settle(answer, instance, failed, failure));
-        }
-        for (JobGoal goal : goals) {
-            instance.changeGoal(goal);
-        }
+    private static void send(CompletableFuture<InstanceView> answer, Job instance, boolean wait, String failure,
+            Function<List<Blocked>, JobInput> input) {
+        List<Blocked> waiters = wait ? List.of(failed -> settle(answer, instance, failed, failure)) : List.of();
+        instance.handle(input.apply(waiters));
         if (!wait) {
             answer.complete(instance.view());
         }
@@ -131,7 +126,7 @@ public final class EngineControl implements JobControl {
 
     @Override
     public CompletionStage<JobView> status(String job) {
-        return call(answer -> answer.complete(engine.view(entry(job))));
+        return call(answer -> answer.complete(engine.registry().view(entry(job))));
     }
 
     @Override
@@ -143,6 +138,13 @@ public final class EngineControl implements JobControl {
     public CompletionStage<EventResult> emit(Event event, boolean wait) {
         CompletionStage<EventResult> done = engine.emit(event);
         return wait ? done : CompletableFuture.completedFuture(EventResult.OK);
+    }
+
+    @Override
+    public List<String> emittedEvents() {
+        List<String> events = new ArrayList<>(EngineEvents.NAMES);
+        events.addAll(pluginEvents.get());
+        return events;
     }
 
     @Override
@@ -164,10 +166,10 @@ public final class EngineControl implements JobControl {
             List<String> table;
             Job target = null;
             if (job == null || job.isEmpty()) {
-                table = engine.globalEnv;
+                table = engine.environment().global();
             } else {
                 JobEntry entry = entry(job);
-                target = entry.instances.get(instance == null ? "" : instance);
+                target = entry.instance(instance == null ? "" : instance);
                 if (target == null) {
                     throw new ControlException(Reason.UNKNOWN_INSTANCE, "Unknown instance: " + job
                             + (instance == null || instance.isEmpty() ? "" : " (" + instance + ")"));
@@ -216,8 +218,8 @@ public final class EngineControl implements JobControl {
                 return table.stream().sorted().toList();
             }
             case RESET -> {
-                if (table == engine.globalEnv) {
-                    engine.resetGlobalEnv();
+                if (table == engine.environment().global()) {
+                    engine.environment().reset();
                 }
                 return List.of();
             }
@@ -235,8 +237,8 @@ public final class EngineControl implements JobControl {
     }
 
     private JobEntry entry(String job) {
-        JobEntry entry = engine.registry.get(job);
-        if (entry == null || entry.deleted()) {
+        JobEntry entry = engine.registry().entry(job);
+        if (entry == null) {
             throw new ControlException(Reason.UNKNOWN_JOB, "Unknown job: " + job);
         }
         return entry;
@@ -244,16 +246,8 @@ public final class EngineControl implements JobControl {
 
     private Job existing(String job, List<String> env) {
         JobEntry entry = entry(job);
-        checkEnv(env);
-        List<String> instanceEnv = engine.instanceEnvironment(entry.jobClass());
-        Environ.setAll(instanceEnv, env);
-        String name;
-        try {
-            name = Engine.instanceName(entry.jobClass(), instanceEnv);
-        } catch (Engine.UnknownParameter e) {
-            throw unknownParameter(entry, e);
-        }
-        Job instance = entry.instances.get(name);
+        String name = instanceName(entry, requestEnvironment(entry, env));
+        Job instance = entry.instance(name);
         if (instance == null) {
             throw new ControlException(Reason.UNKNOWN_INSTANCE, "Unknown instance: "
                     + (name.isEmpty() ? job : job + " (" + name + ")"));
@@ -261,9 +255,21 @@ public final class EngineControl implements JobControl {
         return instance;
     }
 
-    private static ControlException unknownParameter(JobEntry entry, Engine.UnknownParameter e) {
-        String usage = entry.jobClass().usage().map(text -> "\nUsage: " + text).orElse("");
-        return new ControlException(Reason.BAD_ARGUMENT, "Unknown parameter: " + e.getMessage() + usage);
+    /** A new instance's environment with the request's variables on top. */
+    private List<String> requestEnvironment(JobEntry entry, List<String> env) {
+        checkEnv(env);
+        List<String> instanceEnv = engine.environment().forInstance(entry.jobClass());
+        Environ.setAll(instanceEnv, env);
+        return instanceEnv;
+    }
+
+    private static String instanceName(JobEntry entry, List<String> env) {
+        try {
+            return JobEnvironment.instanceName(entry.jobClass(), env);
+        } catch (JobEnvironment.UnknownParameter e) {
+            String usage = entry.jobClass().usage().map(text -> "\nUsage: " + text).orElse("");
+            throw new ControlException(Reason.BAD_ARGUMENT, "Unknown parameter: " + e.getMessage() + usage);
+        }
     }
 
     private static void checkEnv(List<String> env) {

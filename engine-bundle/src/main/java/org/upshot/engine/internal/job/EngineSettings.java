@@ -3,17 +3,17 @@ package org.upshot.engine.internal.job;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import org.upshot.process.Cgroups;
+import org.upshot.daemon.DaemonSettings;
 import org.upshot.engine.internal.model.ConsoleMode;
+import org.upshot.process.Cgroups;
 
 /**
- * The daemon settings the engine runs with.
+ * What the engine runs with: the daemon's settings, and the facts of the process it
+ * runs in.
  *
- * @param runtimeDir where {@code control.sock} lives; jobs get {@code UPSHOT_SOCKET}
- * @param logDir where {@code console log} files go
- * @param defaultConsole the console of jobs that name none ({@code log} unless
- *     {@code --default-console none})
+ * @param daemon the daemon's settings (directories, default console...)
  * @param baseEnvironment the job-environment table every job starts from
  *     ({@code PATH}, {@code TERM})
  * @param daemonEnvironment the daemon's own environment, for bare {@code env KEY}
@@ -21,13 +21,19 @@ import org.upshot.engine.internal.model.ConsoleMode;
  *     when {@linkplain Cgroups#isAvailable() available}; empty falls back to the
  *     subreaper and the child list
  */
-public record EngineSettings(Path runtimeDir, Path logDir, ConsoleMode defaultConsole,
-        List<String> baseEnvironment, Map<String, String> daemonEnvironment,
-        Optional<Cgroups> cgroups) {
+public record EngineSettings(DaemonSettings daemon, List<String> baseEnvironment,
+        Map<String, String> daemonEnvironment, Optional<Cgroups> cgroups) {
 
     public EngineSettings {
+        Objects.requireNonNull(daemon, "daemon");
         baseEnvironment = List.copyOf(baseEnvironment);
         daemonEnvironment = Map.copyOf(daemonEnvironment);
+    }
+
+    /** The settings for a daemon running in this process's environment. */
+    public static EngineSettings of(DaemonSettings daemon, Map<String, String> daemonEnvironment,
+            Optional<Cgroups> cgroups) {
+        return new EngineSettings(daemon, defaultBaseEnvironment(daemonEnvironment), daemonEnvironment, cgroups);
     }
 
     /** The default job table: PATH (the daemon's, or a standard one) and TERM if set. */
@@ -37,8 +43,18 @@ public record EngineSettings(Path runtimeDir, Path logDir, ConsoleMode defaultCo
         return term == null ? List.of("PATH=" + path) : List.of("PATH=" + path, "TERM=" + term);
     }
 
-    /** The control socket path. */
+    /** Where {@code console log} files go. */
+    public Path logDir() {
+        return daemon.logDir();
+    }
+
+    /** The console of jobs that name none. */
+    public ConsoleMode defaultConsole() {
+        return daemon.defaultConsole() == DaemonSettings.DefaultConsole.NONE ? ConsoleMode.NONE : ConsoleMode.LOG;
+    }
+
+    /** The control socket path; jobs get it as {@code UPSHOT_SOCKET}. */
     public Path controlSocket() {
-        return runtimeDir.resolve("control.sock");
+        return daemon.controlSocket();
     }
 }

@@ -7,14 +7,18 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.upshot.engine.internal.event.Blocked;
 import org.upshot.engine.internal.event.QueuedEvent;
 import org.upshot.engine.internal.match.Condition;
 import org.upshot.engine.internal.match.Environ;
-import org.upshot.engine.internal.state.JobTransitions;
 import org.upshot.engine.internal.model.Expect;
 import org.upshot.engine.internal.model.JobClass;
+import org.upshot.engine.internal.state.JobTransitions;
 import org.upshot.event.Event;
+import org.upshot.event.EventDescriptor;
+import org.upshot.job.InstanceChange;
+import org.upshot.job.InstanceRef;
 import org.upshot.job.InstanceView;
 import org.upshot.job.JobGoal;
 import org.upshot.job.JobState;
@@ -23,21 +27,31 @@ import org.upshot.process.PosixException;
 import org.upshot.process.ProcessExit;
 import org.upshot.process.Signals;
 import org.upshot.spi.stanza.Readiness;
+import org.upshot.spi.stanza.ReadinessTarget;
 
 /**
  * One instance of a job: its goal, its state, its processes and the events it holds.
  * Engine thread only; see the package essay for the rules this class follows.
+ *
+ * <p>Inputs arrive through {@link #handle} alone, as {@link JobInput}s. A handler may
+ * change the goal; the state changes only in {@link #advance}, which takes every next
+ * state from {@link JobTransitions#next} and runs its entry action ({@link #enter}),
+ * looping while the entry action moves on.
  */
 final class Job {
 
     private static final Logger LOG = System.getLogger(Job.class.getName());
 
+    /** What an entry action decided: wait in the new state, or move on by the table. */
+    private enum Step { STAY, ON }
+
     private final JobClass jobClass;
-    private final String instance;
+    private final InstanceRef ref;
     private final JobContext context;
     private final Map<ProcessKind, Integer> pids = new EnumMap<>(ProcessKind.class);
     private final List<Blocked> blocking = new ArrayList<>();
     private final Condition<QueuedEvent> stopOn;
+    private final Inputs inputs = new Inputs();
 
     private JobGoal goal = JobGoal.STOP;
     private JobState state = JobState.WAITING;
@@ -45,10 +59,15 @@ final class Job {
     private List<String> env;
     /** A new start environment kept aside until the next pass through {@code starting}. */
     private List<String> pendingEnv;
+    /** What the next run's starting events carry; the main process of that run gets them. */
+    private List<EventDescriptor> pendingDescriptors = List.of();
+    private List<EventDescriptor> runDescriptors = List.of();
     /** The stop events' or stop request's environment (pre-stop, post-stop). */
     private List<String> stopEnv = List.of();
     /** The job event this job waits for ({@code starting}, {@code stopping}), if any. */
     private QueuedEvent blocker;
+    /** The readiness condition the main process is being waited on for, if any. */
+    private ReadinessTarget awaiting;
 
     private boolean failed;
     /** What failed; null with {@link #failed} means the respawn limit. */
@@ -58,13 +77,11 @@ final class Job {
     private long respawnWindowStart;
     private int respawnCount;
     private int killToken;
-    /** The main process ended while post-start or pre-stop still ran; act when it ends. */
-    private boolean mainEndedDuringHelper;
 
     Job(JobClass jobClass, String instance, List<String> env, Condition<QueuedEvent> stopOn,
             JobContext context) {
         this.jobClass = jobClass;
-        this.instance = instance;
+        this.ref = new InstanceRef(jobClass.name(), instance);
         this.env = List.copyOf(env);
         this.stopOn = stopOn;
         this.context = context;
@@ -75,7 +92,11 @@ final class Job {
     }
 
     String instance() {
-        return instance;
+        return ref.instance();
+    }
+
+    InstanceRef ref() {
+        return ref;
     }
 
     JobGoal goal() {
@@ -94,6 +115,11 @@ final class Job {
         return stopEnv;
     }
 
+    /** The descriptors the current run's starting events carry, for the main process. */
+    List<EventDescriptor> runDescriptors() {
+        return runDescriptors;
+    }
+
     boolean failed() {
         return failed;
     }
@@ -108,21 +134,11 @@ final class Job {
 
     /** {@code name} or {@code name (instance)}, as Upstart names jobs in logs and errors. */
     String displayName() {
-        return instance.isEmpty() ? jobClass.name() : jobClass.name() + " (" + instance + ")";
+        return ref.displayName();
     }
 
     InstanceView view() {
-        return new InstanceView(jobClass.name(), instance, goal, state, pids, env);
-    }
-
-    /** Adds something that waits for this job to come to rest. */
-    void block(Blocked waiter) {
-        blocking.add(waiter);
-    }
-
-    /** Start (again) with {@code newEnv} once the job next passes through {@code starting}. */
-    void setPendingEnv(List<String> newEnv) {
-        this.pendingEnv = List.copyOf(newEnv);
+        return new InstanceView(jobClass.name(), ref.instance(), goal, state, pids, env);
     }
 
     /** {@code initctl set-env} on this instance: later processes see the new table. */
@@ -130,263 +146,138 @@ final class Job {
         this.env = List.copyOf(newEnv);
     }
 
-    void setStopEnv(List<String> newStopEnv) {
-        this.stopEnv = List.copyOf(newStopEnv);
+    /** The one way in: hands {@code input} to its handler. */
+    void handle(JobInput input) {
+        input.sendTo(inputs);
     }
 
-    // ---- goal ------------------------------------------------------------------------
+    // ---- the handlers ----------------------------------------------------------------
 
-    /**
-     * Changes the goal. Only the rest states move at once; every other state picks the
-     * new goal up when its current step ends (a running pre-start is left to finish).
-     */
-    void changeGoal(JobGoal newGoal) {
-        if (goal == newGoal) {
-            return;
+    /** Each input's handler; dispatch inside is by state. */
+    private final class Inputs implements JobInput.Receiver {
+
+        @Override
+        public void start(JobInput.Start input) {
+            blocking.addAll(input.waiters());
+            if (input.env() != null) {
+                pendingEnv = input.env();
+            }
+            pendingDescriptors = input.descriptors();
+            // a respawn under way already heads for start
+            if (goal != JobGoal.RESPAWN) {
+                changeGoal(JobGoal.START);
+            }
         }
-        JobGoal old = goal;
-        goal = newGoal;
-        LOG.log(Level.DEBUG, () -> displayName() + " goal changed from " + old.label() + " to "
-                + newGoal.label());
-        if (state == JobState.WAITING && newGoal == JobGoal.START
-                || state == JobState.RUNNING && newGoal == JobGoal.STOP) {
-            changeState(next());
+
+        @Override
+        public void stop(JobInput.Stop input) {
+            blocking.addAll(input.waiters());
+            stopEnv = input.stopEnv();
+            changeGoal(JobGoal.STOP);
         }
-    }
 
-    // ---- state -----------------------------------------------------------------------
-
-    /** Moves through states until one has to wait; a loop, never recursion. */
-    void changeState(JobState target) {
-        JobState wanted = target;
-        while (wanted != state) {
-            JobState old = state;
-            JobState now = wanted;
-            state = now;
-            LOG.log(Level.DEBUG, () -> displayName() + " state changed from " + old.label() + " to "
-                    + now.label());
-            wanted = enter(wanted);
+        @Override
+        public void restart(JobInput.Restart input) {
+            blocking.addAll(input.waiters());
+            changeGoal(JobGoal.STOP);
+            changeGoal(JobGoal.START);
         }
-    }
 
-    /** The transition table's next state; leaving with goal respawn turns it back into start. */
-    private JobState next() {
-        JobState next = JobTransitions.next(state, goal);
-        changeGoalQuietly(JobTransitions.goalAfter(state, goal));
-        return next;
-    }
-
-    /** The entry action of {@code entered}; returns the state to move on to, or itself to wait. */
-    private JobState enter(JobState entered) {
-        switch (entered) {
-            case STARTING -> {
-                if (pendingEnv != null) {
-                    env = pendingEnv;
-                    pendingEnv = null;
-                }
-                failed = false;
-                failedProcess = null;
-                failedExit = null;
-                if (stopOn != null) {
-                    stopOn.reset();
-                }
-                waitFor(context.emit(jobEvent("starting", false)));
-                return entered;
-            }
-            case SECURITY -> {
-                return next(); // apparmor is not supported: nothing to load
-            }
-            case PRE_START -> {
-                return runHelper(ProcessKind.PRE_START) ? entered : next();
-            }
-            case SPAWNED -> {
-                return enterSpawned();
-            }
-            case POST_START -> {
-                return runHelper(ProcessKind.POST_START) ? entered : next();
-            }
-            case RUNNING -> {
-                context.emit(jobEvent("started", false));
-                // a task holds its events until it has finished; a service once it runs
-                if (!jobClass.task() || !pids.containsKey(ProcessKind.MAIN)) {
-                    if (jobClass.task()) {
-                        // a task whose main is already gone (or has none) is done
-                        changeGoalQuietly(JobGoal.STOP);
-                        return next();
+        @Override
+        public void processExited(JobInput.ProcessExited input) {
+            ProcessKind kind = input.kind();
+            ProcessExit exit = input.exit();
+            pids.remove(kind);
+            logExit(kind, exit);
+            switch (kind) {
+                case MAIN -> mainExited(exit);
+                case PRE_START, POST_STOP -> {
+                    // a failed pre-start or post-stop fails the job; pre-start's also stops it
+                    if (!exit.exited() || exit.exitCode() != 0) {
+                        recordFailure(kind, exit);
+                        if (kind == ProcessKind.PRE_START) {
+                            changeGoalQuietly(JobGoal.STOP);
+                        }
                     }
-                    releaseBlocking(false);
+                    helperExited(kind);
                 }
-                return entered;
-            }
-            case PRE_STOP -> {
-                return pids.containsKey(ProcessKind.MAIN) && runHelper(ProcessKind.PRE_STOP)
-                        ? entered : next();
-            }
-            case STOPPING -> {
-                waitFor(context.emit(jobEvent("stopping", true)));
-                return entered;
-            }
-            case KILLED -> {
-                Integer main = pids.get(ProcessKind.MAIN);
-                if (main == null) {
-                    return next();
-                }
-                LOG.log(Level.DEBUG, () -> "Sending " + Signals.name(jobClass.killSignal())
-                        + " signal to " + displayName() + " main process (" + main + ")");
-                context.kill(main, jobClass.killSignal());
-                context.scheduleKillTimeout(this, ++killToken);
-                return entered;
-            }
-            case POST_STOP -> {
-                return runHelper(ProcessKind.POST_STOP) ? entered : next();
-            }
-            case WAITING -> {
-                context.emit(jobEvent("stopped", true));
-                releaseBlocking(failed);
-                if (goal == JobGoal.STOP) {
-                    context.instanceStopped(this);
-                }
-                return goal == JobGoal.START ? JobState.STARTING : entered;
+                // post-start and pre-stop exit statuses are ignored, as Upstart does
+                case POST_START, PRE_STOP -> helperExited(kind);
+                case SECURITY -> { } // never spawned
             }
         }
-        throw new IllegalStateException("can't happen: " + displayName() + " entered " + entered);
-    }
 
-    private JobState enterSpawned() {
-        if (jobClass.main().isEmpty()) {
-            return next();
-        }
-        int pid;
-        try {
-            pid = context.spawn(this, ProcessKind.MAIN);
-        } catch (PosixException e) {
-            spawnFailed(ProcessKind.MAIN, e);
-            return next();
-        }
-        pids.put(ProcessKind.MAIN, pid);
-        Optional<Readiness> readiness = context.readiness(this);
-        if (readiness.isPresent()) {
-            context.awaitReadiness(this, pid, readiness.get());
-            return JobState.SPAWNED;
-        }
-        switch (jobClass.expect()) {
-            case NONE -> {
-                return next();
+        @Override
+        public void processStopped(JobInput.ProcessStopped input) {
+            boolean expected = state == JobState.SPAWNED && jobClass.expect() == Expect.STOP
+                    && input.signal() == Signals.STOP && pid(ProcessKind.MAIN).orElse(-1) == input.pid();
+            if (expected) {
+                context.resume(input.pid());
+                advance();
             }
-            case FORK, DAEMON -> context.trackDaemon(this, pid);
-            case STOP -> { } // wait for the process to stop itself
         }
-        return JobState.SPAWNED;
-    }
 
-    /** Spawns a hook process if the job defines it; false if there is none (or it failed to spawn). */
-    private boolean runHelper(ProcessKind kind) {
-        if (!jobClass.processes().containsKey(kind)) {
-            return false;
-        }
-        try {
-            pids.put(kind, context.spawn(this, kind));
-            return true;
-        } catch (PosixException e) {
-            // post-start and pre-stop failures are ignored, as their exit statuses are
-            if (kind == ProcessKind.PRE_START || kind == ProcessKind.POST_STOP) {
-                spawnFailed(kind, e);
-            } else {
-                LOG.log(Level.WARNING, displayName() + " " + kind.label() + " process failed to spawn: "
-                        + e.getMessage());
+        @Override
+        public void daemonFound(JobInput.DaemonFound input) {
+            if (state == JobState.SPAWNED) {
+                pids.put(ProcessKind.MAIN, input.pid());
+                context.adopt(Job.this, input.pid());
+                advance();
             }
-            return false;
         }
-    }
 
-    private void spawnFailed(ProcessKind kind, PosixException e) {
-        LOG.log(Level.WARNING, displayName() + " " + kind.label() + " process failed to spawn: "
-                + e.getMessage());
-        recordFailure(kind, null);
-        changeGoalQuietly(JobGoal.STOP);
-    }
+        @Override
+        public void ready(JobInput.Ready input) {
+            if (state != JobState.SPAWNED || awaiting == null || awaiting.pid() != input.pid()) {
+                return; // a stale answer: the process it was about is gone
+            }
+            awaiting = null;
+            if (input.error() != null) {
+                LOG.log(Level.WARNING, displayName() + " never became ready: " + input.error().getMessage());
+                recordFailure(ProcessKind.MAIN, null);
+                changeGoalQuietly(JobGoal.STOP);
+                context.kill(input.pid(), jobClass.killSignal()); // its exit moves the job on
+                return;
+            }
+            if (input.mainPid() != input.pid()) {
+                LOG.log(Level.INFO, displayName() + " main process is now " + input.mainPid());
+                context.disown(input.pid());
+                pids.put(ProcessKind.MAIN, input.mainPid());
+                context.adopt(Job.this, input.mainPid());
+            }
+            advance();
+        }
 
-    private void waitFor(QueuedEvent event) {
-        blocker = event;
-        event.whenFinished(() -> {
-            if (blocker == event) {
+        @Override
+        public void killTimeout(JobInput.KillTimeout input) {
+            Integer main = pids.get(ProcessKind.MAIN);
+            if (state == JobState.KILLED && input.token() == killToken && main != null) {
+                LOG.log(Level.WARNING, displayName() + " main process (" + main + ") killed by timeout, sending KILL");
+                context.kill(main, Signals.KILL);
+            }
+        }
+
+        @Override
+        public void eventFinished(JobInput.EventFinished input) {
+            if (input.event() == blocker) {
                 blocker = null;
-                changeState(next());
+                advance();
             }
-        });
-    }
-
-    private void releaseBlocking(boolean asFailed) {
-        List<Blocked> waiting = new ArrayList<>(blocking);
-        blocking.clear();
-        for (Blocked waiter : waiting) {
-            waiter.release(asFailed);
         }
     }
 
-    /** Sets the goal without moving: the caller is about to move itself. */
-    private void changeGoalQuietly(JobGoal newGoal) {
-        if (goal != newGoal) {
-            JobGoal old = goal;
-            goal = newGoal;
-            LOG.log(Level.DEBUG, () -> displayName() + " goal changed from " + old.label() + " to "
-                    + newGoal.label());
-        }
-    }
-
-    private void recordFailure(ProcessKind kind, ProcessExit exit) {
-        if (!failed) {
-            failed = true;
-            failedProcess = kind;
-            failedExit = exit;
-        }
-    }
-
-    // ---- inputs ----------------------------------------------------------------------
-
-    /** One of this job's processes ended (already reaped). */
-    void processExited(ProcessKind kind, ProcessExit exit) {
-        pids.remove(kind);
-        logExit(kind, exit);
-        switch (kind) {
-            case MAIN -> mainExited(exit);
-            case PRE_START -> {
-                if (!isNormalHelperExit(exit)) {
-                    recordFailure(ProcessKind.PRE_START, exit);
-                    changeGoalQuietly(JobGoal.STOP);
-                }
-                if (state == JobState.PRE_START) {
-                    changeState(next());
-                }
-            }
-            case POST_START, PRE_STOP -> helperExited(kind);
-            case POST_STOP -> {
-                if (!isNormalHelperExit(exit)) {
-                    recordFailure(ProcessKind.POST_STOP, exit);
-                }
-                if (state == JobState.POST_STOP) {
-                    changeState(next());
-                }
-            }
-            case SECURITY -> { } // never spawned
-        }
-    }
-
-    private static boolean isNormalHelperExit(ProcessExit exit) {
-        return exit.exited() && exit.exitCode() == 0;
-    }
-
+    /** The helper of {@code kind} ended; its state waited for it, so move on. */
     private void helperExited(ProcessKind kind) {
-        JobState helperState = kind == ProcessKind.POST_START ? JobState.POST_START : JobState.PRE_STOP;
-        if (state != helperState) {
-            return;
+        JobState helperState = switch (kind) {
+            case PRE_START -> JobState.PRE_START;
+            case POST_START -> JobState.POST_START;
+            case PRE_STOP -> JobState.PRE_STOP;
+            case POST_STOP -> JobState.POST_STOP;
+            case MAIN, SECURITY -> throw new IllegalStateException("can't happen: " + kind + " is no helper");
+        };
+        if (state == helperState) {
+            advance();
         }
-        if (mainEndedDuringHelper) {
-            mainEndedDuringHelper = false;
-            changeState(next()); // a respawn goal leaves for stopping and turns back into start
-            return;
-        }
-        changeState(next());
     }
 
     private void mainExited(ProcessExit exit) {
@@ -395,29 +286,24 @@ final class Job {
                 if (goal != JobGoal.STOP) {
                     judgeMainExit(exit);
                 }
-                boolean helperRunning = state == JobState.POST_START
-                        && pids.containsKey(ProcessKind.POST_START)
+                abandonReadiness();
+                boolean helperRunning = state == JobState.POST_START && pids.containsKey(ProcessKind.POST_START)
                         || state == JobState.PRE_STOP && pids.containsKey(ProcessKind.PRE_STOP);
-                if (helperRunning) {
-                    mainEndedDuringHelper = true;
-                    if (goal == JobGoal.START) {
-                        changeGoalQuietly(JobGoal.RESPAWN);
-                    }
-                    return;
+                // with a helper running, its exit moves on, towards what the goal now says
+                if (!helperRunning) {
+                    advance();
                 }
-                if (state == JobState.SPAWNED && goal == JobGoal.START) {
-                    // died before it was ready: a respawn goes round again from stopping
-                    changeState(JobState.STOPPING);
-                    return;
-                }
-                changeState(goal == JobGoal.START ? JobState.STOPPING : next());
             }
-            case KILLED -> changeState(next());
-            default -> { } // stopping: the kill step sees it gone
+            case KILLED -> advance();
+            // stopping waits for its event; killed then finds no main process
+            case WAITING, STARTING, SECURITY, PRE_START, STOPPING, POST_STOP -> { }
         }
     }
 
-    /** Upstart's rule: is this exit a failure, and does it respawn? Sets the goal. */
+    /**
+     * Upstart's rule: is this exit a failure, and does it respawn? Sets the goal to
+     * stop, or to respawn.
+     */
     private void judgeMainExit(ProcessExit exit) {
         boolean normalListed = jobClass.normalExit().contains(exit.normalExitKey());
         boolean nonZero = !exit.exited() || exit.exitCode() != 0;
@@ -429,11 +315,12 @@ final class Job {
                 changeGoalQuietly(JobGoal.STOP);
             } else {
                 LOG.log(Level.INFO, displayName() + " main process ended, respawning");
+                changeGoalQuietly(JobGoal.RESPAWN);
             }
-        } else if (abnormal) {
-            recordFailure(ProcessKind.MAIN, exit);
-            changeGoalQuietly(JobGoal.STOP);
         } else {
+            if (abnormal) {
+                recordFailure(ProcessKind.MAIN, exit);
+            }
             changeGoalQuietly(JobGoal.STOP);
         }
     }
@@ -451,6 +338,219 @@ final class Job {
         return ++respawnCount > jobClass.respawnLimit();
     }
 
+    // ---- goal and state --------------------------------------------------------------
+
+    /**
+     * Changes the goal. Only the rest states move at once; every other state picks the
+     * new goal up when its current step ends (a running pre-start is left to finish).
+     */
+    private void changeGoal(JobGoal newGoal) {
+        if (goal == newGoal) {
+            return;
+        }
+        changeGoalQuietly(newGoal);
+        if (state == JobState.WAITING && newGoal == JobGoal.START
+                || state == JobState.RUNNING && newGoal == JobGoal.STOP) {
+            advance();
+        }
+    }
+
+    /** Sets the goal without moving: the caller moves itself, or the current step will. */
+    private void changeGoalQuietly(JobGoal newGoal) {
+        if (goal != newGoal) {
+            JobGoal old = goal;
+            goal = newGoal;
+            LOG.log(Level.DEBUG, () -> displayName() + " goal changed from " + old.label() + " to "
+                    + newGoal.label());
+        }
+    }
+
+    /**
+     * Leaves the current state by the table, and keeps going while the entry action of
+     * each new state moves on: a loop, never recursion.
+     */
+    private void advance() {
+        Step step = Step.ON;
+        while (step == Step.ON) {
+            JobState from = state;
+            JobState to = JobTransitions.next(from, goal);
+            changeGoalQuietly(JobTransitions.goalAfter(from, goal));
+            state = to;
+            LOG.log(Level.DEBUG, () -> displayName() + " state changed from " + from.label() + " to "
+                    + to.label());
+            step = enter(from, to);
+        }
+    }
+
+    /** The entry action of {@code to}, reached from {@code from}. */
+    private Step enter(JobState from, JobState to) {
+        if (!JobTransitions.predecessors(to).contains(from)) {
+            throw new IllegalStateException("can't happen: " + displayName() + " entered " + to.label()
+                    + " from " + from.label());
+        }
+        return switch (to) {
+            case STARTING -> enterStarting();
+            case SECURITY -> Step.ON; // apparmor is not supported: nothing to load
+            case PRE_START -> runHelper(ProcessKind.PRE_START);
+            case SPAWNED -> enterSpawned();
+            case POST_START -> runHelper(ProcessKind.POST_START);
+            case RUNNING -> enterRunning();
+            // pre-stop runs only for a live main process
+            case PRE_STOP -> pids.containsKey(ProcessKind.MAIN) ? runHelper(ProcessKind.PRE_STOP) : Step.ON;
+            case STOPPING -> enterStopping();
+            case KILLED -> enterKilled();
+            case POST_STOP -> runHelper(ProcessKind.POST_STOP);
+            case WAITING -> enterWaiting();
+        };
+    }
+
+    private Step enterStarting() {
+        if (pendingEnv != null) {
+            env = pendingEnv;
+            pendingEnv = null;
+        }
+        runDescriptors = pendingDescriptors;
+        pendingDescriptors = List.of();
+        failed = false;
+        failedProcess = null;
+        failedExit = null;
+        if (stopOn != null) {
+            stopOn.reset();
+        }
+        context.milestone(new InstanceChange(ref, InstanceChange.Phase.STARTING, Optional.empty()));
+        waitFor(context.emit(jobEvent("starting", false)));
+        return Step.STAY;
+    }
+
+    private Step enterSpawned() {
+        if (jobClass.main().isEmpty()) {
+            return Step.ON;
+        }
+        int pid;
+        try {
+            pid = context.spawn(this, ProcessKind.MAIN);
+        } catch (PosixException e) {
+            spawnFailed(ProcessKind.MAIN, e);
+            return Step.ON;
+        } finally {
+            runDescriptors = List.of(); // inherited by the spawn, or never will be
+        }
+        pids.put(ProcessKind.MAIN, pid);
+        Optional<Readiness> readiness = jobClass.readiness();
+        if (readiness.isPresent()) {
+            awaiting = new ReadinessTarget(ref, pid);
+            context.awaitReadiness(this, readiness.get(), awaiting);
+            return Step.STAY;
+        }
+        return switch (jobClass.expect()) {
+            case NONE -> Step.ON;
+            case FORK, DAEMON -> {
+                context.trackDaemon(this, pid);
+                yield Step.STAY;
+            }
+            case STOP -> Step.STAY; // until the process stops itself
+        };
+    }
+
+    private Step enterRunning() {
+        context.emit(jobEvent("started", false));
+        context.milestone(new InstanceChange(ref, InstanceChange.Phase.STARTED, Optional.empty()));
+        if (!jobClass.task()) {
+            releaseBlocking(false);
+            return Step.STAY;
+        }
+        // a task holds its events until it has finished; one whose main is gone is done
+        if (pids.containsKey(ProcessKind.MAIN)) {
+            return Step.STAY;
+        }
+        changeGoalQuietly(JobGoal.STOP);
+        return Step.ON;
+    }
+
+    private Step enterStopping() {
+        context.milestone(new InstanceChange(ref, InstanceChange.Phase.STOPPING, failure()));
+        waitFor(context.emit(jobEvent("stopping", true)));
+        return Step.STAY;
+    }
+
+    private Step enterKilled() {
+        Integer main = pids.get(ProcessKind.MAIN);
+        if (main == null) {
+            return Step.ON;
+        }
+        LOG.log(Level.DEBUG, () -> "Sending " + Signals.name(jobClass.killSignal())
+                + " signal to " + displayName() + " main process (" + main + ")");
+        context.kill(main, jobClass.killSignal());
+        context.scheduleKillTimeout(this, ++killToken);
+        return Step.STAY;
+    }
+
+    private Step enterWaiting() {
+        context.emit(jobEvent("stopped", true));
+        releaseBlocking(failed);
+        if (goal == JobGoal.START) {
+            return Step.ON;
+        }
+        context.milestone(new InstanceChange(ref, InstanceChange.Phase.STOPPED, failure()));
+        context.instanceStopped(this);
+        return Step.STAY;
+    }
+
+    /** Spawns a hook process if the job defines one: wait for it; else (or if it failed to spawn) move on. */
+    private Step runHelper(ProcessKind kind) {
+        if (!jobClass.processes().containsKey(kind)) {
+            return Step.ON;
+        }
+        try {
+            pids.put(kind, context.spawn(this, kind));
+            return Step.STAY;
+        } catch (PosixException e) {
+            // post-start and pre-stop failures are ignored, as their exit statuses are
+            if (kind == ProcessKind.PRE_START || kind == ProcessKind.POST_STOP) {
+                spawnFailed(kind, e);
+            } else {
+                LOG.log(Level.WARNING, displayName() + " " + kind.label() + " process failed to spawn: "
+                        + e.getMessage());
+            }
+            return Step.ON;
+        }
+    }
+
+    private void spawnFailed(ProcessKind kind, PosixException e) {
+        LOG.log(Level.WARNING, displayName() + " " + kind.label() + " process failed to spawn: "
+                + e.getMessage());
+        recordFailure(kind, null);
+        changeGoalQuietly(JobGoal.STOP);
+    }
+
+    private void waitFor(QueuedEvent event) {
+        blocker = event;
+        event.whenFinished(() -> handle(new JobInput.EventFinished(event)));
+    }
+
+    private void abandonReadiness() {
+        if (awaiting != null) {
+            context.abandonReadiness(jobClass.readiness().orElseThrow(), awaiting);
+            awaiting = null;
+        }
+    }
+
+    private void releaseBlocking(boolean asFailed) {
+        List<Blocked> waiting = new ArrayList<>(blocking);
+        blocking.clear();
+        for (Blocked waiter : waiting) {
+            waiter.release(asFailed);
+        }
+    }
+
+    private void recordFailure(ProcessKind kind, ProcessExit exit) {
+        if (!failed) {
+            failed = true;
+            failedProcess = kind;
+            failedExit = exit;
+        }
+    }
+
     private void logExit(ProcessKind kind, ProcessExit exit) {
         boolean ordinary = exit.exited() && exit.exitCode() == 0;
         Level level = ordinary || goal == JobGoal.STOP ? Level.DEBUG : Level.WARNING;
@@ -459,67 +559,37 @@ final class Job {
                         : "killed by " + Signals.name(exit.signal()) + " signal"));
     }
 
-    /** The main process stopped itself (expect stop). */
-    void processStopped(int pid, int signal) {
-        if (state == JobState.SPAWNED && jobClass.expect() == Expect.STOP && signal == Signals.STOP
-                && pid(ProcessKind.MAIN).orElse(-1) == pid) {
-            context.resume(pid);
-            changeState(next());
-        }
-    }
+    // ---- what the job tells others -----------------------------------------------------
 
-    /** A forking daemon's final process is known (expect fork/daemon). */
-    void daemonFound(int pid) {
-        if (state != JobState.SPAWNED) {
-            return;
+    private Optional<InstanceChange.Failure> failure() {
+        if (!failed) {
+            return Optional.empty();
         }
-        pids.put(ProcessKind.MAIN, pid);
-        context.adopt(this, pid);
-        changeState(next());
+        String process = failedProcess == null ? "respawn" : failedProcess.label();
+        if (failedExit == null) {
+            return Optional.of(new InstanceChange.Failure(process, OptionalInt.empty(), Optional.empty()));
+        }
+        return Optional.of(failedExit.exited()
+                ? new InstanceChange.Failure(process, OptionalInt.of(failedExit.exitCode()), Optional.empty())
+                : new InstanceChange.Failure(process, OptionalInt.empty(),
+                        Optional.of(Signals.name(failedExit.signal()))));
     }
-
-    /** An extension's readiness condition completed for {@code pid}. */
-    void readinessReached(int pid, Throwable error) {
-        if (state != JobState.SPAWNED || pid(ProcessKind.MAIN).orElse(-1) != pid) {
-            return;
-        }
-        if (error != null) {
-            LOG.log(Level.WARNING, displayName() + " never became ready: " + error.getMessage());
-            recordFailure(ProcessKind.MAIN, null);
-            changeGoalQuietly(JobGoal.STOP);
-            context.kill(pid, jobClass.killSignal());
-            return;
-        }
-        changeState(next());
-    }
-
-    /** The kill timeout ran out; escalate if this is still the same kill. */
-    void killTimedOut(int token) {
-        Integer main = pids.get(ProcessKind.MAIN);
-        if (state == JobState.KILLED && token == killToken && main != null) {
-            LOG.log(Level.WARNING, displayName() + " main process (" + main + ") killed by timeout, sending KILL");
-            context.kill(main, Signals.KILL);
-        }
-    }
-
-    // ---- job events ------------------------------------------------------------------
 
     private Event jobEvent(String name, boolean withResult) {
         List<String> vars = new ArrayList<>();
         vars.add("JOB=" + jobClass.name());
-        vars.add("INSTANCE=" + instance);
+        vars.add("INSTANCE=" + ref.instance());
         if (withResult) {
-            vars.add("RESULT=" + (failed ? "failed" : "ok"));
-            if (failed) {
-                vars.add("PROCESS=" + (failedProcess == null ? "respawn" : failedProcess.label()));
-                if (failedExit != null) {
-                    vars.add(failedExit.exited() ? "EXIT_STATUS=" + failedExit.exitCode()
-                            : "EXIT_SIGNAL=" + Signals.name(failedExit.signal()));
-                }
-            }
+            Optional<InstanceChange.Failure> failure = failure();
+            vars.add("RESULT=" + (failure.isPresent() ? "failed" : "ok"));
+            failure.ifPresent(f -> {
+                vars.add("PROCESS=" + f.process());
+                f.exitStatus().ifPresent(status -> vars.add("EXIT_STATUS=" + status));
+                f.exitSignal().ifPresent(signal -> vars.add("EXIT_SIGNAL=" + signal));
+            });
         }
-        for (String name2 : jobClass.export()) {
-            Environ.lookup(env, name2).ifPresent(value -> vars.add(name2 + "=" + value));
+        for (String exported : jobClass.export()) {
+            Environ.lookup(env, exported).ifPresent(value -> vars.add(exported + "=" + value));
         }
         return new Event(name, vars);
     }

@@ -1,15 +1,18 @@
 package org.upshot.engine.internal.job;
 
-import java.util.Optional;
 import org.upshot.engine.internal.event.QueuedEvent;
 import org.upshot.event.Event;
+import org.upshot.job.InstanceChange;
 import org.upshot.job.ProcessKind;
 import org.upshot.process.PosixException;
 import org.upshot.spi.stanza.Readiness;
+import org.upshot.spi.stanza.ReadinessTarget;
 
 /**
  * What a {@link Job} needs from the engine that owns it. Every method runs on the
- * engine thread and returns at once; results come back later as engine messages.
+ * engine thread and returns at once; results come back later as {@link JobInput}s.
+ * An interface, so a job can be driven on its own in tests (and so the job never
+ * depends on the classes that route its inputs).
  */
 interface JobContext {
 
@@ -19,30 +22,37 @@ interface JobContext {
     /** Spawns one of the job's processes and routes its exit back to the job. */
     int spawn(Job job, ProcessKind kind) throws PosixException;
 
-    /** Routes the exit of {@code pid} (a forking daemon's real pid) to the job as its main. */
+    /** Routes the exit of {@code pid} (a daemon's real pid, a new main pid) to the job as its main. */
     void adopt(Job job, int pid);
+
+    /** Stops routing the exit of {@code pid} to any job (supervision moved elsewhere). */
+    void disown(int pid);
 
     /** Sends a signal to a process group, or to the process if the group is gone. */
     void kill(int pid, int signal);
 
-    /** Arranges a {@link EngineInput.KillTimeout} for the job after its kill timeout. */
+    /** Sends SIGCONT (expect stop). */
+    void resume(int pid);
+
+    /** Arranges a {@link JobInput.KillTimeout} for the job after its kill timeout. */
     void scheduleKillTimeout(Job job, int token);
 
     /**
      * Starts following a forking daemon (expect fork/daemon) whose first process is
-     * {@code pid}; the engine reports its final pid through {@link Job#daemonFound}.
+     * {@code pid}; its final pid comes back as {@link JobInput.DaemonFound}, a failure as
+     * the main process's {@link JobInput.ProcessExited}.
      */
     void trackDaemon(Job job, int pid);
 
-    /** Waits for an extension's readiness condition; completion comes back as a message. */
-    void awaitReadiness(Job job, int pid, Readiness readiness);
+    /** Waits for an extension's readiness condition; completion comes back as {@link JobInput.Ready}. */
+    void awaitReadiness(Job job, Readiness readiness, ReadinessTarget target);
 
-    /** The readiness an extension stanza contributes to this job, if any. */
-    Optional<Readiness> readiness(Job job);
+    /** The job stopped waiting for {@code target}: tell the extension. */
+    void abandonReadiness(Readiness readiness, ReadinessTarget target);
+
+    /** The instance passed a milestone that event sources follow. */
+    void milestone(InstanceChange change);
 
     /** The instance reached {@code waiting} with goal stop: forget it. */
     void instanceStopped(Job job);
-
-    /** Sends SIGCONT (expect stop). */
-    void resume(int pid);
 }

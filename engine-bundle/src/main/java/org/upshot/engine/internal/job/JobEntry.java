@@ -1,11 +1,11 @@
 package org.upshot.engine.internal.job;
 
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.upshot.engine.internal.event.QueuedEvent;
 import org.upshot.engine.internal.match.Condition;
-import org.upshot.engine.internal.model.ExtensionStanza;
 import org.upshot.engine.internal.model.JobClass;
 import org.upshot.event.EventExpression;
 
@@ -22,7 +22,7 @@ final class JobEntry {
     /** A newer definition to switch to once no instance runs; null if none. */
     private JobClass replacement;
     private boolean deleted;
-    final Map<String, Job> instances = new LinkedHashMap<>();
+    private final Map<String, Job> instances = new LinkedHashMap<>();
 
     JobEntry(JobClass jobClass) {
         use(jobClass);
@@ -30,8 +30,8 @@ final class JobEntry {
 
     private void use(JobClass definition) {
         this.jobClass = definition;
-        this.startOn = startExpression(definition).map(JobEntry::condition).orElse(null);
-        this.stopOn = stopExpression(definition).map(JobEntry::condition).orElse(null);
+        this.startOn = definition.fullStartOn().map(JobEntry::condition).orElse(null);
+        this.stopOn = definition.fullStopOn().map(JobEntry::condition).orElse(null);
     }
 
     JobClass jobClass() {
@@ -55,6 +55,28 @@ final class JobEntry {
         return deleted;
     }
 
+    /** The live instance named {@code name}, or null. */
+    Job instance(String name) {
+        return instances.get(name);
+    }
+
+    Collection<Job> instances() {
+        return Collections.unmodifiableCollection(instances.values());
+    }
+
+    void add(Job job) {
+        instances.put(job.instance(), job);
+    }
+
+    /** Removes {@code job} if it is the live instance of its name; true if it was. */
+    boolean remove(Job job) {
+        return instances.remove(job.instance(), job);
+    }
+
+    boolean idle() {
+        return instances.isEmpty();
+    }
+
     /** Takes a new definition now if idle, else once the last instance stops. */
     void replace(JobClass definition) {
         deleted = false;
@@ -73,7 +95,7 @@ final class JobEntry {
     }
 
     /** The last instance stopped: apply a pending replacement. */
-    void idle() {
+    void settle() {
         if (replacement != null && instances.isEmpty()) {
             releaseStartOn();
             use(replacement);
@@ -85,30 +107,5 @@ final class JobEntry {
         if (startOn != null) {
             startOn.reset();
         }
-    }
-
-    /** {@code start on} or-ed with every extension stanza's start condition. */
-    static Optional<EventExpression> startExpression(JobClass definition) {
-        Optional<EventExpression> out = definition.startOn();
-        for (ExtensionStanza stanza : definition.extensions()) {
-            out = or(out, stanza.contribution().startOn());
-        }
-        return out;
-    }
-
-    /** {@code stop on} or-ed with every extension stanza's stop condition. */
-    static Optional<EventExpression> stopExpression(JobClass definition) {
-        Optional<EventExpression> out = definition.stopOn();
-        for (ExtensionStanza stanza : definition.extensions()) {
-            out = or(out, stanza.contribution().stopOn());
-        }
-        return out;
-    }
-
-    private static Optional<EventExpression> or(Optional<EventExpression> a, Optional<EventExpression> b) {
-        if (a.isEmpty()) {
-            return b;
-        }
-        return b.isEmpty() ? a : Optional.of(new EventExpression.Or(a.get(), b.get()));
     }
 }

@@ -3,12 +3,13 @@ package org.upshot.engine.internal.job;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.upshot.engine.internal.match.Environ;
 import java.util.Optional;
+import org.upshot.engine.internal.match.Environ;
 import org.upshot.engine.internal.model.ConsoleMode;
 import org.upshot.engine.internal.model.ExtensionStanza;
 import org.upshot.engine.internal.model.JobClass;
 import org.upshot.engine.internal.model.ProcessSpec;
+import org.upshot.event.EventDescriptor;
 import org.upshot.job.ProcessKind;
 import org.upshot.process.ProcessAttributes;
 import org.upshot.process.SpawnRequest;
@@ -34,14 +35,27 @@ final class ProcessSetup {
         JobClass jobClass = job.jobClass();
         ProcessSpec spec = jobClass.processes().get(kind);
         List<String> environment = environment(job, kind);
-        List<Integer> fds = List.of();
+        List<Integer> fds = new ArrayList<>();
+        Stdio stdio = stdio(job);
         if (kind == ProcessKind.MAIN) {
-            fds = descriptors(jobClass);
+            List<String> names = new ArrayList<>();
+            for (ExtensionStanza stanza : jobClass.extensions()) {
+                for (InheritedDescriptor descriptor : stanza.contribution().descriptors()) {
+                    if (descriptor.descriptor() >= 0) {
+                        fds.add(descriptor.descriptor());
+                        names.add(descriptor.name());
+                    }
+                }
+            }
+            for (EventDescriptor descriptor : job.runDescriptors()) {
+                fds.add(descriptor.descriptor());
+                names.add(descriptor.name());
+                if (descriptor.standardIo()) {
+                    stdio = new Stdio.Connection(descriptor.descriptor(), stdio);
+                }
+            }
             if (!fds.isEmpty()) {
-                Environ.set(environment, "LISTEN_FDS=" + fds.size());
-                Environ.set(environment, "UPSTART_FDS=3");
-                // the launcher fills in the pid that finally runs the command
-                Environ.set(environment, "LISTEN_PID=");
+                passDescriptors(environment, names);
             }
         }
         List<String> argv = command(spec);
@@ -51,8 +65,20 @@ final class ProcessSetup {
         ProcessAttributes attributes = new ProcessAttributes(jobClass.umask(), jobClass.nice(),
                 jobClass.oomScore(), jobClass.limits(), jobClass.chroot().map(Path::of),
                 jobClass.setuid(), jobClass.setgid(), cgroup);
-        return new SpawnRequest(argv, environment, workingDirectory, stdio(job), fds, attributes,
-                false);
+        return new SpawnRequest(argv, environment, workingDirectory, stdio, fds, attributes, false);
+    }
+
+    /** systemd's and Upstart's variables for descriptors passed from 3 on. */
+    private static void passDescriptors(List<String> environment, List<String> names) {
+        StringBuilder numbers = new StringBuilder();
+        for (int i = 0; i < names.size(); i++) {
+            numbers.append(i == 0 ? "" : " ").append(3 + i);
+        }
+        Environ.set(environment, "LISTEN_FDS=" + names.size());
+        Environ.set(environment, "LISTEN_FDNAMES=" + String.join(":", names));
+        Environ.set(environment, "UPSTART_FDS=" + numbers);
+        // the launcher fills in the pid that finally runs the command
+        Environ.set(environment, "LISTEN_PID=");
     }
 
     /** exec with shell metacharacters and scripts run under {@code /bin/sh -e}; else split words. */
@@ -79,19 +105,6 @@ final class ProcessSetup {
         Environ.set(all, "UPSTART_INSTANCE=" + job.instance());
         Environ.set(all, "UPSHOT_SOCKET=" + settings.controlSocket());
         return all;
-    }
-
-    private static List<Integer> descriptors(JobClass jobClass) {
-        List<Integer> fds = new ArrayList<>();
-        for (ExtensionStanza stanza : jobClass.extensions()) {
-            for (InheritedDescriptor descriptor : stanza.contribution().descriptors()) {
-                int fd = descriptor.descriptor();
-                if (fd >= 0) {
-                    fds.add(fd);
-                }
-            }
-        }
-        return fds;
     }
 
     private Stdio stdio(Job job) {

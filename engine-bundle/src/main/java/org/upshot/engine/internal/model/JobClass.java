@@ -13,6 +13,7 @@ import org.upshot.event.EventExpression;
 import org.upshot.job.ProcessKind;
 import org.upshot.process.ResourceLimit;
 import org.upshot.process.Signals;
+import org.upshot.spi.stanza.Readiness;
 
 /**
  * A parsed job definition. Immutable; build one with {@link #builder(String, Path)}.
@@ -106,6 +107,58 @@ public record JobClass(
         b.apparmorSwitch = apparmorSwitch; b.cgroups.addAll(cgroups); b.debug = debug;
         b.manual = manual; b.extensions.addAll(extensions);
         return b;
+    }
+
+    /** {@code start on} or-ed with every extension stanza's start condition. */
+    public Optional<EventExpression> fullStartOn() {
+        Optional<EventExpression> out = startOn;
+        for (ExtensionStanza stanza : extensions) {
+            out = or(out, stanza.contribution().startOn());
+        }
+        return out;
+    }
+
+    /** {@code stop on} or-ed with every extension stanza's stop condition. */
+    public Optional<EventExpression> fullStopOn() {
+        Optional<EventExpression> out = stopOn;
+        for (ExtensionStanza stanza : extensions) {
+            out = or(out, stanza.contribution().stopOn());
+        }
+        return out;
+    }
+
+    private static Optional<EventExpression> or(Optional<EventExpression> a, Optional<EventExpression> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        return b.isEmpty() ? a : Optional.of(new EventExpression.Or(a.get(), b.get()));
+    }
+
+    /**
+     * How instances are named, unexpanded: the {@code instance} stanza, else the first
+     * template an extension contributes (one instance per occurrence), else empty: a
+     * singleton.
+     */
+    public String instanceTemplate() {
+        if (!instance.isEmpty()) {
+            return instance;
+        }
+        for (ExtensionStanza stanza : extensions) {
+            if (stanza.contribution().instance().isPresent()) {
+                return stanza.contribution().instance().get();
+            }
+        }
+        return "";
+    }
+
+    /** The readiness an extension stanza contributes (the first, if several), replacing {@code expect}. */
+    public Optional<Readiness> readiness() {
+        for (ExtensionStanza stanza : extensions) {
+            if (stanza.contribution().readiness().isPresent()) {
+                return stanza.contribution().readiness();
+            }
+        }
+        return Optional.empty();
     }
 
     /** The main process, if the job has one. */

@@ -62,7 +62,7 @@ public record Diagnostic(Path file, int line, int column, Kind kind, String mess
         EXPECTED_OPERATOR("expected operator 'and' or 'or', found %s"),
         MISMATCHED_PARENTHESES("mismatched parenthesis '%s'"),
         EXPECTED_VARIABLE("expected variable name before value '%s' (positional values must come first)"),
-        EXTENSION_NOT_LOADED("stanza '%s' needs the %s source, which is not loaded"),
+        EXTENSION_NOT_LOADED("stanza '%s' needs plugin %s, which is not active"),
         EXTENSION_REJECTED("stanza '%s': %s"),
         EXTENSION_FAILED("stanza '%s' could not be parsed by its extension: %s"),
         UNREADABLE("cannot read job file: %s"),

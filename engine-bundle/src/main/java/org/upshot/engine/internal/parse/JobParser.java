@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import org.upshot.engine.internal.model.ExtensionStanza;
 import org.upshot.engine.internal.model.JobClass;
 import org.upshot.engine.internal.parse.Diagnostic.Kind;
@@ -31,18 +30,15 @@ import org.upshot.spi.stanza.StanzaInput;
  */
 public final class JobParser {
 
-    /** A lookup that knows no extension (the built-in stanzas only). */
-    public static final Function<String, Optional<StanzaExtension>> NO_EXTENSIONS = keyword -> Optional.empty();
-
-    private final Function<String, Optional<StanzaExtension>> extensions;
+    private final StanzaLookup plugins;
 
     /**
-     * @param extensions finds the extension parsing a keyword; called with plain keywords
-     *     ({@code socket}) and with two-word {@code expect} forms ({@code expect notify});
-     *     it must be safe to call from any thread and must not block
+     * @param plugins finds the extension parsing a keyword, or the plugin that declares
+     *     it; called with plain keywords ({@code socket}) and with two-word {@code expect}
+     *     forms ({@code expect notify})
      */
-    public JobParser(Function<String, Optional<StanzaExtension>> extensions) {
-        this.extensions = Objects.requireNonNull(extensions, "extensions");
+    public JobParser(StanzaLookup plugins) {
+        this.plugins = Objects.requireNonNull(plugins, "plugins");
     }
 
     /**
@@ -105,14 +101,19 @@ public final class JobParser {
             }
         }
 
+        /** True when some plugin parses or declares {@code keyword}. */
+        boolean pluginKnows(String keyword) {
+            return plugins.extension(keyword).isPresent() || plugins.declaredBy(keyword).isPresent();
+        }
+
         /**
          * Hands a stanza nobody built in knows to its extension; {@code keyword} is the
          * lookup key ({@code expect notify} for the two-word forms), {@code at} its word.
          */
         void extension(String keyword, Word at, List<Word> arguments) throws ParseException {
-            Optional<StanzaExtension> extension = extensions.apply(keyword);
+            Optional<StanzaExtension> extension = plugins.extension(keyword);
             if (extension.isEmpty()) {
-                Optional<String> owner = PluginKeywords.owner(keyword);
+                Optional<String> owner = plugins.declaredBy(keyword);
                 if (owner.isEmpty()) {
                     throw Lexer.error(lexer.file(), at, Kind.UNKNOWN_STANZA, keyword);
                 }

@@ -243,7 +243,7 @@ final class Stanzas {
             return;
         }
         String compound = "expect " + how.text();
-        if (PluginKeywords.owner(compound).isEmpty()) {
+        if (!run.pluginKnows(compound)) {
             throw unknown(run, how, "expect");
         }
         run.extension(compound, keyword, run.lexer.restOfLineWords());

@@ -27,16 +27,18 @@
  * checks on random and mutated input.
  *
  * <h2>Extensions</h2>
- * <p>A keyword missing from the built-in table is looked up through the function given
- * to {@link org.upshot.engine.internal.parse.JobParser} (the engine backs it with the
- * {@link org.upshot.spi.stanza.StanzaExtension} services it tracks). The two-word forms
- * {@code expect notify}, {@code expect listen} and {@code expect dbus} are looked up
- * under those two-word keywords. What the extension returns is kept as an
- * {@link org.upshot.engine.internal.model.ExtensionStanza}. A keyword that belongs to a
- * known plugin ({@link org.upshot.engine.internal.parse.PluginKeywords}) whose extension
- * is not loaded is reported but does not stop the parse; the job is held back until
- * the plugin arrives. Calls into extensions are guarded: whatever they throw becomes a
- * diagnostic on that stanza.
+ * <p>A keyword missing from the built-in table is looked up through the
+ * {@link org.upshot.engine.internal.parse.StanzaLookup} given to
+ * {@link org.upshot.engine.internal.parse.JobParser} (the engine backs it with the
+ * {@link org.upshot.spi.stanza.StanzaExtension} services it tracks and the keywords the
+ * plugins declare in their manifests). An {@code expect} form that is not one of
+ * Upstart's is looked up as the two-word keyword {@code expect KIND}. What the extension
+ * returns is kept as an {@link org.upshot.engine.internal.model.ExtensionStanza}. A
+ * keyword that a plugin declares but whose extension is not active is reported, naming
+ * the plugin, but does not stop the parse; the job is held back until the plugin
+ * arrives. A keyword nobody declares is an unknown stanza. Calls into extensions are
+ * guarded: whatever they throw becomes a diagnostic on that stanza. The parser knows no
+ * plugin's vocabulary itself.
  *
  * <h2>Choices where Upstart leaves room</h2>
  * <ul>

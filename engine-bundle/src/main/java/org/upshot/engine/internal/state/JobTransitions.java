@@ -1,5 +1,10 @@
 package org.upshot.engine.internal.state;
 
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
 import org.upshot.job.JobGoal;
 import org.upshot.job.JobState;
 
@@ -16,9 +21,9 @@ public final class JobTransitions {
     /**
      * The state after {@code state} when the instance is heading for {@code goal}.
      *
-     * <p>A {@link JobGoal#RESPAWN} goal leaves {@code post-start}, {@code running} and
-     * {@code pre-stop} for {@code stopping}; the caller then sets the goal to
-     * {@link JobGoal#START} ({@link #goalAfter}), so the instance comes back up.
+     * <p>A {@link JobGoal#RESPAWN} goal leaves {@code spawned}, {@code post-start},
+     * {@code running} and {@code pre-stop} for {@code stopping}; the caller then sets the
+     * goal to {@link JobGoal#START} ({@link #goalAfter}), so the instance comes back up.
      *
      * @throws IllegalStateException for a pair that cannot happen (for instance
      *     {@code waiting} with goal {@code stop}: a stopped instance has nowhere to go);
@@ -33,7 +38,11 @@ public final class JobTransitions {
             case STARTING -> onTheWayUp(state, goal, JobState.SECURITY);
             case SECURITY -> onTheWayUp(state, goal, JobState.PRE_START);
             case PRE_START -> onTheWayUp(state, goal, JobState.SPAWNED);
-            case SPAWNED -> onTheWayUp(state, goal, JobState.POST_START);
+            case SPAWNED -> switch (goal) {
+                case START -> JobState.POST_START;
+                // Stopped, or the main process ended before it was ready and respawns.
+                case STOP, RESPAWN -> JobState.STOPPING;
+            };
             case POST_START -> switch (goal) {
                 case START -> JobState.RUNNING;
                 case STOP, RESPAWN -> JobState.STOPPING;
@@ -74,6 +83,34 @@ public final class JobTransitions {
     public static JobGoal goalAfter(JobState state, JobGoal goal) {
         next(state, goal);
         return goal == JobGoal.RESPAWN ? JobGoal.START : goal;
+    }
+
+    /**
+     * The states the table can leave for {@code state}, under any goal: what an entry
+     * action may check its predecessor against.
+     */
+    public static Set<JobState> predecessors(JobState state) {
+        return PREDECESSORS.get(state);
+    }
+
+    private static final Map<JobState, Set<JobState>> PREDECESSORS = predecessorTable();
+
+    private static Map<JobState, Set<JobState>> predecessorTable() {
+        Map<JobState, Set<JobState>> table = new EnumMap<>(JobState.class);
+        for (JobState state : JobState.values()) {
+            table.put(state, EnumSet.noneOf(JobState.class));
+        }
+        for (JobState from : JobState.values()) {
+            for (JobGoal goal : JobGoal.values()) {
+                try {
+                    table.get(next(from, goal)).add(from);
+                } catch (IllegalStateException invalidPair) {
+                    // no transition for this pair
+                }
+            }
+        }
+        table.replaceAll((state, from) -> Collections.unmodifiableSet(from));
+        return table;
     }
 
     /** The states between starting and post-start: on, or to stopping when stopped. */

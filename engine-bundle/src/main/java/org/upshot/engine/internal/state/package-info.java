@@ -19,7 +19,7 @@
  * starting    stopping     security     (invalid)
  * security    stopping     pre-start    (invalid)
  * pre-start   stopping     spawned      (invalid)
- * spawned     stopping     post-start   (invalid)
+ * spawned     stopping     post-start   stopping, goal back to start
  * post-start  stopping     running      stopping, goal back to start
  * running     pre-stop     stopping     stopping, goal back to start
  * pre-stop    stopping     running      stopping, goal back to start
@@ -32,20 +32,24 @@
  *
  * <h2>What the engine's entry actions must add</h2>
  * The function is pure, so decisions that need the instance are the entry action's
- * (one {@code enter(newState)} switch in the engine, settled in a loop, never by
- * recursion):
+ * (one exhaustive {@code enter(from, to)} switch in {@code Job}, which checks its
+ * predecessor against {@link org.upshot.engine.internal.state.JobTransitions#predecessors};
+ * every state change, without exception, is {@code next(state, goal)}, settled in a
+ * loop, never by recursion):
  * <ul>
  *   <li>{@code security}, {@code pre-start}, {@code post-start}, {@code post-stop}:
  *       run the process if the job defines one, else settle on at once.</li>
  *   <li>{@code running} with goal {@code stop} goes to {@code pre-stop}; entering
  *       {@code pre-stop} settles straight on to {@code stopping} unless the main process
  *       is alive and a pre-stop process is defined (Upstart skips pre-stop then).</li>
- *   <li>{@code running} with goal {@code start} means the main process ended and is
- *       being respawned: on to {@code stopping} with the goal kept.</li>
- *   <li>{@code respawn} is set only while the main process died during a running
- *       post-start or pre-stop helper; when the helper ends the instance leaves by
- *       {@link org.upshot.engine.internal.state.JobTransitions#next} and takes
- *       {@link org.upshot.engine.internal.state.JobTransitions#goalAfter} as its goal.</li>
+ *   <li>{@code respawn} is the goal whenever the main process ended and is to be
+ *       respawned (in {@code spawned}, {@code post-start}, {@code running} or
+ *       {@code pre-stop}); the instance leaves by the table for {@code stopping} (at once,
+ *       or when a running post-start or pre-stop helper ends) and takes
+ *       {@link org.upshot.engine.internal.state.JobTransitions#goalAfter}, {@code start},
+ *       as its goal. Upstart kept the goal {@code start} in {@code running}; the row
+ *       {@code running start → stopping} stays for fidelity, but the engine no longer
+ *       needs it.</li>
  * </ul>
  * An invalid pair throws {@link java.lang.IllegalStateException} naming state and goal;
  * the engine adds the job name, logs it and goes on (PID 1 never exits).

@@ -4,18 +4,24 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.upshot.daemon.DaemonSettings;
+import org.upshot.engine.internal.plugin.PluginCatalog;
+import org.upshot.engine.internal.plugin.PluginJars;
 
 /**
  * The offline configuration tools, run without a daemon by {@code bin/upshot}:
  *
  * <pre>
- * upshot check-config [--confdir DIR]... [FILE...]
- * upshot show-config  [--confdir DIR]... [JOB]
+ * upshot check-config [--confdir DIR]... [--plugin-dir DIR] [FILE...]
+ * upshot show-config  [--confdir DIR]... [--plugin-dir DIR] [JOB]
  * </pre>
  *
  * <p>Exit status: 0 on success, 1 when a job file has an error (check-config) or the job
  * is unknown (show-config), 2 for a usage error. With neither {@code --confdir} nor a
- * file, the confdir is {@value #DEFAULT_CONFDIR}.
+ * file, the confdir is {@value #DEFAULT_CONFDIR}. Plugin stanzas are parsed by the
+ * plugins in the plugin directory ({@code --plugin-dir}, else the distribution's
+ * {@code plugins/}, from the {@code upshot.home} system property that {@code bin/upshot}
+ * sets), as the daemon would parse them.
  */
 public final class ConfigTool {
 
@@ -29,8 +35,8 @@ public final class ConfigTool {
     static final String DEFAULT_CONFDIR = "/etc/init";
 
     private static final String USAGE_TEXT = """
-            usage: upshot check-config [--confdir DIR]... [FILE...]
-                   upshot show-config [--confdir DIR]... [JOB]""";
+            usage: upshot check-config [--confdir DIR]... [--plugin-dir DIR] [FILE...]
+                   upshot show-config [--confdir DIR]... [--plugin-dir DIR] [JOB]""";
 
     private ConfigTool() {}
 
@@ -45,6 +51,7 @@ public final class ConfigTool {
             return USAGE;
         }
         List<Path> confdirs = new ArrayList<>();
+        Path pluginDir = Path.of(System.getProperty(DaemonSettings.HOME, "."), "plugins");
         List<String> operands = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             String arg = args[i];
@@ -52,6 +59,10 @@ public final class ConfigTool {
                 confdirs.add(Path.of(args[++i]));
             } else if (arg.startsWith("--confdir=")) {
                 confdirs.add(Path.of(arg.substring("--confdir=".length())));
+            } else if (arg.equals("--plugin-dir") && i + 1 < args.length) {
+                pluginDir = Path.of(args[++i]);
+            } else if (arg.startsWith("--plugin-dir=")) {
+                pluginDir = Path.of(arg.substring("--plugin-dir=".length()));
             } else if (arg.equals("--help") || arg.equals("-h")) {
                 out.println(USAGE_TEXT);
                 return OK;
@@ -63,12 +74,13 @@ public final class ConfigTool {
                 operands.add(arg);
             }
         }
+        PluginCatalog plugins = PluginJars.load(pluginDir, warning -> err.println("upshot: " + warning));
         switch (args[0]) {
             case "check-config":
                 if (confdirs.isEmpty() && operands.isEmpty()) {
                     confdirs.add(Path.of(DEFAULT_CONFDIR));
                 }
-                return CheckConfig.run(confdirs, operands.stream().map(Path::of).toList(), out);
+                return CheckConfig.run(confdirs, plugins, operands.stream().map(Path::of).toList(), out);
             case "show-config":
                 if (operands.size() > 1) {
                     err.println("show-config: at most one job name");
@@ -77,7 +89,7 @@ public final class ConfigTool {
                 if (confdirs.isEmpty()) {
                     confdirs.add(Path.of(DEFAULT_CONFDIR));
                 }
-                return ShowConfig.run(confdirs, operands.stream().findFirst(), out, err);
+                return ShowConfig.run(confdirs, plugins, operands.stream().findFirst(), out, err);
             default:
                 err.println("upshot: unknown command " + args[0]);
                 err.println(USAGE_TEXT);

@@ -6,18 +6,20 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.upshot.engine.internal.event.EngineEvents;
 import org.upshot.event.EventExpression;
 import org.upshot.event.Glob;
 
 /**
  * Finds the {@code start on}/{@code stop on} operands that can never be met: an event
- * nothing emits (no job's {@code emits}, no engine event, no source: {@link KnownEvents})
- * or a job event naming a job that does not exist. Shared by the offline
- * {@code check-config} and the daemon's, so both give the same advice.
+ * nothing emits (no job's {@code emits}, no engine event, no plugin's declaration) or a
+ * job event naming a job that does not exist. Shared by the offline {@code check-config}
+ * and the daemon's, so both give the same advice.
  */
 public final class EventCoverage {
 
     private static final Set<String> JOB_EVENTS = Set.of("starting", "started", "stopping", "stopped");
+    private static final String FAILED = "/failed";
 
     private final Set<String> jobNames;
     private final List<Glob> emitted = new ArrayList<>();
@@ -25,11 +27,13 @@ public final class EventCoverage {
     /**
      * @param jobNames every loaded job's name
      * @param emitted event names (globs) known to be emitted: every job's {@code emits},
-     *     plus any the caller was told to ignore
+     *     the plugins' declared events, and any the caller was told to ignore; the
+     *     engine's own ({@link EngineEvents}) are added here
      */
     public EventCoverage(Collection<String> jobNames, Collection<String> emitted) {
         this.jobNames = Set.copyOf(jobNames);
         emitted.forEach(pattern -> this.emitted.add(Glob.compile(pattern)));
+        EngineEvents.NAMES.forEach(name -> this.emitted.add(Glob.compile(name)));
     }
 
     /**
@@ -54,7 +58,9 @@ public final class EventCoverage {
         } else {
             EventExpression.Match match = (EventExpression.Match) expression;
             String event = match.event();
-            if (!KnownEvents.covers(event) && emitted.stream().noneMatch(glob -> glob.matches(event))) {
+            // NAME/failed follows NAME whenever a job it started fails
+            String base = event.endsWith(FAILED) ? event.substring(0, event.length() - FAILED.length()) : event;
+            if (emitted.stream().noneMatch(glob -> glob.matches(base))) {
                 problems.add(stanza + ": unknown event " + event);
             }
             if (JOB_EVENTS.contains(event)) {

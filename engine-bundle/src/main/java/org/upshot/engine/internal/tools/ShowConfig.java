@@ -10,6 +10,7 @@ import org.upshot.engine.internal.config.ConfigurationLoader;
 import org.upshot.engine.internal.model.JobClass;
 import org.upshot.engine.internal.parse.Diagnostic;
 import org.upshot.engine.internal.parse.JobWriter;
+import org.upshot.engine.internal.plugin.PluginCatalog;
 
 /**
  * {@code show-config}: prints jobs as parsed, in canonical job-file syntax. Each job is
@@ -20,8 +21,9 @@ final class ShowConfig {
 
     private ShowConfig() {}
 
-    static int run(List<Path> confdirs, Optional<String> only, PrintStream out, PrintStream err) {
-        Configuration config = new ConfigurationLoader(confdirs, OfflineExtensions::lookup).load();
+    static int run(List<Path> confdirs, PluginCatalog plugins, Optional<String> only, PrintStream out,
+            PrintStream err) {
+        Configuration config = new ConfigurationLoader(confdirs, plugins).load();
         config.diagnostics().forEach(d -> err.println(d.render()));
         Map<String, JobClass> jobs = config.jobs();
         if (only.isPresent() && !jobs.containsKey(only.get())) {

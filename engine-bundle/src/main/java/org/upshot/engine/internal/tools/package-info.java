@@ -4,11 +4,10 @@
  * ({@code java -cp kernel.jar:engine.jar org.upshot.engine.internal.tools.ConfigTool
  * check-config|show-config ...}), which {@code bin/upshot} calls.
  *
- * <p>They use the same loader as the daemon, so what they accept the daemon loads. With
- * no plugins present, stanzas of known plugins are accepted as written and printed back
- * unchanged ({@code OfflineExtensions}); the plugin checks their arguments when the
- * daemon loads the job. {@code check-config}'s list of events that need no
- * {@code emits} is {@code KnownEvents}: engine events, {@code runlevel}, and the names
- * the sources emit.
+ * <p>They use the same loader as the daemon, so what they accept the daemon loads, and
+ * they parse plugin stanzas with the plugins' own extensions, made from the jars of the
+ * plugin directory ({@link org.upshot.engine.internal.plugin.PluginJars}). The events a
+ * job may wait for without any {@code emits} are the engine's own
+ * ({@link org.upshot.engine.internal.event.EngineEvents}) and those the plugins declare.
  */
 package org.upshot.engine.internal.tools;

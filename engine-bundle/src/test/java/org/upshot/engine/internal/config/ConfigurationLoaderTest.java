@@ -11,13 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.upshot.engine.internal.model.JobClass;
 import org.upshot.engine.internal.parse.Diagnostic;
 import org.upshot.engine.internal.parse.Diagnostic.Kind;
 import org.upshot.event.EventExpression;
+import org.upshot.engine.internal.parse.TestExtensions;
+import org.upshot.engine.internal.plugin.PluginCatalog;
 import org.upshot.spi.stanza.StanzaContribution;
 import org.upshot.spi.stanza.StanzaExtension;
 
@@ -27,10 +28,11 @@ class ConfigurationLoaderTest {
     @TempDir
     Path root;
 
-    private final Map<String, StanzaExtension> extensions = new ConcurrentHashMap<>();
+    /** A plugin declares socket and watch; the tests activate and deactivate its extensions. */
+    private final PluginCatalog plugins = TestExtensions.declaredOnly();
 
     private ConfigurationLoader loader(Path... confdirs) {
-        return new ConfigurationLoader(List.of(confdirs), k -> Optional.ofNullable(extensions.get(k)));
+        return new ConfigurationLoader(List.of(confdirs), plugins);
     }
 
     private Path write(Path file, String text) throws IOException {
@@ -151,16 +153,19 @@ class ConfigurationLoaderTest {
         assertFalse(config.jobs().containsKey("web"));
         assertEquals(Map.of("web", Set.of("socket")), config.waiting());
 
-        extensions.put("socket", stanza -> StanzaContribution.startOn(
-                new EventExpression.Match("socket", List.of()), "tcp"));
+        StanzaExtension socket = stanza -> StanzaContribution.startOn(
+                new EventExpression.Match("socket", List.of()), "tcp");
+        plugins.activate(socket, List.of("socket"), "org.example.sleepy");
         ChangeSet arrived = loader.extensionsChanged();
         assertEquals(Set.of("web"), arrived.updated().keySet());
         assertEquals(Map.of(), loader.current().waiting());
-        extensions.put("dbus", stanza -> StanzaContribution.startOn(
-                new EventExpression.Match("dbus", List.of()), "unrelated"));
+        StanzaExtension watch = stanza -> StanzaContribution.startOn(
+                new EventExpression.Match("file", List.of()), "unrelated");
+        plugins.activate(watch, List.of("watch"), "org.example.sleepy");
         assertTrue(loader.extensionsChanged().isEmpty(), "an unrelated extension changes nothing");
 
-        extensions.clear();
+        plugins.deactivate(socket);
+        plugins.deactivate(watch);
         ChangeSet left = loader.extensionsChanged();
         assertEquals(Set.of("web"), left.removed());
         assertEquals(Map.of("web", Set.of("socket")), loader.current().waiting());

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.upshot.engine.internal.model.JobClass;
+import org.upshot.engine.internal.parse.StanzaLookup;
 import org.upshot.engine.internal.parse.Diagnostic.Kind;
-import org.upshot.engine.internal.parse.JobParser;
+import org.upshot.engine.internal.parse.StanzaLookup;
 
 /**
  * Live reload against real files: the watcher sees adds, edits, broken edits, fixes and
@@ -49,7 +50,7 @@ class ConfigurationWatcherTest {
     }
 
     private void start(Path... confdirs) throws IOException {
-        ConfigurationLoader loader = new ConfigurationLoader(List.of(confdirs), JobParser.NO_EXTENSIONS);
+        ConfigurationLoader loader = new ConfigurationLoader(List.of(confdirs), StanzaLookup.NONE);
         registry.putAll(loader.load().jobs());
         watcher = ConfigurationWatcher.start(loader, received::add);
     }

@@ -41,9 +41,13 @@ class ConfigReportTest {
         JobView fine = job("fine", List.of("ready"), new Or(new Match("startup", List.of()),
                 new Match("net-device-added", List.of())), new Match("ready", List.of()));
         List<JobView> all = List.of(wibbler, fine);
+        // net-device-added is known only from a plugin's declared glob, passed in by the caller
         assertEquals("[{name=wibbler, problems=[start on: unknown event wibble, stop on: unknown job beano]}]",
-                ConfigReport.check(all, all, List.of()).toString());
+                ConfigReport.check(all, all, List.of("*-device-added")).toString());
         assertEquals("[{name=wibbler, problems=[stop on: unknown job beano]}]",
-                ConfigReport.check(all, all, List.of("wib*")).toString());
+                ConfigReport.check(all, all, List.of("*-device-added", "wib*")).toString());
+        assertEquals("[{name=wibbler, problems=[start on: unknown event wibble, stop on: unknown job beano]}, "
+                + "{name=fine, problems=[start on: unknown event net-device-added]}]",
+                ConfigReport.check(all, all, List.of()).toString());
     }
 }

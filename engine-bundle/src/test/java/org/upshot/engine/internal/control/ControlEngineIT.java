@@ -1,5 +1,6 @@
 package org.upshot.engine.internal.control;
 
+import org.upshot.daemon.DaemonSettings.ControlLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,11 +30,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.upshot.control.Json;
 import org.upshot.ctl.Initctl;
+import org.upshot.daemon.DaemonSettings;
 import org.upshot.engine.internal.config.ConfigurationLoader;
+import org.upshot.engine.internal.parse.StanzaLookup;
 import org.upshot.engine.internal.job.Engine;
 import org.upshot.engine.internal.job.EngineControl;
 import org.upshot.engine.internal.job.EngineSettings;
-import org.upshot.engine.internal.model.ConsoleMode;
 import org.upshot.event.Event;
 import org.upshot.process.internal.NativeHost;
 import org.upshot.process.internal.PosixProcessLauncher;
@@ -73,20 +75,21 @@ class ControlEngineIT {
         Path runtime = Files.createDirectories(dir.resolve("run"));
         writeJobs();
         Map<String, String> daemonEnv = System.getenv();
-        EngineSettings settings = new EngineSettings(runtime, logdir, ConsoleMode.LOG,
-                EngineSettings.defaultBaseEnvironment(daemonEnv), daemonEnv, Optional.empty());
+        DaemonSettings daemon = DaemonSettings.builder(DaemonSettings.Mode.SESSION, DaemonSettings.Facts.current(),
+                dir).runtimeDir(runtime).logDir(logdir).build();
+        EngineSettings settings = EngineSettings.of(daemon, daemonEnv, Optional.empty());
         engine = new Engine(new PosixProcessLauncher(), settings, new NativeHost());
-        ConfigurationLoader loader = new ConfigurationLoader(List.of(confdir), keyword -> Optional.empty());
+        ConfigurationLoader loader = new ConfigurationLoader(List.of(confdir), StanzaLookup.NONE);
         EngineControl control = new EngineControl(engine, () -> {
             engine.apply(loader.reload());
             return engine.ask(() -> null);
-        });
+        }, List::of);
         engine.start();
         engine.configure(loader.load().jobs().values());
         engine.ask(() -> null).toCompletableFuture().get(20, TimeUnit.SECONDS);
         control.subscribe(events::add);
         socket = settings.controlSocket();
-        server = new ControlServer(socket, true, control, "0.1.0", logdir, false, ControlServer.Limits.defaults());
+        server = new ControlServer(socket, true, control, "0.1.0", logdir, false, ControlLimits.DEFAULT);
         env.put("UPSHOT_SOCKET", socket.toString());
     }
 

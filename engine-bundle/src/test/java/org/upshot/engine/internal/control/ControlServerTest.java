@@ -1,5 +1,6 @@
 package org.upshot.engine.internal.control;
 
+import org.upshot.daemon.DaemonSettings.ControlLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +38,7 @@ class ControlServerTest {
     void start() throws IOException {
         socket = dir.resolve("control.sock");
         server = new ControlServer(socket, false, engine, "0.1.0", dir.resolve("log"), false,
-                new ControlServer.Limits(4096, 8, 1 << 20, 10_000));
+                new ControlLimits(4096, 8, 1 << 20, 10_000));
     }
 
     @AfterEach
@@ -137,7 +138,7 @@ class ControlServerTest {
     void halfSentRequestThenSilenceIsDroppedAfterTheIdleTimeout() throws IOException {
         server.close();
         server = new ControlServer(socket, false, engine, "0.1.0", dir, false,
-                new ControlServer.Limits(4096, 8, 1 << 20, 400));
+                new ControlLimits(4096, 8, 1 << 20, 400));
         try (RawClient client = new RawClient(socket)) {
             client.send("{\"v\":1,\"id\":1,\"cmd\":\"sta");
             long started = System.nanoTime();
@@ -246,7 +247,7 @@ class ControlServerTest {
     void connectionsOverTheLimitAreTurnedAwayBusy() throws IOException {
         server.close();
         server = new ControlServer(socket, false, engine, "0.1.0", dir, false,
-                new ControlServer.Limits(2, 8, 1 << 20, 5000));
+                new ControlLimits(2, 8, 1 << 20, 5000));
         try (RawClient first = new RawClient(socket); RawClient second = new RawClient(socket)) {
             first.send(status(1, "sobby"));
             second.send(status(2, "sobby"));
@@ -276,11 +277,11 @@ class ControlServerTest {
     @Test
     void staleSocketFileIsReplacedButALiveDaemonIsNot() throws IOException {
         IOException live = assertThrows(IOException.class, () -> new ControlServer(socket, false, engine,
-                "0.1.0", dir, false, ControlServer.Limits.defaults()));
+                "0.1.0", dir, false, ControlLimits.DEFAULT));
         assertTrue(live.getMessage().contains("another daemon"), live.getMessage());
         server.close();
         Files.createFile(socket);
-        server = new ControlServer(socket, false, engine, "0.1.0", dir, false, ControlServer.Limits.defaults());
+        server = new ControlServer(socket, false, engine, "0.1.0", dir, false, ControlLimits.DEFAULT);
         assertServing();
     }
 }

@@ -127,6 +127,11 @@ final class FakeJobControl implements JobControl {
     }
 
     @Override
+    public List<String> emittedEvents() {
+        return List.of("startup", "*-device-added");
+    }
+
+    @Override
     public CompletionStage<Void> reloadConfiguration() {
         mutations.incrementAndGet();
         return CompletableFuture.completedFuture(null);

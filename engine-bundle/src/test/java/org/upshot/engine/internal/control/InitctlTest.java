@@ -1,5 +1,6 @@
 package org.upshot.engine.internal.control;
 
+import org.upshot.daemon.DaemonSettings.ControlLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,7 +44,7 @@ class InitctlTest {
     void start() throws IOException {
         Path socket = dir.resolve("control.sock");
         server = new ControlServer(socket, false, engine, "0.1.0", dir.resolve("log"), false,
-                ControlServer.Limits.defaults());
+                ControlLimits.DEFAULT);
         env.put("UPSHOT_SOCKET", socket.toString());
     }
 

@@ -1,5 +1,6 @@
 package org.upshot.engine.internal.control;
 
+import org.upshot.daemon.DaemonSettings.ControlLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,7 +89,7 @@ class PermissionTest {
     @Test
     void systemModeLetsOthersReadButNotChange() throws Exception {
         server = new ControlServer(dir.resolve("control.sock"), true, engine, "0.1.0", dir, false,
-                ControlServer.Limits.defaults());
+                ControlLimits.DEFAULT);
         assertEquals("rw-rw-rw-", PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(dir.resolve("control.sock"))));
 
@@ -109,7 +110,7 @@ class PermissionTest {
     @Test
     void sessionModeServesItsOwnerOnly() throws Exception {
         Path socket = dir.resolve("control.sock");
-        server = new ControlServer(socket, false, engine, "0.1.0", dir, false, ControlServer.Limits.defaults());
+        server = new ControlServer(socket, false, engine, "0.1.0", dir, false, ControlLimits.DEFAULT);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
         // Opened up by hand so that the uid check itself, not the file mode, is what refuses.
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));

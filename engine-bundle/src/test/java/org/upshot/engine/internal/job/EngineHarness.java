@@ -15,9 +15,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.upshot.daemon.DaemonSettings;
 import org.upshot.engine.internal.config.Configuration;
 import org.upshot.engine.internal.config.ConfigurationLoader;
-import org.upshot.engine.internal.model.ConsoleMode;
+import org.upshot.engine.internal.plugin.PluginCatalog;
 import org.upshot.event.Event;
 import org.upshot.event.EventResult;
 import org.upshot.job.InstanceView;
@@ -36,6 +37,8 @@ import org.upshot.spi.stanza.StanzaExtension;
 final class EngineHarness implements AutoCloseable {
 
     static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /** Short, so tests of hung sources need not wait the daemon's 10 s. */
+    static final Duration SOURCE_CALL_TIMEOUT = Duration.ofSeconds(2);
     private static final PosixProcessLauncher LAUNCHER = new PosixProcessLauncher();
     /** The launcher the engine uses, for tests that signal processes themselves. */
     static final PosixProcessLauncher LAUNCHER_FOR_TESTS = LAUNCHER;
@@ -72,14 +75,17 @@ final class EngineHarness implements AutoCloseable {
         confdir = Files.createDirectories(dir.resolve("conf"));
         logdir = dir.resolve("log");
         Map<String, String> daemonEnv = System.getenv();
-        EngineSettings settings = new EngineSettings(dir.resolve("run"), logdir, ConsoleMode.LOG,
-                EngineSettings.defaultBaseEnvironment(daemonEnv), daemonEnv, cgroups);
+        DaemonSettings daemon = DaemonSettings.builder(DaemonSettings.Mode.SESSION, DaemonSettings.Facts.current(),
+                dir).runtimeDir(dir.resolve("run")).logDir(logdir).sourceCallTimeout(SOURCE_CALL_TIMEOUT).build();
+        EngineSettings settings = EngineSettings.of(daemon, daemonEnv, cgroups);
         engine = new Engine(LAUNCHER, settings, HOST);
-        loader = new ConfigurationLoader(List.of(confdir), keyword -> Optional.ofNullable(extensions.get(keyword)));
+        PluginCatalog plugins = new PluginCatalog();
+        extensions.forEach((keyword, extension) -> plugins.activate(extension, List.of(keyword), "test"));
+        loader = new ConfigurationLoader(List.of(confdir), plugins);
         control = new EngineControl(engine, () -> {
             engine.apply(loader.reload());
             return engine.ask(() -> null);
-        });
+        }, List::of);
         engine.start();
         engine.request(() -> engine.subscribe(events::add));
     }

@@ -22,7 +22,7 @@ class CorpusConformanceTest {
     private static final Path ACCEPTED = SharedDir.get().resolve("corpus/upstart-jobs");
     private static final Path REJECTED = SharedDir.get().resolve("corpus/upstart-jobs-rejected");
 
-    private final JobParser parser = new JobParser(JobParser.NO_EXTENSIONS);
+    private final JobParser parser = new JobParser(StanzaLookup.NONE);
 
     static Stream<Path> acceptedFiles() throws IOException {
         try (Stream<Path> files = Files.list(ACCEPTED)) {

@@ -16,7 +16,7 @@ final class Parsing {
     private Parsing() {}
 
     static ParseResult parse(String text) {
-        return new JobParser(JobParser.NO_EXTENSIONS).parse("test", FILE, text);
+        return new JobParser(StanzaLookup.NONE).parse("test", FILE, text);
     }
 
     /** The job the text gives; fails if there was any diagnostic. */

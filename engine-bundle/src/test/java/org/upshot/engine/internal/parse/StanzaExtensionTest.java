@@ -22,7 +22,7 @@ class StanzaExtensionTest {
     }
 
     private static ParseResult withoutExtensions(String text) {
-        return new JobParser(JobParser.NO_EXTENSIONS).parse("foo", FILE, text);
+        return new JobParser(TestExtensions.declaredOnly()).parse("foo", FILE, text);
     }
 
     @Test
@@ -48,7 +48,7 @@ class StanzaExtensionTest {
         assertFalse(result.loaded());
         assertTrue(result.waitingForExtensions());
         assertEquals(Set.of("socket"), result.missingExtensions());
-        assertEquals("foo.conf:3:1: stanza 'socket' needs the socket source, which is not loaded",
+        assertEquals("foo.conf:3:1: stanza 'socket' needs plugin org.example.sleepy, which is not active",
                 result.diagnostics().get(0).render());
         assertEquals(Kind.EXTENSION_NOT_LOADED, result.diagnostics().get(0).kind());
     }
@@ -62,13 +62,22 @@ class StanzaExtensionTest {
     }
 
     @Test
-    void everyPluginKeywordIsKnownWhenMissing() {
-        for (String keyword : PluginKeywords.keywords()) {
+    void everyDeclaredKeywordIsKnownWhenItsPluginIsNotActive() {
+        // the keywords come from the plugin's declaration: the parser holds none of its own.
+        for (String keyword : List.of("socket", "watch")) {
             ParseResult result = withoutExtensions(keyword + " arg\n");
             assertEquals(Set.of(keyword), result.missingExtensions(), keyword);
-            assertTrue(result.diagnostics().get(0).message().startsWith("stanza '" + keyword + "' needs the "),
+            assertTrue(result.diagnostics().get(0).message().startsWith("stanza '" + keyword + "' needs plugin "),
                     result.diagnostics().get(0).render());
         }
+    }
+
+    @Test
+    void aKeywordNoPluginDeclaresIsAnUnknownStanza() {
+        // without any plugin, a plugin's keyword is just an unknown word.
+        ParseResult result = new JobParser(StanzaLookup.NONE).parse("foo", FILE, "watch /tmp\n");
+        assertEquals(Kind.UNKNOWN_STANZA, result.diagnostics().get(0).kind());
+        assertFalse(result.waitingForExtensions());
     }
 
     @Test
@@ -76,7 +85,7 @@ class StanzaExtensionTest {
         JobClass job = withExtensions("expect notify\n").job().orElseThrow();
         assertEquals("expect notify", job.extensions().get(0).keyword());
         ParseResult missing = withoutExtensions("expect dbus org.example.Foo\n");
-        assertEquals("foo.conf:1:1: stanza 'expect dbus' needs the dbus source, which is not loaded",
+        assertEquals("foo.conf:1:1: stanza 'expect dbus' needs plugin org.example.sleepy, which is not active",
                 missing.diagnostics().get(0).render());
     }
 

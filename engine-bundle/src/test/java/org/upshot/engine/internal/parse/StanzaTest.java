@@ -293,7 +293,7 @@ class StanzaTest {
 
     @Test
     void overrideReplacesAndAddsToConf() {
-        JobParser parser = new JobParser(JobParser.NO_EXTENSIONS);
+        JobParser parser = new JobParser(StanzaLookup.NONE);
         JobClass base = parser.parse("test", Parsing.FILE, "start on foo\nenv A=1\nexec /bin/a\n").job().orElseThrow();
         JobClass merged = parser.parseOverride(base, Parsing.FILE.resolveSibling("test.override"),
                 "manual\nenv B=2\nexec /bin/b\n").job().orElseThrow();

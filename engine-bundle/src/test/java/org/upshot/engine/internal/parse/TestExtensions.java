@@ -1,12 +1,11 @@
 package org.upshot.engine.internal.parse;
 
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
 import org.upshot.engine.internal.model.ExtensionStanza;
 import org.upshot.engine.internal.model.JobClass;
+import org.upshot.engine.internal.plugin.PluginCatalog;
 import org.upshot.event.EventExpression;
+import org.upshot.spi.source.PluginDeclaration;
 import org.upshot.spi.stanza.StanzaContribution;
 import org.upshot.spi.stanza.StanzaException;
 import org.upshot.spi.stanza.StanzaExtension;
@@ -22,7 +21,7 @@ public final class TestExtensions {
 
     private TestExtensions() {}
 
-    static final StanzaExtension SOCKET = stanza -> {
+    public static final StanzaExtension SOCKET = stanza -> {
         List<StanzaInput.Word> args = stanza.arguments();
         if (args.size() != 2) {
             throw new StanzaException("expected PROTO ADDRESS", stanza.line(), stanza.column());
@@ -36,26 +35,46 @@ public final class TestExtensions {
         return StanzaContribution.startOn(condition, proto + " " + args.get(1).text());
     };
 
-    static final StanzaExtension EVERY = stanza -> StanzaContribution.startOn(
+    public static final StanzaExtension EVERY = stanza -> StanzaContribution.startOn(
             new EventExpression.Match("timer", List.of()), "every " + stanza.arguments().get(0).text());
 
-    static final StanzaExtension EXPECT_NOTIFY = stanza -> {
+    public static final StanzaExtension EXPECT_NOTIFY = stanza -> {
         if (!stanza.arguments().isEmpty()) {
             throw StanzaException.at(stanza.arguments().get(0), "takes no argument");
         }
-        return new StanzaContribution(Optional.empty(), Optional.empty(), Map.of(), List.of(), Optional.empty(),
-                "");
+        return StanzaContribution.builder("expect notify").build();
     };
 
-    static final StanzaExtension BROKEN = stanza -> {
+    public static final StanzaExtension BROKEN = stanza -> {
         throw new IllegalStateException("plugin bug");
     };
 
-    /** The lookup with socket, every and expect notify loaded. */
-    public static Function<String, Optional<StanzaExtension>> loaded() {
-        Map<String, StanzaExtension> all = Map.of("socket", SOCKET, "every", EVERY, "expect notify", EXPECT_NOTIFY,
-                "cron", BROKEN, "exec", BROKEN);
-        return keyword -> Optional.ofNullable(all.get(keyword));
+    /** The name the test plugins go by in diagnostics. */
+    static final String PLUGIN = "test-plugin";
+
+    /**
+     * A catalog whose test plugin has socket, every, expect notify, cron (which throws)
+     * and exec (which the built-in table shadows) active.
+     */
+    public static PluginCatalog loaded() {
+        PluginCatalog catalog = new PluginCatalog();
+        catalog.activate(SOCKET, List.of("socket"), PLUGIN);
+        catalog.activate(EVERY, List.of("every"), PLUGIN);
+        catalog.activate(EXPECT_NOTIFY, List.of("expect notify"), PLUGIN);
+        catalog.activate(BROKEN, List.of("cron", "exec"), PLUGIN);
+        return catalog;
+    }
+
+    /**
+     * A catalog where an installed plugin declares socket, watch and expect dbus, but
+     * none of its extensions is active.
+     */
+    public static PluginCatalog declaredOnly() {
+        PluginCatalog catalog = new PluginCatalog();
+        catalog.declare("1", PluginDeclaration.of("org.example.sleepy",
+                "upshot.stanza;implementation=\"org.example.Sleepy\";keywords:List<String>=\"socket,watch\";"
+                        + "readiness:List<String>=\"dbus\""));
+        return catalog;
     }
 
     /** The job with its extension stanzas' line numbers zeroed: canonical output does not keep them. */

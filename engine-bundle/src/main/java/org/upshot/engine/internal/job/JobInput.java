@@ -1,0 +1,155 @@
+package org.upshot.engine.internal.job;
+
+import java.util.List;
+import java.util.Objects;
+import org.upshot.engine.internal.event.Blocked;
+import org.upshot.engine.internal.event.QueuedEvent;
+import org.upshot.event.EventDescriptor;
+import org.upshot.job.ProcessKind;
+import org.upshot.process.ProcessExit;
+
+/**
+ * Everything that reaches one {@link Job}: one sealed family, handled in one place
+ * ({@link Job#handle}). A new input is a new record here and a new {@link Receiver}
+ * method, which the job must then implement: nothing reaches a job any other way.
+ * Engine thread only.
+ */
+sealed interface JobInput {
+
+    /** Hands this input to the receiver's method for its type. */
+    void sendTo(Receiver receiver);
+
+    /** One method per input type: the job's handlers. */
+    interface Receiver {
+        void start(Start input);
+
+        void stop(Stop input);
+
+        void restart(Restart input);
+
+        void processExited(ProcessExited input);
+
+        void processStopped(ProcessStopped input);
+
+        void daemonFound(DaemonFound input);
+
+        void ready(Ready input);
+
+        void killTimeout(KillTimeout input);
+
+        void eventFinished(EventFinished input);
+    }
+
+    /**
+     * Goal start, from an event or a request.
+     *
+     * @param env the environment of the new run (null: keep the current one)
+     * @param waiters what waits for the instance to come to rest (the events that
+     *     started it, already blocked on; a waiting request)
+     * @param descriptors what the starting events carry for the main process
+     */
+    record Start(List<String> env, List<Blocked> waiters, List<EventDescriptor> descriptors) implements JobInput {
+        public Start {
+            env = env == null ? null : List.copyOf(env);
+            waiters = List.copyOf(waiters);
+            descriptors = List.copyOf(descriptors);
+        }
+
+        @Override
+        public void sendTo(Receiver receiver) {
+            receiver.start(this);
+        }
+    }
+
+    /**
+     * Goal stop, from an event or a request.
+     *
+     * @param stopEnv the environment pre-stop and post-stop see
+     * @param waiters what waits for the instance to come to rest
+     */
+    record Stop(List<String> stopEnv, List<Blocked> waiters) implements JobInput {
+        public Stop {
+            stopEnv = List.copyOf(stopEnv);
+            waiters = List.copyOf(waiters);
+        }
+
+        @Override
+        public void sendTo(Receiver receiver) {
+            receiver.stop(this);
+        }
+    }
+
+    /** Goal stop, then start again with the same environment ({@code initctl restart}). */
+    record Restart(List<Blocked> waiters) implements JobInput {
+        public Restart {
+            waiters = List.copyOf(waiters);
+        }
+
+        @Override
+        public void sendTo(Receiver receiver) {
+            receiver.restart(this);
+        }
+    }
+
+    /** One of the job's processes was reaped. */
+    record ProcessExited(ProcessKind kind, ProcessExit exit) implements JobInput {
+        public ProcessExited {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(exit, "exit");
+        }
+
+        @Override
+        public void sendTo(Receiver receiver) {
+            receiver.processExited(this);
+        }
+    }
+
+    /** A child stopped itself with {@code signal} ({@code expect stop}). */
+    record ProcessStopped(int pid, int signal) implements JobInput {
+        @Override
+        public void sendTo(Receiver receiver) {
+            receiver.processStopped(this);
+        }
+    }
+
+    /** A forking daemon's final process is known ({@code expect fork|daemon}). */
+    record DaemonFound(int pid) implements JobInput {
+        @Override
+        public void sendTo(Receiver receiver) {
+            receiver.daemonFound(this);
+        }
+    }
+
+    /**
+     * An extension's readiness condition completed for the main process {@code pid}.
+     *
+     * @param mainPid the process to supervise from now on (usually {@code pid})
+     * @param error why it never will be ready; null when ready
+     */
+    record Ready(int pid, int mainPid, Throwable error) implements JobInput {
+        @Override
+        public void sendTo(Receiver receiver) {
+            receiver.ready(this);
+        }
+    }
+
+    /** The kill timeout of the kill numbered {@code token} ran out. */
+    record KillTimeout(int token) implements JobInput {
+        @Override
+        public void sendTo(Receiver receiver) {
+            receiver.killTimeout(this);
+        }
+    }
+
+    /** A job event the instance waits on ({@code starting}, {@code stopping}) finished. */
+    record EventFinished(QueuedEvent event) implements JobInput {
+        public EventFinished {
+            Objects.requireNonNull(event, "event");
+        }
+
+        @Override
+        public void sendTo(Receiver receiver) {
+            receiver.eventFinished(this);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package org.upshot.engine.internal.job;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.upshot.engine.internal.match.EventIndex;
+import org.upshot.engine.internal.model.ExtensionStanza;
+import org.upshot.engine.internal.model.JobClass;
+import org.upshot.event.Event;
+import org.upshot.job.JobView;
+
+/**
+ * The loaded job definitions and their live instances, with the indexes that find the
+ * definitions (start conditions) and instances (stop conditions) an event may concern.
+ * Applies configuration changes and makes instances; engine thread only.
+ */
+final class JobRegistry {
+
+    private final Map<String, JobEntry> entries = new TreeMap<>();
+    private final EventIndex<JobEntry> startIndex = new EventIndex<>();
+    private final EventIndex<Job> stopIndex = new EventIndex<>();
+    private final JobContext context;
+
+    /** @param context what the instances this registry makes ask of the engine */
+    JobRegistry(JobContext context) {
+        this.context = context;
+    }
+
+    /** The definition named {@code name}, or null if there is none (or it was deleted). */
+    JobEntry entry(String name) {
+        JobEntry entry = entries.get(name);
+        return entry == null || entry.deleted() ? null : entry;
+    }
+
+    /** Definitions whose start condition mentions the event's name. */
+    List<JobEntry> startSubscribers(Event event) {
+        return startIndex.subscribers(event);
+    }
+
+    /** Live instances whose stop condition mentions the event's name. */
+    List<Job> stopSubscribers(Event event) {
+        return stopIndex.subscribers(event);
+    }
+
+    /** The instance named {@code name}, made (waiting, goal stop) if new. */
+    Job instanceFor(JobEntry entry, String name, List<String> env) {
+        Job job = entry.instance(name);
+        if (job == null) {
+            job = new Job(entry.jobClass(), name, env, entry.newStopCondition(), context);
+            entry.add(job);
+            if (job.stopCondition() != null) {
+                stopIndex.add(job, job.stopCondition().matchers());
+            }
+        }
+        return job;
+    }
+
+    /** An instance came to rest stopped: drop it, and the definition if it was deleted meanwhile. */
+    void forget(Job job) {
+        if (job.stopCondition() != null) {
+            job.stopCondition().reset();
+            stopIndex.remove(job);
+        }
+        JobEntry entry = entries.get(job.jobClass().name());
+        if (entry == null || !entry.remove(job) || !entry.idle()) {
+            return;
+        }
+        if (entry.deleted()) {
+            unregister(entry);
+        } else {
+            startIndex.remove(entry);
+            entry.settle();
+            index(entry);
+        }
+    }
+
+    /**
+     * Adds or replaces {@code updated} and drops {@code removed}; with {@code complete},
+     * {@code updated} is the whole set and anything else goes. A definition with live
+     * instances is replaced or dropped once they have stopped.
+     */
+    void apply(Collection<JobClass> updated, Set<String> removed, boolean complete) {
+        Map<String, JobClass> incoming = new LinkedHashMap<>();
+        for (JobClass jobClass : updated) {
+            incoming.put(jobClass.name(), jobClass);
+        }
+        for (JobEntry entry : List.copyOf(entries.values())) {
+            String name = entry.jobClass().name();
+            if (complete ? !incoming.containsKey(name) : removed.contains(name)) {
+                if (entry.idle()) {
+                    unregister(entry);
+                } else {
+                    entry.delete();
+                }
+            }
+        }
+        for (JobClass jobClass : incoming.values()) {
+            JobEntry entry = entries.get(jobClass.name());
+            if (entry == null) {
+                entry = new JobEntry(jobClass);
+                entries.put(jobClass.name(), entry);
+                index(entry);
+            } else if (!entry.jobClass().equals(jobClass) || entry.deleted()) {
+                startIndex.remove(entry);
+                entry.replace(jobClass);
+                index(entry);
+            }
+        }
+    }
+
+    private void unregister(JobEntry entry) {
+        startIndex.remove(entry);
+        entry.releaseStartOn();
+        entries.remove(entry.jobClass().name());
+    }
+
+    private void index(JobEntry entry) {
+        if (entry.startOn() != null) {
+            startIndex.add(entry, entry.startOn().matchers());
+        }
+    }
+
+    /** Every definition's view, by name. */
+    List<JobView> views() {
+        List<JobView> out = new ArrayList<>(entries.size());
+        for (JobEntry entry : entries.values()) {
+            out.add(view(entry));
+        }
+        return out;
+    }
+
+    JobView view(JobEntry entry) {
+        JobClass jobClass = entry.jobClass();
+        Map<String, List<List<String>>> stanzas = new LinkedHashMap<>();
+        for (ExtensionStanza stanza : jobClass.extensions()) {
+            stanzas.computeIfAbsent(stanza.keyword(), k -> new ArrayList<>()).add(stanza.arguments());
+        }
+        return new JobView(jobClass.name(), jobClass.file(), jobClass.description(), jobClass.fullStartOn(),
+                jobClass.fullStopOn(), jobClass.emits(), stanzas, entry.instances().stream().map(Job::view).toList());
+    }
+
+    /** The live instances of every definition. */
+    List<Job> allInstances() {
+        List<Job> out = new ArrayList<>();
+        for (JobEntry entry : entries.values()) {
+            out.addAll(entry.instances());
+        }
+        return out;
+    }
+}

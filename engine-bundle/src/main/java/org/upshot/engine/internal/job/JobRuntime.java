@@ -1,0 +1,162 @@
+package org.upshot.engine.internal.job;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.upshot.engine.internal.event.EventQueue;
+import org.upshot.engine.internal.event.QueuedEvent;
+import org.upshot.event.Event;
+import org.upshot.job.InstanceChange;
+import org.upshot.job.ProcessKind;
+import org.upshot.process.PosixException;
+import org.upshot.process.ProcessLauncher;
+import org.upshot.process.Signals;
+import org.upshot.process.SpawnRequest;
+import org.upshot.process.Stdio;
+import org.upshot.spi.stanza.Readiness;
+import org.upshot.spi.stanza.ReadinessTarget;
+
+/**
+ * What jobs ask of the engine ({@link JobContext}), carried out: spawning through the
+ * process layer and recording the pid, signals, timers, following forking daemons,
+ * readiness conditions, telling event sources of milestones, and forgetting stopped
+ * instances. Engine thread only.
+ */
+final class JobRuntime implements JobContext {
+
+    private static final Logger LOG = System.getLogger(JobRuntime.class.getName());
+
+    private final ProcessLauncher launcher;
+    private final ProcessSetup setup;
+    private final ProcessTable processes;
+    private final DaemonTracker daemons;
+    private final EventQueue queue;
+    private final EngineLoop loop;
+    private final SourceHost sources;
+    private final Consumer<Job> stopped;
+
+    /** @param stopped forgets an instance that came to rest stopped (the registry's) */
+    JobRuntime(ProcessLauncher launcher, ProcessSetup setup, ProcessTable processes, DaemonTracker daemons,
+            EventQueue queue, EngineLoop loop, SourceHost sources, Consumer<Job> stopped) {
+        this.launcher = launcher;
+        this.setup = setup;
+        this.processes = processes;
+        this.daemons = daemons;
+        this.queue = queue;
+        this.loop = loop;
+        this.sources = sources;
+        this.stopped = stopped;
+    }
+
+    @Override
+    public QueuedEvent emit(Event event) {
+        return queue.emit(event);
+    }
+
+    @Override
+    public int spawn(Job job, ProcessKind kind) throws PosixException {
+        Optional<Path> cgroup = kind == ProcessKind.MAIN ? daemons.cgroupFor(job) : Optional.empty();
+        SpawnRequest request = setup.request(job, kind, cgroup);
+        Stdio stdio = request.stdio() instanceof Stdio.Connection connection ? connection.errors() : request.stdio();
+        if (stdio instanceof Stdio.Log log) {
+            ensureDirectory(log.file().getParent());
+        }
+        int pid = launcher.spawn(request);
+        processes.put(pid, job, kind);
+        LOG.log(Level.DEBUG, () -> job.displayName() + " " + kind.label() + " process (" + pid + ")");
+        return pid;
+    }
+
+    @Override
+    public void adopt(Job job, int pid) {
+        processes.put(pid, job, ProcessKind.MAIN);
+    }
+
+    @Override
+    public void disown(int pid) {
+        processes.remove(pid);
+    }
+
+    @Override
+    public void kill(int pid, int signal) {
+        try {
+            if (!launcher.signalGroup(pid, signal)) {
+                launcher.signal(pid, signal);
+            }
+        } catch (PosixException e) {
+            LOG.log(Level.WARNING, "cannot signal " + pid + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void resume(int pid) {
+        try {
+            launcher.signal(pid, Signals.CONT);
+        } catch (PosixException e) {
+            LOG.log(Level.WARNING, "cannot continue " + pid + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void scheduleKillTimeout(Job job, int token) {
+        loop.schedule(new EngineInput.ToJob(job, new JobInput.KillTimeout(token)), job.jobClass().killTimeout(),
+                TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void trackDaemon(Job job, int pid) {
+        processes.remove(pid);
+        daemons.track(job, pid);
+    }
+
+    @Override
+    public void awaitReadiness(Job job, Readiness readiness, ReadinessTarget target) {
+        try {
+            readiness.await(target).whenComplete((mainPid, error) -> loop.post(new EngineInput.ToJob(job,
+                    new JobInput.Ready(target.pid(), mainPid == null ? target.pid() : mainPid, cause(error)))));
+        } catch (RuntimeException | LinkageError e) {
+            // plugin code: its failure is this job's, not the engine's
+            loop.post(new EngineInput.ToJob(job, new JobInput.Ready(target.pid(), target.pid(), e)));
+        }
+    }
+
+    @Override
+    public void abandonReadiness(Readiness readiness, ReadinessTarget target) {
+        try {
+            readiness.abandon(target);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "readiness of " + target.instance() + " failed to let go", e);
+        }
+    }
+
+    @Override
+    public void milestone(InstanceChange change) {
+        sources.instanceChanged(change);
+    }
+
+    @Override
+    public void instanceStopped(Job job) {
+        daemons.forget(job);
+        stopped.accept(job);
+    }
+
+    private static Throwable cause(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    private static void ensureDirectory(Path dir) {
+        if (dir != null && !Files.isDirectory(dir)) {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "cannot create log directory " + dir + ": " + e.getMessage());
+            }
+        }
+    }
+}

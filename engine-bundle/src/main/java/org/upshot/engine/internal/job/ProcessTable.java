@@ -1,0 +1,77 @@
+package org.upshot.engine.internal.job;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.upshot.job.InstanceRef;
+import org.upshot.job.ProcessKind;
+
+/**
+ * Which instance each live process belongs to: the pid table that routes the reaper's
+ * exits to jobs (engine thread only), and a copy by instance name that any thread may
+ * ask ({@link #ownerOf}), for readiness protocols that name their sender by pid.
+ */
+final class ProcessTable {
+
+    /** How far up the parent chain {@link #ownerOf} looks before giving up. */
+    private static final int MAX_ANCESTORS = 64;
+
+    /** A process and the job it belongs to. */
+    record Owner(Job job, ProcessKind kind) {}
+
+    private final Map<Integer, Owner> owners = new HashMap<>();
+    private final Map<Integer, InstanceRef> instances = new ConcurrentHashMap<>();
+    private final long daemonPid = ProcessHandle.current().pid();
+
+    void put(int pid, Job job, ProcessKind kind) {
+        owners.put(pid, new Owner(job, kind));
+        instances.put(pid, job.ref());
+    }
+
+    /** The owner of a reaped process, now forgotten; null if no job owned it. */
+    Owner remove(int pid) {
+        instances.remove(pid);
+        return owners.remove(pid);
+    }
+
+    /** The owner of a live process; null if none. */
+    Owner get(int pid) {
+        return owners.get(pid);
+    }
+
+    boolean owns(int pid) {
+        return owners.containsKey(pid);
+    }
+
+    /**
+     * The instance {@code pid} is a process of, or descends from; any thread. Walks the
+     * parents in {@code /proc}, up to the daemon itself.
+     */
+    Optional<InstanceRef> ownerOf(int pid) {
+        int current = pid;
+        for (int step = 0; step < MAX_ANCESTORS && current > 1 && current != daemonPid; step++) {
+            InstanceRef owner = instances.get(current);
+            if (owner != null) {
+                return Optional.of(owner);
+            }
+            current = parentOf(current);
+        }
+        return Optional.empty();
+    }
+
+    /** The parent pid from {@code /proc/PID/stat}, or 0 if the process is gone. */
+    private static int parentOf(int pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
+            // "pid (comm) state ppid ...": comm may hold spaces and parentheses
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 3);
+            return Integer.parseInt(fields[1]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,281 @@
+package org.upshot.engine.internal.job;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.upshot.daemon.DaemonSettings;
+import org.upshot.event.Event;
+import org.upshot.event.EventDescriptor;
+import org.upshot.event.EventEmitter;
+import org.upshot.event.EventResult;
+import org.upshot.job.InstanceChange;
+import org.upshot.job.InstanceRef;
+import org.upshot.job.JobView;
+import org.upshot.spi.source.EventSource;
+import org.upshot.spi.source.SourceContext;
+
+/**
+ * The event sources the engine has bound, and the guard around every call into them.
+ *
+ * <p>Each source gets a thread of its own: the engine thread only queues calls
+ * ({@code start}, {@code jobsChanged}, {@code instanceChanged}, {@code stop}) there, in
+ * order, so a slow or stuck source never holds up a job. A call that throws, or that is
+ * still running after the call timeout (a watchdog looks once a second), disables the
+ * source: it is logged with its name and bundle, no further call is made, and what it
+ * emits from then on is dropped. A source that emits after its {@code stop} was called
+ * is logged and dropped too. The bookkeeping belongs to the engine thread, which changes
+ * the map of hosts under its lock for the watchdog to copy; the flags the source threads
+ * and the watchdog see are volatile.
+ */
+final class SourceHost {
+
+    private static final Logger LOG = System.getLogger(SourceHost.class.getName());
+
+    /**
+     * Who a source is, for logs.
+     *
+     * @param name the declared source name ({@code files})
+     * @param bundle the bundle's symbolic name
+     */
+    record Identity(String name, String bundle) {}
+
+    private final Function<String, EventEmitter> emitters;
+    private final Function<Integer, Optional<InstanceRef>> owners;
+    private final DaemonSettings settings;
+    private final Duration callTimeout;
+    private final Map<EventSource, Hosted> hosted = new IdentityHashMap<>();
+    private ScheduledExecutorService watchdog;
+
+    /**
+     * @param emitters the engine's emitter for a source name
+     * @param owners the instance a pid belongs to ({@link SourceContext#ownerOf})
+     * @param settings the daemon's settings, handed to sources; its source call timeout applies
+     */
+    SourceHost(Function<String, EventEmitter> emitters, Function<Integer, Optional<InstanceRef>> owners,
+            DaemonSettings settings) {
+        this.emitters = emitters;
+        this.owners = owners;
+        this.settings = settings;
+        this.callTimeout = settings.sourceCallTimeout();
+    }
+
+    void bind(EventSource source, Identity identity, Collection<JobView> jobs) {
+        if (hosted.containsKey(source)) {
+            return;
+        }
+        Hosted host = new Hosted(source, identity);
+        synchronized (hosted) {
+            hosted.put(source, host);
+        }
+        startWatchdog();
+        host.call("start", () -> source.start(host));
+        List<JobView> snapshot = List.copyOf(jobs);
+        host.call("jobsChanged", () -> source.jobsChanged(snapshot));
+    }
+
+    void unbind(EventSource source) {
+        Hosted host;
+        synchronized (hosted) {
+            host = hosted.remove(source);
+        }
+        if (host != null) {
+            host.stop();
+        }
+    }
+
+    void jobsChanged(Collection<JobView> jobs) {
+        List<JobView> snapshot = List.copyOf(jobs);
+        for (Hosted host : hosted.values()) {
+            host.call("jobsChanged", () -> host.source.jobsChanged(snapshot));
+        }
+    }
+
+    void instanceChanged(InstanceChange change) {
+        for (Hosted host : hosted.values()) {
+            host.call("instanceChanged", () -> host.source.instanceChanged(change));
+        }
+    }
+
+    /** Stops every source (the engine is closing); waits a bounded time for their stops. */
+    void stopAll() {
+        for (Hosted host : hostsSnapshot()) {
+            unbind(host.source);
+            host.awaitEnd(callTimeout);
+        }
+        if (watchdog != null) {
+            watchdog.shutdownNow();
+        }
+    }
+
+    /** Whether a bound source was disabled (it threw or hung); for status and tests. */
+    boolean disabled(EventSource source) {
+        Hosted host = hosted.get(source);
+        return host != null && host.disabled;
+    }
+
+    private void startWatchdog() {
+        if (watchdog == null) {
+            watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "upshot-source-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+            watchdog.scheduleWithFixedDelay(this::lookForHungCalls, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** On the watchdog thread: reads only the hosts' volatile flags. */
+    private void lookForHungCalls() {
+        long now = System.nanoTime();
+        for (Hosted host : hostsSnapshot()) {
+            long since = host.busySince;
+            if (since != 0 && now - since > callTimeout.toNanos() && !host.disabled) {
+                host.disable("did not return from " + host.busyWith + " within " + callTimeout.toMillis()
+                        + " ms", null);
+            }
+        }
+    }
+
+    /** The hosts, copied under the lock that the engine thread's changes take. */
+    private List<Hosted> hostsSnapshot() {
+        synchronized (hosted) {
+            return List.copyOf(hosted.values());
+        }
+    }
+
+    private interface Call {
+        void run() throws Exception;
+    }
+
+    /** One bound source: its thread, its flags, and the context it was started with. */
+    private final class Hosted implements SourceContext, EventEmitter {
+        final EventSource source;
+        final Identity identity;
+        final ExecutorService thread;
+        final EventEmitter engine;
+        /** Set once: the source threw, hung, or could not be called. */
+        volatile boolean disabled;
+        /** Set when stop was called: emitting afterwards breaks the contract. */
+        volatile boolean stopped;
+        /** When the current call began (System.nanoTime), 0 when idle; and which call. */
+        volatile long busySince;
+        volatile String busyWith = "";
+        private volatile boolean reportedLateEmit;
+
+        Hosted(EventSource source, Identity identity) {
+            this.source = source;
+            this.identity = identity;
+            this.engine = emitters.apply(identity.name());
+            this.thread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "upshot-source-" + identity.name());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        /** Queues a call on the source's thread, unless the source is disabled. */
+        void call(String what, Call call) {
+            if (disabled) {
+                return;
+            }
+            try {
+                thread.execute(() -> run(what, call));
+            } catch (RejectedExecutionException e) {
+                disable("could not be called (" + what + ")", e);
+            }
+        }
+
+        private void run(String what, Call call) {
+            if (disabled) {
+                return;
+            }
+            busyWith = what;
+            busySince = Math.max(1, System.nanoTime());
+            try {
+                call.run();
+            } catch (Exception | LinkageError e) {
+                disable("failed in " + what, e);
+            } finally {
+                busySince = 0;
+            }
+        }
+
+        void stop() {
+            call("stop", () -> {
+                stopped = true;
+                source.stop();
+            });
+            thread.shutdown();
+        }
+
+        void awaitEnd(Duration timeout) {
+            try {
+                thread.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void disable(String why, Throwable cause) {
+            disabled = true;
+            String message = "event source " + identity.name() + " from bundle " + identity.bundle() + " " + why
+                    + "; it is disabled";
+            if (cause == null) {
+                LOG.log(Level.ERROR, message);
+            } else {
+                LOG.log(Level.ERROR, message, cause);
+            }
+        }
+
+        // ---- what the source sees -------------------------------------------------------
+
+        @Override
+        public EventEmitter emitter() {
+            return this;
+        }
+
+        @Override
+        public Optional<InstanceRef> ownerOf(int pid) {
+            return owners.apply(pid);
+        }
+
+        @Override
+        public DaemonSettings settings() {
+            return settings;
+        }
+
+        @Override
+        public CompletionStage<EventResult> emit(Event event) {
+            return emit(event, List.of());
+        }
+
+        @Override
+        public CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors) {
+            if (disabled || stopped) {
+                if (!reportedLateEmit) {
+                    reportedLateEmit = true;
+                    LOG.log(Level.WARNING, "event source " + identity.name() + " from bundle " + identity.bundle()
+                            + " emitted " + event + " after it was " + (disabled ? "disabled" : "stopped")
+                            + "; dropped");
+                }
+                descriptors.forEach(EventDescriptor::release);
+                return CompletableFuture.failedFuture(new IllegalStateException("event source "
+                        + identity.name() + " is " + (disabled ? "disabled" : "stopped")));
+            }
+            return engine.emit(event, descriptors);
+        }
+    }
+}
