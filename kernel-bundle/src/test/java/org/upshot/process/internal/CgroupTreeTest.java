@@ -38,7 +38,9 @@ class CgroupTreeTest extends LauncherTestBase {
         assertEquals(0, exits.awaitExit(shell, WAIT).exitCode());
         Await.until("only the daemon left in " + cgroup, WAIT, () -> cgroups.pids(cgroup).size() == 1);
         int daemon = cgroups.pids(cgroup).get(0);
-        assertEquals("sleep\0" + "33\0", Files.readString(ProcFs.dir(daemon).resolve("cmdline")));
+        // the grandchild is forked by the shell and may not have exec'd sleep yet
+        Await.until("process " + daemon + " to exec sleep", WAIT,
+                () -> cmdline(daemon).equals("sleep\0" + "33\0"));
         assertTrue(cgroups.populated(cgroup));
         assertThrows(java.io.IOException.class, () -> cgroups.remove(cgroup), "busy while populated");
 
@@ -48,6 +50,14 @@ class CgroupTreeTest extends LauncherTestBase {
         cgroups.remove(cgroup);
         assertFalse(Files.exists(cgroup));
         cgroups.remove(cgroup);
+    }
+
+    private static String cmdline(int pid) {
+        try {
+            return Files.readString(ProcFs.dir(pid).resolve("cmdline"));
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     @Test

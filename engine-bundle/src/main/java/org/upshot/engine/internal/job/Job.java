@@ -176,11 +176,26 @@ final class Job {
             changeGoal(JobGoal.STOP);
         }
 
+        /**
+         * SPEC section 3: kill main, post-stop, pre-start, main, with no pre-stop: the
+         * respawn path. On the way up (or down) a stop and a start cancel out, as Upstart's
+         * two goal changes do.
+         */
         @Override
         public void restart(JobInput.Restart input) {
             blocking.addAll(input.waiters());
-            changeGoal(JobGoal.STOP);
-            changeGoal(JobGoal.START);
+            switch (state) {
+                case RUNNING -> {
+                    changeGoalQuietly(JobGoal.RESPAWN);
+                    advance();
+                }
+                // the respawn is taken when the step under way ends
+                case SPAWNED, POST_START, PRE_STOP -> changeGoalQuietly(JobGoal.RESPAWN);
+                case WAITING, STARTING, SECURITY, PRE_START, STOPPING, KILLED, POST_STOP -> {
+                    changeGoal(JobGoal.STOP);
+                    changeGoal(JobGoal.START);
+                }
+            }
         }
 
         @Override
@@ -192,12 +207,10 @@ final class Job {
             switch (kind) {
                 case MAIN -> mainExited(exit);
                 case PRE_START, POST_STOP -> {
-                    // a failed pre-start or post-stop fails the job; pre-start's also stops it
+                    // a failed pre-start or post-stop fails and stops the job (a respawn too)
                     if (!exit.exited() || exit.exitCode() != 0) {
                         recordFailure(kind, exit);
-                        if (kind == ProcessKind.PRE_START) {
-                            changeGoalQuietly(JobGoal.STOP);
-                        }
+                        changeGoalQuietly(JobGoal.STOP);
                     }
                     helperExited(kind);
                 }

@@ -1,0 +1,117 @@
+package org.upshot.engine.internal.job;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.upshot.engine.internal.event.EventQueue;
+import org.upshot.engine.internal.event.QueuedEvent;
+import org.upshot.event.Event;
+import org.upshot.job.InstanceChange;
+import org.upshot.job.ProcessKind;
+import org.upshot.process.PosixException;
+import org.upshot.process.Signals;
+import org.upshot.spi.stanza.Readiness;
+import org.upshot.spi.stanza.ReadinessTarget;
+
+/**
+ * A {@link JobContext} with no engine behind it: pids are numbers counted up, job events
+ * go to a real {@link EventQueue} that the test drains when it chooses ({@link #finishEvents}),
+ * and everything the job asks for is written down as a short word ({@link #effects}).
+ */
+final class FakeJobContext implements JobContext {
+
+    private final EventQueue queue = new EventQueue(event -> { });
+    private final List<String> effects = new ArrayList<>();
+    private int nextPid = 100;
+    private int killToken;
+    /** The main pid most recently spawned or adopted. */
+    private int mainPid;
+
+    /** What the job asked for since the last call, then forgets it. */
+    List<String> effects() {
+        List<String> out = List.copyOf(effects);
+        effects.clear();
+        return out;
+    }
+
+    /** Lets every pending job event finish (the jobs waiting on them move on). */
+    void finishEvents() {
+        queue.poll();
+    }
+
+    int mainPid() {
+        return mainPid;
+    }
+
+    int killToken() {
+        return killToken;
+    }
+
+    @Override
+    public QueuedEvent emit(Event event) {
+        effects.add("emit:" + event.name());
+        return queue.emit(event);
+    }
+
+    @Override
+    public int spawn(Job job, ProcessKind kind) throws PosixException {
+        int pid = nextPid++;
+        if (kind == ProcessKind.MAIN) {
+            mainPid = pid;
+        }
+        effects.add("spawn:" + kind.label());
+        return pid;
+    }
+
+    @Override
+    public void adopt(Job job, int pid) {
+        mainPid = pid;
+        effects.add("adopt:" + pid);
+    }
+
+    @Override
+    public void disown(int pid) {
+        effects.add("disown:" + pid);
+    }
+
+    @Override
+    public void kill(int pid, int signal) {
+        effects.add("kill:" + Signals.name(signal));
+    }
+
+    @Override
+    public void resume(int pid) {
+        effects.add("resume");
+    }
+
+    @Override
+    public void scheduleKillTimeout(Job job, int token) {
+        killToken = token;
+        effects.add("kill-timer");
+    }
+
+    @Override
+    public void trackDaemon(Job job, int pid) {
+        effects.add("track-daemon");
+    }
+
+    @Override
+    public void awaitReadiness(Job job, Readiness readiness, ReadinessTarget target) {
+        effects.add("await-readiness");
+    }
+
+    @Override
+    public void abandonReadiness(Readiness readiness, ReadinessTarget target) {
+        effects.add("abandon-readiness");
+    }
+
+    @Override
+    public void milestone(InstanceChange change) {
+        effects.add("milestone:" + change.phase().name().toLowerCase(java.util.Locale.ROOT)
+                + change.failure().map(f -> "(" + f.process() + ")").orElse(""));
+    }
+
+    @Override
+    public void instanceStopped(Job job) {
+        effects.add("forgotten");
+    }
+}
