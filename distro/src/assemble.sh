@@ -19,8 +19,8 @@ cp "$target/upshot-launcher.jar" "$dist/lib/"
 cp "$target/stage/bundle/"*.jar "$dist/bundle/"
 cp "$target/stage/plugins/"*.jar "$dist/plugins/"
 cp -R "$here/dist/etc/." "$dist/etc/"
-if [ -d "$repo/examples" ]; then
-    cp -R "$repo/examples/." "$dist/examples/"
+if [ -d "$repo/examples/jobs" ]; then
+    cp -R "$repo/examples/jobs/." "$dist/examples/"
 fi
 echo "$version" > "$dist/lib/VERSION"
 

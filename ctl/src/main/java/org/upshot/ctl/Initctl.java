@@ -12,6 +12,7 @@ import org.upshot.control.Command;
 import org.upshot.control.Json;
 import org.upshot.control.JsonException;
 import org.upshot.control.Protocol;
+import org.upshot.daemon.DaemonSettings;
 
 /**
  * {@code initctl} and its aliases {@code start stop restart reload status emit}: sends
@@ -108,19 +109,16 @@ public final class Initctl {
         if (fromEnv != null && !fromEnv.isEmpty() && !options.system && !options.session) {
             return Path.of(fromEnv);
         }
-        if (options.system || (!options.session && "root".equals(System.getProperty("user.name")))) {
-            return Path.of(Protocol.SYSTEM_RUNTIME_DIR, Protocol.SOCKET_NAME);
-        }
-        String runtime = environment.get("XDG_RUNTIME_DIR");
-        if (runtime != null && !runtime.isEmpty()) {
-            return Path.of(runtime, "upshot", Protocol.SOCKET_NAME);
-        }
+        int uid;
         try {
-            Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-            return Path.of("/tmp", "upshot-" + uid, Protocol.SOCKET_NAME);
+            uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         } catch (IOException e) {
-            throw new Failure("cannot find the session socket: " + e.getMessage());
+            throw new Failure("cannot find the daemon's socket: " + e.getMessage());
         }
+        // the daemon's own rule (DaemonSettings): root talks to the system daemon
+        DaemonSettings.Mode mode = options.system || !options.session && uid == 0
+                ? DaemonSettings.Mode.SYSTEM : DaemonSettings.Mode.SESSION;
+        return DaemonSettings.defaultRuntimeDir(mode, uid, environment).resolve(Protocol.SOCKET_NAME);
     }
 
     String program() {

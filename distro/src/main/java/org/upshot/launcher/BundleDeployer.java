@@ -42,24 +42,33 @@ final class BundleDeployer {
     }
 
     /**
-     * Installs every {@code *.jar} of {@code directory}, then starts them, so that they
-     * resolve against each other.
+     * Installs every {@code *.jar} of every directory, then starts them directory by
+     * directory, so that they resolve against each other and every bundle (a plugin's
+     * declarations included) is known before the first one starts.
      *
-     * @return the bundles that are active afterwards
+     * @return per directory, the bundles that are active afterwards
      */
-    List<Bundle> deployDirectory(Path directory) {
-        List<Bundle> installed = new ArrayList<>();
-        for (Path jar : jarsIn(directory)) {
-            Bundle bundle = installOrUpdate(jar, false);
-            if (bundle != null) {
-                installed.add(bundle);
+    List<List<Bundle>> deployDirectories(List<Path> directories) {
+        List<List<Bundle>> installed = new ArrayList<>();
+        for (Path directory : directories) {
+            List<Bundle> bundles = new ArrayList<>();
+            for (Path jar : jarsIn(directory)) {
+                Bundle bundle = installOrUpdate(jar, false);
+                if (bundle != null) {
+                    bundles.add(bundle);
+                }
             }
+            installed.add(bundles);
         }
-        List<Bundle> active = new ArrayList<>();
-        for (Bundle bundle : installed) {
-            if (start(bundle)) {
-                active.add(bundle);
+        List<List<Bundle>> active = new ArrayList<>();
+        for (List<Bundle> bundles : installed) {
+            List<Bundle> started = new ArrayList<>();
+            for (Bundle bundle : bundles) {
+                if (start(bundle)) {
+                    started.add(bundle);
+                }
             }
+            active.add(started);
         }
         return active;
     }

@@ -88,8 +88,9 @@ final class Daemon {
         framework.start();
         running.set(framework);
         BundleDeployer deployer = new BundleDeployer(framework.getBundleContext());
-        List<Bundle> core = deployer.deployDirectory(coreBundleDir);
-        List<Bundle> plugins = deployer.deployDirectory(settings.pluginDir());
+        List<List<Bundle>> deployed = deployer.deployDirectories(List.of(coreBundleDir, settings.pluginDir()));
+        List<Bundle> core = deployed.get(0);
+        List<Bundle> plugins = deployed.get(1);
         PluginWatcher watcher = watchPlugins(deployer);
         try {
             LOG.log(Level.INFO, "upshot {0} started in {1} mode (pid {2}) in {3} ms: {4} core and {5} plugin bundles active",

@@ -89,6 +89,21 @@ class DistroBootIT {
 
     @Test
     @Timeout(30)
+    void checkConfigParsesPluginStanzasWithThePluginsOwnJars(@TempDir Path jobs) throws Exception {
+        // the jars in plugins/ check their own stanzas offline, exactly as in the daemon.
+        Files.writeString(jobs.resolve("beat.conf"), "task\ntick soon\nexec true\n");
+        Files.writeString(jobs.resolve("spool.conf"), "watch /var/spool sideways\nexec true\n");
+        Files.writeString(jobs.resolve("fine.conf"), "tick 5\nwatch /var/spool nonempty\nexec true\n");
+        CommandResult run = CommandResult.run(DaemonProcess.DISTRO.resolve("bin/upshot").toString(), "check-config",
+                "--confdir", jobs.toString());
+        assertEquals(1, run.status(), run.output());
+        assertEquals(jobs.resolve("beat.conf") + ":2:6: stanza 'tick': tick: 'soon' is not a whole number of seconds"
+                + " from 1\n" + jobs.resolve("spool.conf") + ":1:18: stanza 'watch': watch: unknown condition"
+                + " 'sideways', expected created, modified, deleted or nonempty", run.output().strip());
+    }
+
+    @Test
+    @Timeout(30)
     void checkConfigRunsOfflineAndFindsTheExamplesClean() throws Exception {
         CommandResult run = CommandResult.run(DaemonProcess.DISTRO.resolve("bin/upshot").toString(), "check-config",
                 "--confdir", DaemonProcess.DISTRO.resolve("examples").toString());

@@ -28,9 +28,6 @@ public final class Protocol {
     /** The environment variable through which jobs (and users) name the control socket. */
     public static final String SOCKET_ENV = "UPSHOT_SOCKET";
 
-    /** The system daemon's runtime directory. */
-    public static final String SYSTEM_RUNTIME_DIR = "/run/upshot";
-
     // Field names, shared by client and server.
     public static final String F_VERSION = "v";
     public static final String F_ID = "id";

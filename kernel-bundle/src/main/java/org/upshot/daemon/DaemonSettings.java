@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import org.upshot.control.Protocol;
 
 /**
  * The daemon's settings: mode, directories, the default console, debug logging, and the
@@ -214,7 +215,7 @@ public record DaemonSettings(Mode mode, List<Path> confDirs, Path pluginDir, Pat
 
     /** The control socket's path. */
     public Path controlSocket() {
-        return runtimeDir.resolve("control.sock");
+        return runtimeDir.resolve(Protocol.SOCKET_NAME);
     }
 
     /**

@@ -212,9 +212,11 @@ public final class EngineComponent {
         return current.reload().thenCompose(changes -> engine.ask(() -> null));
     }
 
+    /** Problems are warnings; a job held back for a plugin that is not active yet is news. */
     private static void report(List<Diagnostic> diagnostics) {
         for (Diagnostic diagnostic : diagnostics) {
-            LOG.log(Level.WARNING, diagnostic.render());
+            LOG.log(diagnostic.kind() == Diagnostic.Kind.EXTENSION_NOT_LOADED ? Level.INFO : Level.WARNING,
+                    diagnostic.render());
         }
     }
 
