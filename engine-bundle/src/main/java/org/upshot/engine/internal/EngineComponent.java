@@ -113,7 +113,9 @@ public final class EngineComponent {
     void deactivate() {
         context.removeBundleListener(declarations);
         try {
-            control.unregister();
+            if (control != null) {
+                control.unregister();
+            }
         } catch (IllegalStateException alreadyGone) {
             // the framework is stopping and took it down first
         }

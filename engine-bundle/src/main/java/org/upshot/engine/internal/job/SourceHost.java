@@ -109,11 +109,13 @@ final class SourceHost {
         }
     }
 
-    /** Stops every source (the engine is closing); waits a bounded time for their stops. */
+    /** Stops every source (the engine is closing); waits at most one call timeout for them all. */
     void stopAll() {
-        for (Hosted host : hostsSnapshot()) {
-            unbind(host.source);
-            host.awaitEnd(callTimeout);
+        List<Hosted> hosts = hostsSnapshot();
+        hosts.forEach(host -> unbind(host.source));
+        long deadline = System.nanoTime() + callTimeout.toNanos();
+        for (Hosted host : hosts) {
+            host.awaitEnd(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
         if (watchdog != null) {
             watchdog.shutdownNow();
