@@ -24,9 +24,11 @@
  * ({@code ctl}, a plain jar that loads this bundle's jar as a library), so none of its
  * classes touches OSGi, and none uses lambdas or reflection, which would slow the
  * client's start.
+ *
+ * <p>History: 2.0 removed {@code Protocol.SYSTEM_RUNTIME_DIR}: {@link org.upshot.daemon.DaemonSettings} owns every directory default.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package org.upshot.control;
 
 import org.osgi.annotation.bundle.Export;

@@ -9,6 +9,8 @@
  * each event has been fully handled. An event may carry open descriptors
  * ({@link org.upshot.event.EventDescriptor}) to the jobs it starts, which the engine
  * releases once the event has finished.
+ *
+ * <p>History: 2.0 added {@link org.upshot.event.EventDescriptor} and the emitter method that carries descriptors.
  */
 @Export
 @Version("2.0.0")

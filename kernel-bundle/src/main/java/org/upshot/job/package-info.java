@@ -8,6 +8,8 @@
  *
  * <p>Views are immutable snapshots taken on the engine thread; holding one never
  * blocks the engine and never sees a half-made change.
+ *
+ * <p>History: 2.0 added {@link org.upshot.job.InstanceRef} and {@link org.upshot.job.InstanceChange}.
  */
 @Export
 @Version("2.0.0")

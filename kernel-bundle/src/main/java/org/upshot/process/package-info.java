@@ -24,9 +24,10 @@
  * <p>History: 1.1 added {@link org.upshot.process.ProcessExit#stopped()} (the reaper
  * reports stops), {@link org.upshot.process.Host#children()},
  * {@link org.upshot.process.Host#reboot(int)} and {@link org.upshot.process.Cgroups}.
+ * 1.2 added {@link org.upshot.process.Stdio.Connection} (a connection on stdin and stdout, inetd-style).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.upshot.process;
 
 import org.osgi.annotation.bundle.Export;

@@ -19,6 +19,8 @@
  * engine keeps for that source, an exception or a call that does not return in time is
  * logged with the source's name and bundle, the source is disabled, and the engine goes
  * on.
+ *
+ * <p>History: 2.0: sources start with a {@link org.upshot.spi.source.SourceContext}, declare themselves with {@link org.upshot.spi.source.SourceDeclaration} (no {@code name()} method), and follow instances; {@link org.upshot.spi.source.PluginDeclaration} reads declarations.
  */
 @Export
 @Version("2.0.0")

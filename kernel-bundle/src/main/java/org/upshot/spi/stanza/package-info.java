@@ -16,6 +16,8 @@
  * environment for the job's processes, file descriptors to hand to them, a readiness
  * condition ({@link org.upshot.spi.stanza.Readiness}), and an instance name template for
  * one instance per occurrence.
+ *
+ * <p>History: 2.0: keywords are declared with {@link org.upshot.spi.stanza.StanzaDeclaration} (no service property); {@link org.upshot.spi.stanza.StanzaContribution} is built with a builder and may name instances; {@link org.upshot.spi.stanza.Readiness} waits for a {@link org.upshot.spi.stanza.ReadinessTarget} and answers the pid to supervise.
  */
 @Export
 @Version("2.0.0")
