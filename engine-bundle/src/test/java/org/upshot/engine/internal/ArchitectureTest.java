@@ -14,7 +14,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,14 +71,6 @@ class ArchitectureTest {
     }
 
     @Test
-    @Disabled("5 pairs in the main code, awaiting a decision:"
-            + " job.Job ⇄ job.JobContext (6 JobContext methods take a Job parameter);"
-            + " parse.JobParser ⇄ parse.Stanzas (JobParser.Run looks up Stanzas.TABLE,"
-            + " whose handlers take a JobParser.Run);"
-            + " parse.Lexer ⇄ parse.ScriptBlock (Lexer.block calls ScriptBlock.collect(this),"
-            + " which calls Lexer.physicalLine);"
-            + " tools.ConfigTool ⇄ tools.CheckConfig and tools.ConfigTool ⇄ tools.ShowConfig"
-            + " (ConfigTool calls their run, they return ConfigTool.OK and FAILED)")
     void noTwoEngineClassesDependOnEachOtherBothWays() {
         // Scenario: A calls B and B calls back into A; one of them should depend on an
         // interface (or a message) the other implements instead.

@@ -67,7 +67,7 @@ public final class Engine implements AutoCloseable {
         this.queue = new EventQueue(this::match);
         JobRuntime runtime = new JobRuntime(launcher, new ProcessSetup(settings), processes, daemons, queue, loop,
                 sources, this::forget);
-        this.registry = new JobRegistry(runtime);
+        this.registry = new JobRegistry(runtime::contextFor);
         this.matching = new EventMatching(registry, environment);
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Function;
 import org.upshot.engine.internal.event.Blocked;
 import org.upshot.engine.internal.event.QueuedEvent;
 import org.upshot.engine.internal.match.Condition;
@@ -78,13 +79,14 @@ final class Job {
     private int respawnCount;
     private int killToken;
 
+    /** @param contexts makes the context bound to this job (called once, from here) */
     Job(JobClass jobClass, String instance, List<String> env, Condition<QueuedEvent> stopOn,
-            JobContext context) {
+            Function<Job, JobContext> contexts) {
         this.jobClass = jobClass;
         this.ref = new InstanceRef(jobClass.name(), instance);
         this.env = List.copyOf(env);
         this.stopOn = stopOn;
-        this.context = context;
+        this.context = contexts.apply(this);
     }
 
     JobClass jobClass() {
@@ -234,7 +236,7 @@ final class Job {
         public void daemonFound(JobInput.DaemonFound input) {
             if (state == JobState.SPAWNED) {
                 pids.put(ProcessKind.MAIN, input.pid());
-                context.adopt(Job.this, input.pid());
+                context.adopt(input.pid());
                 advance();
             }
         }
@@ -256,7 +258,7 @@ final class Job {
                 LOG.log(Level.INFO, displayName() + " main process is now " + input.mainPid());
                 context.disown(input.pid());
                 pids.put(ProcessKind.MAIN, input.mainPid());
-                context.adopt(Job.this, input.mainPid());
+                context.adopt(input.mainPid());
             }
             advance();
         }
@@ -441,7 +443,7 @@ final class Job {
         }
         int pid;
         try {
-            pid = context.spawn(this, ProcessKind.MAIN);
+            pid = context.spawn(ProcessKind.MAIN);
         } catch (PosixException e) {
             spawnFailed(ProcessKind.MAIN, e);
             return Step.ON;
@@ -452,13 +454,13 @@ final class Job {
         Optional<Readiness> readiness = jobClass.readiness();
         if (readiness.isPresent()) {
             awaiting = new ReadinessTarget(ref, pid);
-            context.awaitReadiness(this, readiness.get(), awaiting);
+            context.awaitReadiness(readiness.get(), awaiting);
             return Step.STAY;
         }
         return switch (jobClass.expect()) {
             case NONE -> Step.ON;
             case FORK, DAEMON -> {
-                context.trackDaemon(this, pid);
+                context.trackDaemon(pid);
                 yield Step.STAY;
             }
             case STOP -> Step.STAY; // until the process stops itself
@@ -494,7 +496,7 @@ final class Job {
         LOG.log(Level.DEBUG, () -> "Sending " + Signals.name(jobClass.killSignal())
                 + " signal to " + displayName() + " main process (" + main + ")");
         context.kill(main, jobClass.killSignal());
-        context.scheduleKillTimeout(this, ++killToken);
+        context.scheduleKillTimeout(++killToken);
         return Step.STAY;
     }
 
@@ -505,7 +507,7 @@ final class Job {
             return Step.ON;
         }
         context.milestone(new InstanceChange(ref, InstanceChange.Phase.STOPPED, failure()));
-        context.instanceStopped(this);
+        context.instanceStopped();
         return Step.STAY;
     }
 
@@ -515,7 +517,7 @@ final class Job {
             return Step.ON;
         }
         try {
-            pids.put(kind, context.spawn(this, kind));
+            pids.put(kind, context.spawn(kind));
             return Step.STAY;
         } catch (PosixException e) {
             // post-start and pre-stop failures are ignored, as their exit statuses are

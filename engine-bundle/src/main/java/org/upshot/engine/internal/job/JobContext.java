@@ -9,10 +9,11 @@ import org.upshot.spi.stanza.Readiness;
 import org.upshot.spi.stanza.ReadinessTarget;
 
 /**
- * What a {@link Job} needs from the engine that owns it. Every method runs on the
- * engine thread and returns at once; results come back later as {@link JobInput}s.
- * An interface, so a job can be driven on its own in tests (and so the job never
- * depends on the classes that route its inputs).
+ * What one {@link Job} needs from the engine that owns it: each job has its own, bound
+ * to it when the job is made. Every method runs on the engine thread and returns at
+ * once; results come back later as {@link JobInput}s. An interface that names no job, so
+ * a job can be driven on its own in tests, and the job and the classes that route its
+ * inputs never depend on each other both ways.
  */
 interface JobContext {
 
@@ -20,10 +21,10 @@ interface JobContext {
     QueuedEvent emit(Event event);
 
     /** Spawns one of the job's processes and routes its exit back to the job. */
-    int spawn(Job job, ProcessKind kind) throws PosixException;
+    int spawn(ProcessKind kind) throws PosixException;
 
     /** Routes the exit of {@code pid} (a daemon's real pid, a new main pid) to the job as its main. */
-    void adopt(Job job, int pid);
+    void adopt(int pid);
 
     /** Stops routing the exit of {@code pid} to any job (supervision moved elsewhere). */
     void disown(int pid);
@@ -35,17 +36,17 @@ interface JobContext {
     void resume(int pid);
 
     /** Arranges a {@link JobInput.KillTimeout} for the job after its kill timeout. */
-    void scheduleKillTimeout(Job job, int token);
+    void scheduleKillTimeout(int token);
 
     /**
      * Starts following a forking daemon (expect fork/daemon) whose first process is
      * {@code pid}; its final pid comes back as {@link JobInput.DaemonFound}, a failure as
      * the main process's {@link JobInput.ProcessExited}.
      */
-    void trackDaemon(Job job, int pid);
+    void trackDaemon(int pid);
 
     /** Waits for an extension's readiness condition; completion comes back as {@link JobInput.Ready}. */
-    void awaitReadiness(Job job, Readiness readiness, ReadinessTarget target);
+    void awaitReadiness(Readiness readiness, ReadinessTarget target);
 
     /** The job stopped waiting for {@code target}: tell the extension. */
     void abandonReadiness(Readiness readiness, ReadinessTarget target);
@@ -54,5 +55,5 @@ interface JobContext {
     void milestone(InstanceChange change);
 
     /** The instance reached {@code waiting} with goal stop: forget it. */
-    void instanceStopped(Job job);
+    void instanceStopped();
 }

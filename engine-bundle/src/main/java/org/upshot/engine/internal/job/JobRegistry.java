@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.upshot.engine.internal.match.EventIndex;
 import org.upshot.engine.internal.model.ExtensionStanza;
 import org.upshot.engine.internal.model.JobClass;
@@ -23,11 +24,11 @@ final class JobRegistry {
     private final Map<String, JobEntry> entries = new TreeMap<>();
     private final EventIndex<JobEntry> startIndex = new EventIndex<>();
     private final EventIndex<Job> stopIndex = new EventIndex<>();
-    private final JobContext context;
+    private final Function<Job, JobContext> contexts;
 
-    /** @param context what the instances this registry makes ask of the engine */
-    JobRegistry(JobContext context) {
-        this.context = context;
+    /** @param contexts makes each new instance's context: what it asks of the engine */
+    JobRegistry(Function<Job, JobContext> contexts) {
+        this.contexts = contexts;
     }
 
     /** The definition named {@code name}, or null if there is none (or it was deleted). */
@@ -50,7 +51,7 @@ final class JobRegistry {
     Job instanceFor(JobEntry entry, String name, List<String> env) {
         Job job = entry.instance(name);
         if (job == null) {
-            job = new Job(entry.jobClass(), name, env, entry.newStopCondition(), context);
+            job = new Job(entry.jobClass(), name, env, entry.newStopCondition(), contexts);
             entry.add(job);
             if (job.stopCondition() != null) {
                 stopIndex.add(job, job.stopCondition().matchers());

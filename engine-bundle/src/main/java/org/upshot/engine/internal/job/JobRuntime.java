@@ -26,9 +26,9 @@ import org.upshot.spi.stanza.ReadinessTarget;
  * What jobs ask of the engine ({@link JobContext}), carried out: spawning through the
  * process layer and recording the pid, signals, timers, following forking daemons,
  * readiness conditions, telling event sources of milestones, and forgetting stopped
- * instances. Engine thread only.
+ * instances. Each job gets its own context ({@link #contextFor}). Engine thread only.
  */
-final class JobRuntime implements JobContext {
+final class JobRuntime {
 
     private static final Logger LOG = System.getLogger(JobRuntime.class.getName());
 
@@ -54,13 +54,75 @@ final class JobRuntime implements JobContext {
         this.stopped = stopped;
     }
 
-    @Override
-    public QueuedEvent emit(Event event) {
-        return queue.emit(event);
+    /** The context bound to {@code job}: what it asks of the engine, carried out for it. */
+    JobContext contextFor(Job job) {
+        return new JobContext() {
+            @Override
+            public QueuedEvent emit(Event event) {
+                return queue.emit(event);
+            }
+
+            @Override
+            public int spawn(ProcessKind kind) throws PosixException {
+                return JobRuntime.this.spawn(job, kind);
+            }
+
+            @Override
+            public void adopt(int pid) {
+                processes.put(pid, job, ProcessKind.MAIN);
+            }
+
+            @Override
+            public void disown(int pid) {
+                processes.remove(pid);
+            }
+
+            @Override
+            public void kill(int pid, int signal) {
+                JobRuntime.this.kill(pid, signal);
+            }
+
+            @Override
+            public void resume(int pid) {
+                JobRuntime.this.resume(pid);
+            }
+
+            @Override
+            public void scheduleKillTimeout(int token) {
+                loop.schedule(new EngineInput.ToJob(job, new JobInput.KillTimeout(token)),
+                        job.jobClass().killTimeout(), TimeUnit.SECONDS);
+            }
+
+            @Override
+            public void trackDaemon(int pid) {
+                processes.remove(pid);
+                daemons.track(job, pid);
+            }
+
+            @Override
+            public void awaitReadiness(Readiness readiness, ReadinessTarget target) {
+                JobRuntime.this.awaitReadiness(job, readiness, target);
+            }
+
+            @Override
+            public void abandonReadiness(Readiness readiness, ReadinessTarget target) {
+                JobRuntime.this.abandonReadiness(readiness, target);
+            }
+
+            @Override
+            public void milestone(InstanceChange change) {
+                sources.instanceChanged(change);
+            }
+
+            @Override
+            public void instanceStopped() {
+                daemons.forget(job);
+                stopped.accept(job);
+            }
+        };
     }
 
-    @Override
-    public int spawn(Job job, ProcessKind kind) throws PosixException {
+    private int spawn(Job job, ProcessKind kind) throws PosixException {
         Optional<Path> cgroup = kind == ProcessKind.MAIN ? daemons.cgroupFor(job) : Optional.empty();
         SpawnRequest request = setup.request(job, kind, cgroup);
         Stdio stdio = request.stdio() instanceof Stdio.Connection connection ? connection.errors() : request.stdio();
@@ -73,18 +135,7 @@ final class JobRuntime implements JobContext {
         return pid;
     }
 
-    @Override
-    public void adopt(Job job, int pid) {
-        processes.put(pid, job, ProcessKind.MAIN);
-    }
-
-    @Override
-    public void disown(int pid) {
-        processes.remove(pid);
-    }
-
-    @Override
-    public void kill(int pid, int signal) {
+    private void kill(int pid, int signal) {
         try {
             if (!launcher.signalGroup(pid, signal)) {
                 launcher.signal(pid, signal);
@@ -94,8 +145,7 @@ final class JobRuntime implements JobContext {
         }
     }
 
-    @Override
-    public void resume(int pid) {
+    private void resume(int pid) {
         try {
             launcher.signal(pid, Signals.CONT);
         } catch (PosixException e) {
@@ -103,20 +153,7 @@ final class JobRuntime implements JobContext {
         }
     }
 
-    @Override
-    public void scheduleKillTimeout(Job job, int token) {
-        loop.schedule(new EngineInput.ToJob(job, new JobInput.KillTimeout(token)), job.jobClass().killTimeout(),
-                TimeUnit.SECONDS);
-    }
-
-    @Override
-    public void trackDaemon(Job job, int pid) {
-        processes.remove(pid);
-        daemons.track(job, pid);
-    }
-
-    @Override
-    public void awaitReadiness(Job job, Readiness readiness, ReadinessTarget target) {
+    private void awaitReadiness(Job job, Readiness readiness, ReadinessTarget target) {
         try {
             readiness.await(target).whenComplete((mainPid, error) -> loop.post(new EngineInput.ToJob(job,
                     new JobInput.Ready(target.pid(), mainPid == null ? target.pid() : mainPid, cause(error)))));
@@ -126,24 +163,12 @@ final class JobRuntime implements JobContext {
         }
     }
 
-    @Override
-    public void abandonReadiness(Readiness readiness, ReadinessTarget target) {
+    private void abandonReadiness(Readiness readiness, ReadinessTarget target) {
         try {
             readiness.abandon(target);
         } catch (RuntimeException | LinkageError e) {
             LOG.log(Level.WARNING, "readiness of " + target.instance() + " failed to let go", e);
         }
-    }
-
-    @Override
-    public void milestone(InstanceChange change) {
-        sources.instanceChanged(change);
-    }
-
-    @Override
-    public void instanceStopped(Job job) {
-        daemons.forget(job);
-        stopped.accept(job);
     }
 
     private static Throwable cause(Throwable error) {

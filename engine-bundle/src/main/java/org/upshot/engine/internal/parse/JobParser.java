@@ -65,9 +65,9 @@ public final class JobParser {
     }
 
     private ParseResult run(JobClass.Builder builder, Path file, String text) {
-        Run run = new Run(builder, new Lexer(file, text));
+        ParseRun run = new ParseRun(builder, new Lexer(file, text), plugins);
         try {
-            run.stanzas();
+            stanzas(run);
         } catch (ParseException e) {
             run.diagnostics.add(e.diagnostic());
             return new ParseResult(Optional.empty(), run.diagnostics, run.missing);
@@ -76,73 +76,18 @@ public final class JobParser {
         return new ParseResult(job, run.diagnostics, run.missing);
     }
 
-    /** The state of one parse: what the stanza handlers see. */
-    final class Run {
-        final JobClass.Builder builder;
-        final Lexer lexer;
-        final List<Diagnostic> diagnostics = new ArrayList<>();
-        final Set<String> missing = new LinkedHashSet<>();
-
-        Run(JobClass.Builder builder, Lexer lexer) {
-            this.builder = builder;
-            this.lexer = lexer;
-        }
-
-        private void stanzas() throws ParseException {
-            while (lexer.nextStanza()) {
-                Word keyword = lexer.word();
-                Stanzas.Handler handler = keyword.quoted() ? null : Stanzas.TABLE.get(keyword.text());
-                if (handler != null) {
-                    handler.parse(this, keyword);
-                } else {
-                    extension(keyword.text(), keyword, lexer.restOfLineWords());
-                }
-                lexer.consumeNewline();
+    /** Each stanza to its built-in handler, else to the plugin that parses its keyword. */
+    private static void stanzas(ParseRun run) throws ParseException {
+        Lexer lexer = run.lexer;
+        while (lexer.nextStanza()) {
+            Word keyword = lexer.word();
+            Stanzas.Handler handler = keyword.quoted() ? null : Stanzas.TABLE.get(keyword.text());
+            if (handler != null) {
+                handler.parse(run, keyword);
+            } else {
+                run.extension(keyword.text(), keyword, lexer.restOfLineWords());
             }
-        }
-
-        /** True when some plugin parses or declares {@code keyword}. */
-        boolean pluginKnows(String keyword) {
-            return plugins.extension(keyword).isPresent() || plugins.declaredBy(keyword).isPresent();
-        }
-
-        /**
-         * Hands a stanza nobody built in knows to its extension; {@code keyword} is the
-         * lookup key ({@code expect notify} for the two-word forms), {@code at} its word.
-         */
-        void extension(String keyword, Word at, List<Word> arguments) throws ParseException {
-            Optional<StanzaExtension> extension = plugins.extension(keyword);
-            if (extension.isEmpty()) {
-                Optional<String> owner = plugins.declaredBy(keyword);
-                if (owner.isEmpty()) {
-                    throw Lexer.error(lexer.file(), at, Kind.UNKNOWN_STANZA, keyword);
-                }
-                missing.add(keyword);
-                diagnostics.add(Diagnostic.of(lexer.file(), at.line(), at.column(),
-                        Kind.EXTENSION_NOT_LOADED, keyword, owner.get()));
-                return;
-            }
-            List<StanzaInput.Word> words = new ArrayList<>(arguments.size());
-            List<String> texts = new ArrayList<>(arguments.size());
-            for (Word word : arguments) {
-                words.add(new StanzaInput.Word(word.text(), word.line(), word.column()));
-                texts.add(word.text());
-            }
-            StanzaInput input = new StanzaInput(builder.name, keyword, words, at.line(), at.column());
-            StanzaContribution contribution;
-            try {
-                contribution = extension.get().parse(input);
-            } catch (StanzaException e) {
-                throw new ParseException(Diagnostic.of(lexer.file(), e.line(), e.column(),
-                        Kind.EXTENSION_REJECTED, keyword, e.getMessage()));
-            } catch (RuntimeException | LinkageError | StackOverflowError e) {
-                // Plugin code is untrusted: its failure is this file's error, not the daemon's.
-                throw Lexer.error(lexer.file(), at, Kind.EXTENSION_FAILED, keyword, e.toString());
-            }
-            if (contribution == null) {
-                throw Lexer.error(lexer.file(), at, Kind.EXTENSION_FAILED, keyword, "it returned nothing");
-            }
-            builder.extensions.add(new ExtensionStanza(keyword, texts, at.line(), contribution));
+            lexer.consumeNewline();
         }
     }
 }

@@ -236,10 +236,10 @@ final class Lexer {
      */
     String block(Word opener) throws ParseException {
         Mark start = mark();
-        List<String> lines = ScriptBlock.collect(this, true);
+        List<String> lines = ScriptBlock.collect(this::physicalLine, true);
         if (lines == null) {
             reset(start);
-            lines = ScriptBlock.collect(this, false);
+            lines = ScriptBlock.collect(this::physicalLine, false);
         }
         if (lines == null) {
             throw error(file, opener, Kind.UNTERMINATED_BLOCK, opener.text());

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -17,14 +18,14 @@ final class ScriptBlock {
     private ScriptBlock() {}
 
     /**
-     * Reads lines up to the {@code end script} line (consumed, not returned); null if
-     * the file ends first. With {@code heredocAware}, lines inside a here-document are
+     * Reads lines from {@code physicalLines} (null at the end of the file) up to the
+     * {@code end script} line (consumed, not returned); null if the file ends first. With {@code heredocAware}, lines inside a here-document are
      * never taken for the end.
      */
-    static List<String> collect(Lexer lexer, boolean heredocAware) {
+    static List<String> collect(Supplier<String> physicalLines, boolean heredocAware) {
         List<String> lines = new ArrayList<>();
         Deque<Heredoc> pending = new ArrayDeque<>();
-        for (String line = lexer.physicalLine(); line != null; line = lexer.physicalLine()) {
+        for (String line = physicalLines.get(); line != null; line = physicalLines.get()) {
             if (!pending.isEmpty()) {
                 if (pending.peek().endsAt(line)) {
                     pending.pop();

@@ -14,7 +14,6 @@ import org.upshot.engine.internal.model.Expect;
 import org.upshot.engine.internal.model.JobClass;
 import org.upshot.engine.internal.model.ProcessSpec;
 import org.upshot.engine.internal.parse.Diagnostic.Kind;
-import org.upshot.engine.internal.parse.JobParser.Run;
 import org.upshot.engine.internal.parse.Lexer.Word;
 import org.upshot.job.ProcessKind;
 import org.upshot.process.ResourceLimit;
@@ -32,7 +31,7 @@ final class Stanzas {
     /** Parses one stanza whose first keyword has been read. */
     @FunctionalInterface
     interface Handler {
-        void parse(Run run, Word keyword) throws ParseException;
+        void parse(ParseRun run, Word keyword) throws ParseException;
     }
 
     static final Map<String, Handler> TABLE = table();
@@ -92,7 +91,7 @@ final class Stanzas {
         return Map.copyOf(t);
     }
 
-    private static void exec(Run run, ProcessKind kind, String label) throws ParseException {
+    private static void exec(ParseRun run, ProcessKind kind, String label) throws ParseException {
         int line = run.lexer.line();
         int column = run.lexer.column();
         String command = run.lexer.rawRestOfLine();
@@ -103,14 +102,14 @@ final class Stanzas {
         run.builder.processes.put(kind, new ProcessSpec(command, false));
     }
 
-    private static void script(Run run, ProcessKind kind, Word opener, String label) throws ParseException {
+    private static void script(ParseRun run, ProcessKind kind, Word opener, String label) throws ParseException {
         run.lexer.endOfLine(label);
         run.lexer.consumeNewline();
         Word labelled = new Word(label, opener.line(), opener.column(), false);
         run.builder.processes.put(kind, new ProcessSpec(run.lexer.block(labelled), true));
     }
 
-    private static void hook(Run run, ProcessKind kind, Word keyword) throws ParseException {
+    private static void hook(ParseRun run, ProcessKind kind, Word keyword) throws ParseException {
         String label = kind.label();
         Word form = run.lexer.require(label, "'exec' or 'script'");
         if (form.is("exec")) {
@@ -122,14 +121,14 @@ final class Stanzas {
         }
     }
 
-    private static void on(Run run, Word keyword) throws ParseException {
+    private static void on(ParseRun run, Word keyword) throws ParseException {
         Word on = run.lexer.require(keyword.text(), "'on'");
         if (!on.is("on")) {
             throw unknown(run, on, keyword.text());
         }
     }
 
-    private static List<String> words(Run run, String label, String what) throws ParseException {
+    private static List<String> words(ParseRun run, String label, String what) throws ParseException {
         List<Word> words = run.lexer.restOfLineWords();
         if (words.isEmpty()) {
             throw run.lexer.error(Kind.EXPECTED_TOKEN, label, what);
@@ -137,20 +136,20 @@ final class Stanzas {
         return words.stream().map(Word::text).toList();
     }
 
-    private static void single(Run run, String label, BiConsumer<JobClass.Builder, String> setter)
+    private static void single(ParseRun run, String label, BiConsumer<JobClass.Builder, String> setter)
             throws ParseException {
         Word value = run.lexer.require(label, "an argument");
         run.lexer.endOfLine(label);
         setter.accept(run.builder, value.text());
     }
 
-    private static void flag(Run run, String label, Consumer<JobClass.Builder> setter)
+    private static void flag(ParseRun run, String label, Consumer<JobClass.Builder> setter)
             throws ParseException {
         run.lexer.endOfLine(label);
         setter.accept(run.builder);
     }
 
-    private static void respawn(Run run, Word keyword) throws ParseException {
+    private static void respawn(ParseRun run, Word keyword) throws ParseException {
         Word next = run.lexer.word();
         if (next == null) {
             run.builder.respawn = true;
@@ -174,7 +173,7 @@ final class Stanzas {
         run.builder.respawnInterval = seconds;
     }
 
-    private static void normalExit(Run run, Word keyword) throws ParseException {
+    private static void normalExit(ParseRun run, Word keyword) throws ParseException {
         Word exit = run.lexer.require("normal", "'exit'");
         if (!exit.is("exit")) {
             throw unknown(run, exit, "normal");
@@ -197,7 +196,7 @@ final class Stanzas {
         }
     }
 
-    private static void kill(Run run, Word keyword) throws ParseException {
+    private static void kill(ParseRun run, Word keyword) throws ParseException {
         Word what = run.lexer.require("kill", "'timeout' or 'signal'");
         if (what.is("timeout")) {
             Word seconds = run.lexer.require("kill timeout", "a number of seconds");
@@ -210,7 +209,7 @@ final class Stanzas {
         }
     }
 
-    private static void reload(Run run, Word keyword) throws ParseException {
+    private static void reload(ParseRun run, Word keyword) throws ParseException {
         Word what = run.lexer.require("reload", "'signal'");
         if (!what.is("signal")) {
             throw unknown(run, what, "reload");
@@ -218,7 +217,7 @@ final class Stanzas {
         run.builder.reloadSignal = signal(run, "reload signal");
     }
 
-    private static int signal(Run run, String label) throws ParseException {
+    private static int signal(ParseRun run, String label) throws ParseException {
         Word name = run.lexer.require(label, "a signal name or number");
         OptionalInt number = Signals.number(name.text());
         if (number.isEmpty()) {
@@ -228,7 +227,7 @@ final class Stanzas {
         return number.getAsInt();
     }
 
-    private static void expect(Run run, Word keyword) throws ParseException {
+    private static void expect(ParseRun run, Word keyword) throws ParseException {
         Word how = run.lexer.require("expect", "'stop', 'daemon', 'fork' or 'none'");
         Optional<Expect> builtIn = how.quoted() ? Optional.empty() : switch (how.text()) {
             case "stop" -> Optional.of(Expect.STOP);
@@ -249,7 +248,7 @@ final class Stanzas {
         run.extension(compound, keyword, run.lexer.restOfLineWords());
     }
 
-    private static void console(Run run, Word keyword) throws ParseException {
+    private static void console(ParseRun run, Word keyword) throws ParseException {
         Word mode = run.lexer.require("console", "'none', 'output', 'owner' or 'log'");
         ConsoleMode parsed = switch (mode.quoted() ? "" : mode.text()) {
             case "none" -> ConsoleMode.NONE;
@@ -262,7 +261,7 @@ final class Stanzas {
         run.builder.console = Optional.of(parsed);
     }
 
-    private static void umask(Run run, Word keyword) throws ParseException {
+    private static void umask(ParseRun run, Word keyword) throws ParseException {
         Word mask = run.lexer.require("umask", "an octal mask");
         String text = mask.text();
         if (text.isEmpty() || text.length() > 4 || !text.chars().allMatch(c -> c >= '0' && c <= '7')
@@ -273,13 +272,13 @@ final class Stanzas {
         run.builder.umask = OptionalInt.of(Integer.parseInt(text, 8));
     }
 
-    private static void nice(Run run, Word keyword) throws ParseException {
+    private static void nice(ParseRun run, Word keyword) throws ParseException {
         Word value = run.lexer.require("nice", "a value from -20 to 19");
         run.builder.nice = OptionalInt.of(integer(run, value, -20, 19, Kind.ILLEGAL_NICE));
         run.lexer.endOfLine("nice");
     }
 
-    private static void oom(Run run, Word keyword) throws ParseException {
+    private static void oom(ParseRun run, Word keyword) throws ParseException {
         Word first = run.lexer.require("oom", "'score' or an adjustment");
         int score;
         if (first.is("score")) {
@@ -295,7 +294,7 @@ final class Stanzas {
         run.builder.oomScore = OptionalInt.of(score);
     }
 
-    private static void limit(Run run, Word keyword) throws ParseException {
+    private static void limit(ParseRun run, Word keyword) throws ParseException {
         Word name = run.lexer.require("limit", "a resource");
         ResourceLimit.Resource resource = resource(name.text())
                 .orElseThrow(() -> Lexer.error(run.lexer.file(), name, Kind.UNKNOWN_RESOURCE, name.text()));
@@ -316,7 +315,7 @@ final class Stanzas {
         return Optional.empty();
     }
 
-    private static long limitValue(Run run, Word value) throws ParseException {
+    private static long limitValue(ParseRun run, Word value) throws ParseException {
         if (value.is("unlimited")) {
             return ResourceLimit.UNLIMITED;
         }
@@ -327,7 +326,7 @@ final class Stanzas {
         return parsed.getAsLong();
     }
 
-    private static void apparmor(Run run, Word keyword) throws ParseException {
+    private static void apparmor(ParseRun run, Word keyword) throws ParseException {
         Word what = run.lexer.require("apparmor", "'load' or 'switch'");
         if (what.is("load")) {
             single(run, "apparmor load", (b, v) -> b.apparmorLoad = Optional.of(v));
@@ -338,7 +337,7 @@ final class Stanzas {
         }
     }
 
-    private static void cgroup(Run run, Word keyword) throws ParseException {
+    private static void cgroup(ParseRun run, Word keyword) throws ParseException {
         List<Word> words = run.lexer.restOfLineWords();
         if (words.isEmpty()) {
             throw run.lexer.error(Kind.EXPECTED_TOKEN, "cgroup", "a controller");
@@ -360,11 +359,11 @@ final class Stanzas {
         run.builder.cgroups.add(setting);
     }
 
-    private static ParseException unknown(Run run, Word word, String stanza) {
+    private static ParseException unknown(ParseRun run, Word word, String stanza) {
         return Lexer.error(run.lexer.file(), word, Kind.UNKNOWN_ARGUMENT, word.text(), stanza);
     }
 
-    private static int integer(Run run, Word word, int min, int max, Kind kind, Object... more)
+    private static int integer(ParseRun run, Word word, int min, int max, Kind kind, Object... more)
             throws ParseException {
         OptionalLong value = parseLong(word.text());
         if (value.isEmpty() || value.getAsLong() < min || value.getAsLong() > max) {

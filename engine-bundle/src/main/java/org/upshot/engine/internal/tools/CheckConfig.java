@@ -66,6 +66,6 @@ final class CheckConfig {
                 problems.forEach(p -> out.println("  " + p));
             }
         }
-        return diagnostics.stream().anyMatch(Diagnostic::isError) ? ConfigTool.FAILED : ConfigTool.OK;
+        return diagnostics.stream().anyMatch(Diagnostic::isError) ? ExitStatus.FAILED : ExitStatus.OK;
     }
 }

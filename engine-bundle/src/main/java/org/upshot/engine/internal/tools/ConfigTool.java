@@ -25,12 +25,6 @@ import org.upshot.engine.internal.plugin.PluginJars;
  */
 public final class ConfigTool {
 
-    /** Exit status for success. */
-    public static final int OK = 0;
-    /** Exit status when the configuration has errors. */
-    public static final int FAILED = 1;
-    /** Exit status for bad command-line arguments. */
-    public static final int USAGE = 2;
 
     static final String DEFAULT_CONFDIR = "/etc/init";
 
@@ -48,7 +42,7 @@ public final class ConfigTool {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             err.println(USAGE_TEXT);
-            return USAGE;
+            return ExitStatus.USAGE;
         }
         List<Path> confdirs = new ArrayList<>();
         Path pluginDir = Path.of(System.getProperty(DaemonSettings.HOME, "."), "plugins");
@@ -65,11 +59,11 @@ public final class ConfigTool {
                 pluginDir = Path.of(arg.substring("--plugin-dir=".length()));
             } else if (arg.equals("--help") || arg.equals("-h")) {
                 out.println(USAGE_TEXT);
-                return OK;
+                return ExitStatus.OK;
             } else if (arg.startsWith("-")) {
                 err.println(args[0] + ": unknown option " + arg);
                 err.println(USAGE_TEXT);
-                return USAGE;
+                return ExitStatus.USAGE;
             } else {
                 operands.add(arg);
             }
@@ -84,7 +78,7 @@ public final class ConfigTool {
             case "show-config":
                 if (operands.size() > 1) {
                     err.println("show-config: at most one job name");
-                    return USAGE;
+                    return ExitStatus.USAGE;
                 }
                 if (confdirs.isEmpty()) {
                     confdirs.add(Path.of(DEFAULT_CONFDIR));
@@ -93,7 +87,7 @@ public final class ConfigTool {
             default:
                 err.println("upshot: unknown command " + args[0]);
                 err.println(USAGE_TEXT);
-                return USAGE;
+                return ExitStatus.USAGE;
         }
     }
 }

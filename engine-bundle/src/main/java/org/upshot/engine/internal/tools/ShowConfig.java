@@ -28,7 +28,7 @@ final class ShowConfig {
         Map<String, JobClass> jobs = config.jobs();
         if (only.isPresent() && !jobs.containsKey(only.get())) {
             err.println("show-config: unknown job: " + only.get());
-            return ConfigTool.FAILED;
+            return ExitStatus.FAILED;
         }
         boolean first = true;
         for (JobClass job : jobs.values()) {
@@ -43,6 +43,6 @@ final class ShowConfig {
             out.print(JobWriter.write(job));
         }
         return config.diagnostics().stream().anyMatch(Diagnostic::isError) && only.isEmpty()
-                ? ConfigTool.FAILED : ConfigTool.OK;
+                ? ExitStatus.FAILED : ExitStatus.OK;
     }
 }

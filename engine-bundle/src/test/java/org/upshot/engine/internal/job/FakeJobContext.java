@@ -53,7 +53,7 @@ final class FakeJobContext implements JobContext {
     }
 
     @Override
-    public int spawn(Job job, ProcessKind kind) throws PosixException {
+    public int spawn(ProcessKind kind) throws PosixException {
         int pid = nextPid++;
         if (kind == ProcessKind.MAIN) {
             mainPid = pid;
@@ -63,7 +63,7 @@ final class FakeJobContext implements JobContext {
     }
 
     @Override
-    public void adopt(Job job, int pid) {
+    public void adopt(int pid) {
         mainPid = pid;
         effects.add("adopt:" + pid);
     }
@@ -84,18 +84,18 @@ final class FakeJobContext implements JobContext {
     }
 
     @Override
-    public void scheduleKillTimeout(Job job, int token) {
+    public void scheduleKillTimeout(int token) {
         killToken = token;
         effects.add("kill-timer");
     }
 
     @Override
-    public void trackDaemon(Job job, int pid) {
+    public void trackDaemon(int pid) {
         effects.add("track-daemon");
     }
 
     @Override
-    public void awaitReadiness(Job job, Readiness readiness, ReadinessTarget target) {
+    public void awaitReadiness(Readiness readiness, ReadinessTarget target) {
         effects.add("await-readiness");
     }
 
@@ -111,7 +111,7 @@ final class FakeJobContext implements JobContext {
     }
 
     @Override
-    public void instanceStopped(Job job) {
+    public void instanceStopped() {
         effects.add("forgotten");
     }
 }

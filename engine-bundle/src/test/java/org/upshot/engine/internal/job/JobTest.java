@@ -155,7 +155,7 @@ class JobTest {
     /** One row: the state reached, the input, where the job went and what it asked for. */
     private static String row(String rest, Path0 path, String input, BiConsumer<Job, FakeJobContext> step) {
         FakeJobContext context = new FakeJobContext();
-        Job job = new Job(jobClass(path.job()), "", List.of(), null, context);
+        Job job = new Job(jobClass(path.job()), "", List.of(), null, bound -> context);
         path.steps().forEach(s -> s.accept(job, context));
         assertEquals(rest, label(job), "the path to " + rest);
         context.effects();
@@ -181,7 +181,7 @@ class JobTest {
     void aSecondStartWhileStartingChangesNothing() {
         // the goal is already start: no state skipped, no job event emitted twice.
         FakeJobContext context = new FakeJobContext();
-        Job job = new Job(jobClass(SERVICE), "", List.of(), null, context);
+        Job job = new Job(jobClass(SERVICE), "", List.of(), null, bound -> context);
         start().accept(job, context);
         assertEquals("starting/start", label(job));
         context.effects();

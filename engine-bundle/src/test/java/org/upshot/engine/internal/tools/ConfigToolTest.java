@@ -59,39 +59,39 @@ class ConfigToolTest {
         Run run = run("check-config", "--confdir", FIXTURE.resolve("confdir").toString());
         String expected = Files.readString(FIXTURE.resolve("expected.txt"));
         assertEquals(expected, run.out());
-        assertEquals(ConfigTool.FAILED, run.status());
+        assertEquals(ExitStatus.FAILED, run.status());
     }
 
     @Test
     void checkConfigExitsZeroWhenEveryFileParses() {
         Run run = run("check-config", "--confdir", "src/test/resources/jobs");
-        assertEquals(ConfigTool.OK, run.status(), run.out());
+        assertEquals(ExitStatus.OK, run.status(), run.out());
     }
 
     @Test
     void checkConfigOfSingleFilesChecksOnlyThem(@TempDir Path dir) throws IOException {
         Path good = Files.writeString(dir.resolve("good.conf"), "start on startup\nexec /bin/true\n");
         Path bad = Files.writeString(dir.resolve("bad.conf"), "start on\n");
-        assertEquals(new Run(ConfigTool.OK, "", ""), run("check-config", good.toString()));
+        assertEquals(new Run(ExitStatus.OK, "", ""), run("check-config", good.toString()));
         Run failed = run("check-config", good.toString(), bad.toString(), dir.resolve("missing.conf").toString());
-        assertEquals(ConfigTool.FAILED, failed.status());
+        assertEquals(ExitStatus.FAILED, failed.status());
         assertTrue(failed.out().startsWith(bad + ":1:9: 'start on' needs an event expression\n"), failed.out());
         assertTrue(failed.out().contains("missing.conf:1:1: cannot read job file"), failed.out());
     }
 
     @Test
     void usageErrorsExitTwo() {
-        assertEquals(ConfigTool.USAGE, runBare().status());
-        assertEquals(ConfigTool.USAGE, run("frobnicate").status());
-        assertEquals(ConfigTool.USAGE, run("check-config", "--bogus").status());
-        assertEquals(ConfigTool.USAGE, run("show-config", "a", "b").status());
+        assertEquals(ExitStatus.USAGE, runBare().status());
+        assertEquals(ExitStatus.USAGE, run("frobnicate").status());
+        assertEquals(ExitStatus.USAGE, run("check-config", "--bogus").status());
+        assertEquals(ExitStatus.USAGE, run("show-config", "a", "b").status());
     }
 
     @Test
     void showConfigPrintsEachJobInSyntaxThatParsesBackEqual() {
         Path jobs = Path.of("src/test/resources/jobs");
         Run run = run("show-config", "--confdir", jobs.toString());
-        assertEquals(ConfigTool.OK, run.status(), run.err());
+        assertEquals(ExitStatus.OK, run.status(), run.err());
         PluginCatalog plugins = PluginJars.load(pluginDir, warning -> { });
         var loaded = new ConfigurationLoader(List.of(jobs), plugins).load().jobs();
         assertTrue(loaded.containsKey("web-socket"), "a job with a plugin stanza loads offline");
@@ -120,7 +120,7 @@ class ConfigToolTest {
         // the jar's extension checks the arguments offline as it would in the daemon.
         Path job = Files.writeString(dir.resolve("web.conf"), "exec /bin/web\nsocket sctp 1.2.3.4:5\n");
         Run run = run("check-config", job.toString());
-        assertEquals(ConfigTool.FAILED, run.status());
+        assertEquals(ExitStatus.FAILED, run.status());
         assertEquals(job + ":2:8: stanza 'socket': unknown protocol 'sctp'\n", run.out());
     }
 
@@ -129,7 +129,7 @@ class ConfigToolTest {
         // no jar declares the keyword: an unknown stanza, as any other word.
         Path job = Files.writeString(dir.resolve("web.conf"), "exec /bin/web\nsocket tcp 1.2.3.4:5\n");
         Run run = runBare("check-config", "--plugin-dir", dir.resolve("none").toString(), job.toString());
-        assertEquals(ConfigTool.FAILED, run.status());
+        assertEquals(ExitStatus.FAILED, run.status());
         assertEquals(job + ":2:1: unknown stanza 'socket'\n", run.out());
     }
 
@@ -139,7 +139,7 @@ class ConfigToolTest {
         Path job = Files.writeString(dir.resolve("framed.conf"), "exec /bin/web\nframe anything at all\n");
         Path plugins = TestPluginJar.writeFrameworkOnly(dir.resolve("plugins"));
         Run run = runBare("check-config", "--plugin-dir", plugins.toString(), job.toString());
-        assertEquals(ConfigTool.OK, run.status(), run.out());
+        assertEquals(ExitStatus.OK, run.status(), run.out());
         assertTrue(run.err().contains("cannot make stanza extension org.example.NeedsTheFramework from "), run.err());
         assertTrue(run.err().contains("its stanzas are accepted as written"), run.err());
     }
@@ -156,9 +156,9 @@ class ConfigToolTest {
     @Test
     void showConfigOfOneJob() {
         Run run = run("show-config", "--confdir", "src/test/resources/jobs", "net/dns");
-        assertEquals(ConfigTool.OK, run.status());
+        assertEquals(ExitStatus.OK, run.status());
         assertTrue(run.out().startsWith("# net/dns (src/test/resources/jobs/net/dns.conf)\n"
                 + "description \"caching DNS resolver\"\n"), run.out());
-        assertEquals(ConfigTool.FAILED, run("show-config", "--confdir", "src/test/resources/jobs", "nope").status());
+        assertEquals(ExitStatus.FAILED, run("show-config", "--confdir", "src/test/resources/jobs", "nope").status());
     }
 }
