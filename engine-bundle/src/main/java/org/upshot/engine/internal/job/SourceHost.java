@@ -81,7 +81,7 @@ final class SourceHost {
             hosted.put(source, host);
         }
         startWatchdog();
-        host.call("start", () -> source.start(host));
+        host.start();
         List<JobView> snapshot = List.copyOf(jobs);
         host.call("jobsChanged", () -> source.jobsChanged(snapshot));
     }
@@ -215,10 +215,18 @@ final class SourceHost {
             }
         }
 
+        void start() {
+            call("start", () -> {
+                source.start(this);
+                LOG.log(Level.DEBUG, () -> this + " started");
+            });
+        }
+
         void stop() {
             call("stop", () -> {
                 stopped = true;
                 source.stop();
+                LOG.log(Level.DEBUG, () -> this + " stopped");
             });
             thread.shutdown();
         }
@@ -233,13 +241,18 @@ final class SourceHost {
 
         void disable(String why, Throwable cause) {
             disabled = true;
-            String message = "event source " + identity.name() + " from bundle " + identity.bundle() + " " + why
-                    + "; it is disabled";
+            String message = this + " " + why + "; it is disabled";
             if (cause == null) {
                 LOG.log(Level.ERROR, message);
             } else {
                 LOG.log(Level.ERROR, message, cause);
             }
+        }
+
+        /** {@code event source NAME from bundle BSN}: how every log line names it. */
+        @Override
+        public String toString() {
+            return "event source " + identity.name() + " from bundle " + identity.bundle();
         }
 
         // ---- what the source sees -------------------------------------------------------
@@ -269,9 +282,8 @@ final class SourceHost {
             if (disabled || stopped) {
                 if (!reportedLateEmit) {
                     reportedLateEmit = true;
-                    LOG.log(Level.WARNING, "event source " + identity.name() + " from bundle " + identity.bundle()
-                            + " emitted " + event + " after it was " + (disabled ? "disabled" : "stopped")
-                            + "; dropped");
+                    LOG.log(Level.WARNING, this + " emitted " + event + " after it was "
+                            + (disabled ? "disabled" : "stopped") + "; dropped");
                 }
                 descriptors.forEach(EventDescriptor::release);
                 return CompletableFuture.failedFuture(new IllegalStateException("event source "
