@@ -3,6 +3,7 @@ package org.upshot.engine.internal.job;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -33,12 +34,12 @@ import org.upshot.spi.source.SourceContext;
  * <p>Each source gets a thread of its own: the engine thread only queues calls
  * ({@code start}, {@code jobsChanged}, {@code instanceChanged}, {@code stop}) there, in
  * order, so a slow or stuck source never holds up a job. A call that throws, or that is
- * still running after the call timeout (a watchdog looks once a second), disables the
- * source: it is logged with its name and bundle, no further call is made, and what it
- * emits from then on is dropped. A source that emits after its {@code stop} was called
- * is logged and dropped too. The bookkeeping belongs to the engine thread, which changes
- * the map of hosts under its lock for the watchdog to copy; the flags the source threads
- * and the watchdog see are volatile.
+ * still running after the call timeout (a watchdog looks once a second, also at the stop
+ * of a source already unbound), disables the source: it is logged once with its name and
+ * bundle, no further call is made, and what it emits from then on is dropped. A source
+ * that emits after its {@code stop} was called is logged and dropped too. The bookkeeping
+ * belongs to the engine thread, which changes the map of hosts under its lock for the
+ * watchdog to copy; the flags the source threads and the watchdog see are volatile.
  */
 final class SourceHost {
 
@@ -57,6 +58,8 @@ final class SourceHost {
     private final DaemonSettings settings;
     private final Duration callTimeout;
     private final Map<EventSource, Hosted> hosted = new IdentityHashMap<>();
+    /** Unbound, their stop perhaps still running: watched until their thread ends. Under {@code hosted}'s lock. */
+    private final List<Hosted> leaving = new ArrayList<>();
     private ScheduledExecutorService watchdog;
 
     /**
@@ -90,6 +93,9 @@ final class SourceHost {
         Hosted host;
         synchronized (hosted) {
             host = hosted.remove(source);
+            if (host != null) {
+                leaving.add(host);
+            }
         }
         if (host != null) {
             host.stop();
@@ -109,13 +115,22 @@ final class SourceHost {
         }
     }
 
-    /** Stops every source (the engine is closing); waits at most one call timeout for them all. */
+    /**
+     * Stops every source (the engine is closing), and waits a bounded time for their stops
+     * and for those of sources unbound before; one still running then is reported hung.
+     */
     void stopAll() {
-        List<Hosted> hosts = hostsSnapshot();
-        hosts.forEach(host -> unbind(host.source));
+        for (Hosted host : List.copyOf(hosted.values())) {
+            unbind(host.source);
+        }
         long deadline = System.nanoTime() + callTimeout.toNanos();
-        for (Hosted host : hosts) {
-            host.awaitEnd(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        for (Hosted host : hostsSnapshot()) {
+            // a disabled source's thread may be stuck for good: waiting for it is no use
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            if (!host.disabled && !host.awaitEnd(left) && host.busySince != 0) {
+                host.disable("did not return from " + host.busyWith + " within " + callTimeout.toMillis() + " ms",
+                        null);
+            }
         }
         if (watchdog != null) {
             watchdog.shutdownNow();
@@ -151,10 +166,13 @@ final class SourceHost {
         }
     }
 
-    /** The hosts, copied under the lock that the engine thread's changes take. */
+    /** The bound and leaving hosts, copied under the lock that the engine thread's changes take. */
     private List<Hosted> hostsSnapshot() {
         synchronized (hosted) {
-            return List.copyOf(hosted.values());
+            leaving.removeIf(host -> host.thread.isTerminated());
+            List<Hosted> all = new ArrayList<>(hosted.values());
+            all.addAll(leaving);
+            return all;
         }
     }
 
@@ -231,15 +249,21 @@ final class SourceHost {
             thread.shutdown();
         }
 
-        void awaitEnd(Duration timeout) {
+        /** Whether the thread ended within {@code timeout}. */
+        boolean awaitEnd(Duration timeout) {
             try {
-                thread.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return thread.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return false;
             }
         }
 
-        void disable(String why, Throwable cause) {
+        /** Disables the source and logs why, once: the watchdog and the closing engine may both find it hung. */
+        synchronized void disable(String why, Throwable cause) {
+            if (disabled) {
+                return;
+            }
             disabled = true;
             String message = this + " " + why + "; it is disabled";
             if (cause == null) {

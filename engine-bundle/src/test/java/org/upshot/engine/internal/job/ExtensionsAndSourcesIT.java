@@ -16,6 +16,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import jnr.posix.POSIX;
 import jnr.posix.POSIXFactory;
 import org.junit.jupiter.api.Test;
@@ -357,6 +361,56 @@ class ExtensionsAndSourcesIT {
         } finally {
             never.countDown();
         }
+    }
+
+    @Test
+    void aSourceWhoseStopHangsIsReportedHungThoughItWasAlreadyUnbound() throws Exception {
+        // unbound, its stop never returns: after the call timeout that is logged, once,
+        // although the source is no longer among the bound ones; closing does not wait for it.
+        CountDownLatch never = new CountDownLatch(1);
+        RecordingSource hung = new RecordingSource() {
+            @Override
+            public void stop() {
+                super.stop();
+                try {
+                    never.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        List<String> errors = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel() == Level.SEVERE) {
+                    errors.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(SourceHost.class.getName());
+        logger.addHandler(handler);
+        String reported = "event source hung from bundle org.example.hung did not return from stop within "
+                + EngineHarness.SOURCE_CALL_TIMEOUT.toMillis() + " ms; it is disabled";
+        try (EngineHarness h = new EngineHarness()) {
+            h.engine.bindSource(hung, "hung", "org.example.hung");
+            hung.context();
+            h.engine.unbindSource(hung);
+            await("the hung stop reported", () -> errors.contains(reported),
+                    EngineHarness.SOURCE_CALL_TIMEOUT.multipliedBy(3));
+        } finally {
+            never.countDown();
+            logger.removeHandler(handler);
+        }
+        assertEquals(List.of(reported), errors);
     }
 
     @Test
