@@ -1,15 +1,26 @@
 package org.upshot.launcher;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.upshot.control.Protocol;
+import org.upshot.testkit.BootedDaemon;
 
 /** A short command's exit status and merged output (run from a JVM without a reaper). */
 record CommandResult(int status, String output) {
 
     static CommandResult run(String... command) throws IOException, InterruptedException {
         return run(Map.of(), List.of(command));
+    }
+
+    /** Runs {@code bin/initctl ARGS} against {@code daemon}'s control socket. */
+    static CommandResult initctl(BootedDaemon daemon, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(BootedDaemon.distro().resolve("bin/initctl").toString()));
+        command.addAll(List.of(args));
+        return run(Map.of(Protocol.SOCKET_ENV, daemon.runtimeDir().resolve(Protocol.SOCKET_NAME).toString(),
+                "JAVA_HOME", System.getProperty("java.home")), command);
     }
 
     static CommandResult run(Map<String, String> environment, List<String> command)

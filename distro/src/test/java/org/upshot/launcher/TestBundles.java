@@ -5,13 +5,17 @@ import java.io.OutputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import org.upshot.launcher.broken.BrokenActivator;
+import org.upshot.launcher.faulty.FaultySource;
+import org.upshot.launcher.faulty.FaultySourceActivator;
 import org.upshot.launcher.probe.ProbeActivator;
+import org.upshot.spi.source.SourceDeclaration;
 
 /** Builds small bundles from this module's test classes, with {@code java.util.jar}. */
 final class TestBundles {
@@ -30,8 +34,26 @@ final class TestBundles {
         return bundle(jar, "org.upshot.test.broken", BrokenActivator.class, "org.osgi.framework");
     }
 
-    /** Writes a bundle holding every class of {@code activator}'s package. */
+    /**
+     * {@code DIRECTORY/NAME.jar}: bundle {@code org.upshot.test.NAME}, whose event source
+     * {@code NAME} (declared as {@code @SourceDeclaration} would) misbehaves as {@code fault} says.
+     */
+    static Path faultySource(Path directory, String name, FaultySource.Fault fault) throws IOException {
+        return bundle(directory.resolve(name + ".jar"), "org.upshot.test." + name, FaultySourceActivator.class,
+                "org.osgi.framework,org.upshot.spi.source,org.upshot.job", Map.of(
+                        FaultySourceActivator.FAULT, fault.name(),
+                        "Provide-Capability", SourceDeclaration.NAMESPACE + ";" + SourceDeclaration.NAMESPACE + "=\""
+                                + name + "\";" + SourceDeclaration.IMPLEMENTATION + "=\""
+                                + FaultySource.class.getName() + "\""));
+    }
+
     private static Path bundle(Path jar, String symbolicName, Class<?> activator, String imports) throws IOException {
+        return bundle(jar, symbolicName, activator, imports, Map.of());
+    }
+
+    /** Writes a bundle holding every class of {@code activator}'s package. */
+    private static Path bundle(Path jar, String symbolicName, Class<?> activator, String imports,
+            Map<String, String> headers) throws IOException {
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -41,6 +63,7 @@ final class TestBundles {
         main.putValue("Bundle-Activator", activator.getName());
         main.putValue("Import-Package", imports);
         main.putValue("DynamicImport-Package", "*");
+        headers.forEach(main::putValue);
         Path classes = classesDirectory(activator);
         String packagePath = activator.getPackageName().replace('.', '/');
         Path temporary = jar.resolveSibling("." + jar.getFileName());

@@ -1,0 +1,95 @@
+package org.upshot.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.upshot.daemon.DaemonSettings;
+import org.upshot.launcher.faulty.FaultySource;
+import org.upshot.launcher.faulty.FaultySource.Fault;
+import org.upshot.testkit.BootedDaemon;
+
+/**
+ * Sources that throw or hang, in the booted daemon: each is disabled with one log line
+ * naming it and its bundle, while jobs start, {@code initctl} answers, a healthy source
+ * goes on, and SIGTERM still stops the daemon cleanly.
+ */
+class SourceFaultIT {
+    private static final Duration WAIT = BootedDaemon.WAIT;
+    /** A short call timeout, so that a hang is declared within the test. */
+    private static final String CALL_TIMEOUT = "-D" + DaemonSettings.SOURCE_CALL_TIMEOUT_MILLIS + "=1000";
+    private static final String STEADY = "start on startup\nexec sleep 600\n";
+
+    @TempDir
+    Path work;
+
+    /** The whole line the engine logs about source {@code name} of test bundle {@code name}: {@code NAME WHY}. */
+    private static String sourceLine(String name, String why) {
+        return "^\\S+ ERROR SourceHost: " + Pattern.quote("event source " + name + " from bundle org.upshot.test."
+                + name + " " + why) + "$";
+    }
+
+    @Test
+    @Timeout(90)
+    void sourcesThatThrowOrHangInStartAreDisabledWhileJobsStartAndInitctlAnswers() throws Exception {
+        Path faulty = Files.createDirectories(work.resolve("faulty"));
+        try (BootedDaemon daemon = BootedDaemon.in(work.resolve("daemon")).javaOptions(CALL_TIMEOUT)
+                .plugins(TestBundles.faultySource(faulty, "thrower", Fault.THROW_IN_START),
+                        TestBundles.faultySource(faulty, "sleeper", Fault.HANG_IN_START),
+                        BootedDaemon.distroPlugin("example-tick-source"))
+                .job("steady", STEADY)
+                .job("ticking", "start on tick PERIOD=1 COUNT!=0\nexec sleep 600\n")
+                .boot()) {
+            daemon.awaitLog(sourceLine("thrower", "failed in start; it is disabled: IllegalStateException: "
+                    + FaultySource.MESSAGE));
+            daemon.awaitLog("^java\\.lang\\.IllegalStateException: " + FaultySource.MESSAGE + "$");
+            daemon.awaitLog(sourceLine("sleeper", "did not return from start within 1000 ms; it is disabled"));
+
+            // The sleeper's start is still stuck on its thread: the daemon goes on regardless.
+            long steady = daemon.awaitRunning("steady");
+            daemon.awaitRunning("ticking");
+            CommandResult status = CommandResult.initctl(daemon, "status", "steady");
+            assertEquals("steady start/running, process " + steady + "\n", status.output());
+            daemon.job("later", "exec sleep 600\n");
+            Await.until(WAIT, () -> daemon.isStopped("later"), () -> "later loaded; log:\n" + daemon.logTail());
+            assertEquals(0, CommandResult.initctl(daemon, "start", "later").status());
+            daemon.awaitRunning("later");
+            assertEquals(steady, daemon.runningPid("steady").orElse(0L));
+
+            assertEquals(0, daemon.stop(WAIT), daemon.logTail());
+            assertTrue(daemon.logLine("framework stopped; exiting with status 0", 0).isPresent(), daemon.logTail());
+        }
+    }
+
+    @Test
+    @Timeout(90)
+    void aSourceThatHangsInStopIsDisabledAndNeitherUnloadNorShutdownWaitsForIt() throws Exception {
+        Path faulty = Files.createDirectories(work.resolve("faulty"));
+        try (BootedDaemon daemon = BootedDaemon.in(work.resolve("daemon")).javaOptions(CALL_TIMEOUT)
+                .plugins(TestBundles.faultySource(faulty, "unloaded", Fault.HANG_IN_STOP),
+                        TestBundles.faultySource(faulty, "lingering", Fault.HANG_IN_STOP))
+                .job("steady", STEADY)
+                .boot()) {
+            long steady = daemon.awaitRunning("steady");
+            daemon.awaitLog("SourceHost: event source lingering from bundle org\\.upshot\\.test\\.lingering started$");
+
+            // Unloaded while the daemon runs: stop hangs, is declared so, and the plugin still goes.
+            daemon.removePlugin("unloaded.jar");
+            daemon.awaitLog(sourceLine("unloaded", "did not return from stop within 1000 ms; it is disabled"));
+            assertEquals(steady, daemon.runningPid("steady").orElse(0L));
+            assertEquals(0, CommandResult.initctl(daemon, "status", "steady").status());
+
+            // Still loaded at SIGTERM: its stop hangs during shutdown, which goes on without it.
+            assertEquals(0, daemon.stop(WAIT), daemon.logTail());
+            String lingering = sourceLine("lingering", "did not return from stop within 1000 ms; it is disabled");
+            assertTrue(daemon.logLine(lingering, 0).isPresent(), daemon.logTail());
+            assertTrue(daemon.logLine("framework stopped; exiting with status 0", 0).isPresent(), daemon.logTail());
+        }
+    }
+}
