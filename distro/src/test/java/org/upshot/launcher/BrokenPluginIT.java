@@ -22,20 +22,20 @@ class BrokenPluginIT {
     @Timeout(60)
     void pluginWhoseActivatorThrowsIsReportedAndLeftStopped() throws Exception {
         try (DaemonProcess daemon = DaemonProcess.start(work)) {
-            daemon.awaitLog("started in session mode", WAIT);
-            TestBundles.broken(daemon.pluginDir.resolve("broken-plugin.jar"));
+            daemon.awaitLog("started in session mode");
+            TestBundles.broken(daemon.pluginDir().resolve("broken-plugin.jar"));
 
             daemon.awaitLog("bundle org\\.upshot\\.test\\.broken 1\\.0\\.0 \\[\\d+\\] failed to start, left stopped: .*"
-                    + BrokenActivator.MESSAGE, WAIT);
+                    + BrokenActivator.MESSAGE);
             daemon.awaitBundle("org.upshot.test.broken", "RESOLVED", WAIT);
             assertEquals("ACTIVE", daemon.bundleState("org.upshot.source-files"));
 
             // Still serving: the watcher goes on installing and removing plugins.
-            Path files = daemon.pluginDir.resolve("source-files-0.1.0.jar");
-            Path kept = Files.move(files, work.resolve(files.getFileName()));
-            daemon.awaitBundle("org.upshot.source-files", null, WAIT);
-            TestBundles.dropInto(daemon.pluginDir, kept);
-            daemon.awaitBundle("org.upshot.source-files", "ACTIVE", WAIT);
+            Path tick = daemon.pluginDir().resolve("example-tick-source-0.1.0.jar");
+            Path kept = Files.move(tick, work.resolve(tick.getFileName()));
+            daemon.awaitBundle("org.upshot.example-tick-source", null, WAIT);
+            daemon.dropPlugin(kept);
+            daemon.awaitBundle("org.upshot.example-tick-source", "ACTIVE", WAIT);
             assertTrue(daemon.isAlive());
             assertEquals(0, daemon.stop(WAIT), daemon.log());
         }
@@ -46,8 +46,8 @@ class BrokenPluginIT {
     void jarThatIsNotABundleIsReportedAndTheRestStarts() throws Exception {
         Files.writeString(Files.createDirectories(work.resolve("plugins")).resolve("garbage.jar"), "not a zip file");
         try (DaemonProcess daemon = DaemonProcess.start(work)) {
-            daemon.awaitLog("started in session mode", WAIT);
-            daemon.awaitLog("ERROR launcher: cannot install .*garbage\\.jar", WAIT);
+            daemon.awaitLog("started in session mode");
+            daemon.awaitLog("ERROR launcher: cannot install .*garbage\\.jar");
             daemon.awaitBundle("org.upshot.source-files", "ACTIVE", WAIT);
             daemon.awaitBundle("org.upshot.test.probe", "ACTIVE", WAIT);
         }

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.upshot.testkit.Await;
 
 /** Boots the assembled distribution's real Felix with the real bundles. */
 class DistroBootIT {
@@ -30,7 +31,7 @@ class DistroBootIT {
         expected.addAll(symbolicNames(DaemonProcess.DISTRO.resolve("plugins")));
         expected.add("org.upshot.test.probe");
         try (DaemonProcess daemon = DaemonProcess.start(work)) {
-            daemon.awaitLog("started in session mode", BOOT);
+            daemon.awaitLog("started in session mode");
             Await.until(BOOT, () -> activeBundles(daemon.report()).containsAll(expected),
                     () -> "all of " + expected + " ACTIVE; report:\n" + String.join("\n", daemon.report()));
             List<String> components = daemon.report().stream().filter(line -> line.startsWith("component ")).toList();
@@ -49,11 +50,11 @@ class DistroBootIT {
     @Timeout(60)
     void daemonSettingsReachTheBundlesAsFrameworkProperties() throws Exception {
         try (DaemonProcess daemon = DaemonProcess.start(work)) {
-            daemon.awaitLog("started in session mode", BOOT);
+            daemon.awaitLog("started in session mode");
             // The probe writes its report into upshot.runtime.dir: the property arrived.
             daemon.awaitBundle("org.upshot.test.probe", "ACTIVE", BOOT);
-            assertTrue(Files.isDirectory(daemon.logDir), "log directory created");
-            assertTrue(Files.isDirectory(daemon.runtimeDir.resolve("felix-cache")), "bundle cache in the runtime dir");
+            assertTrue(Files.isDirectory(daemon.logDir()), "log directory created");
+            assertTrue(Files.isDirectory(daemon.runtimeDir().resolve("felix-cache")), "bundle cache in the runtime dir");
         }
     }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.upshot.testkit.Await;
 
 /**
  * The files source in a booted daemon: job files whose {@code start on} or {@code watch}
@@ -38,8 +39,8 @@ class FilesSourceIT {
     private Path out;
 
     /**
-     * A daemon killed at the end of a test leaves its jobs' processes behind (they run
-     * in their own sessions): end every main process a job recorded.
+     * A daemon that has to be killed at the end of a test leaves its jobs' processes
+     * behind (they run in their own sessions): end every main process a job recorded.
      */
     @AfterEach
     void killJobProcesses() throws IOException {
@@ -136,7 +137,7 @@ class FilesSourceIT {
         job(conf, "burst", "start on file FILE=" + burst + "/ EVENT=create");
 
         try (DaemonProcess daemon = DaemonProcess.start(work)) {
-            daemon.awaitLog("started in session mode", WAIT);
+            daemon.awaitLog("started in session mode");
 
             // Startup announcement: the print job left from before boot starts the spooler.
             long cups = awaitMain(daemon, "cups");
@@ -147,7 +148,7 @@ class FilesSourceIT {
             // An event reaching the engine before it has seen the exit finds the job still
             // running and is spent; wait until the job is back at rest, as a real spooler
             // restarted by a later print job would be.
-            daemon.awaitLog("cups state changed from post-stop to waiting", WAIT);
+            daemon.awaitLog("cups state changed from post-stop to waiting");
             Path second = Files.writeString(queue.resolve("c00002"), "and me");
             assertStartedBy(awaitMain(daemon, "cups"), queue + "/*", "create", second);
 
@@ -222,38 +223,30 @@ class FilesSourceIT {
         job(conf, "later", "start on file FILE=" + second + "/ EVENT=create");
 
         try (DaemonProcess daemon = DaemonProcess.start(work)) {
-            daemon.awaitLog("started in session mode", WAIT);
-            daemon.awaitLog(STARTED_FILES, WAIT);
+            daemon.awaitLog("started in session mode");
+            daemon.awaitLog(STARTED_FILES);
             Path trigger = Files.createFile(first.resolve("go"));
             long held = awaitMain(daemon, "held");
             assertStartedBy(held, first + "/", "create", trigger);
 
-            Path jar = daemon.pluginDir.resolve("source-files-0.1.0.jar");
-            Path kept = Files.move(jar, work.resolve("source-files-0.1.0.jar"));
-            daemon.awaitLog("plugin org\\.upshot\\.source-files 0\\.1\\.0 \\[\\d+\\] removed: stopped and uninstalled", WAIT);
+            int removed = daemon.logMark();
+            Path kept = daemon.removePlugin("source-files-0.1.0.jar");
+            // The bundle is gone before the engine has called the source's stop: wait for that.
+            daemon.awaitLog("event source files from bundle org\\.upshot\\.source-files stopped$", removed);
 
             // The running job survives; the unloaded source reports nothing.
             assertTrue(cmdline(held).startsWith("sleep"), "held's main process survives the unload");
             Path waiting = Files.createFile(second.resolve("waiting"));
             int before = count(daemon.log(), "emitted file FILE=");
-            assertStays(() -> Files.notExists(out.resolve("later")) && count(daemon.log(), "emitted file FILE=") == before,
-                    Duration.ofSeconds(2), "no file event while the source is unloaded");
+            Await.stays(Duration.ofSeconds(2), () -> Files.notExists(out.resolve("later"))
+                    && count(daemon.log(), "emitted file FILE=") == before, () -> "a file event while the source is unloaded");
 
             // Back again: the new source instance sees "later" for the first time and
             // announces the file that is already there.
-            TestBundles.dropInto(daemon.pluginDir, kept);
-            Await.until(WAIT, () -> count(daemon.log(), "started org.upshot.source-files") == 2, daemon::log);
+            daemon.restorePlugin(kept);
             assertStartedBy(awaitMain(daemon, "later"), second + "/", "create", waiting);
             assertEquals(held, readPid(out.resolve("held")), "held was not restarted");
             assertTrue(cmdline(held).startsWith("sleep"));
-        }
-    }
-
-    private static void assertStays(java.util.function.Supplier<Boolean> condition, Duration period, String what) {
-        long deadline = System.nanoTime() + period.toNanos();
-        while (System.nanoTime() < deadline) {
-            assertTrue(condition.get(), what);
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
         }
     }
 

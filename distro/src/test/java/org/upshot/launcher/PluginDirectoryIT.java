@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.upshot.testkit.Await;
 
 /** The plugin directory is watched: jars come and go while the daemon runs. */
 class PluginDirectoryIT {
@@ -34,18 +35,18 @@ class PluginDirectoryIT {
                     task
                     exec sh -c 'echo "$MATCH" >> %s'
                     """.formatted(watched, touches));
-            daemon.awaitLog("started in session mode", WAIT);
+            daemon.awaitLog("started in session mode");
             long steady = awaitRunning(daemon, "steady");
 
             Files.createFile(watched.resolve("one"));
             awaitLines(touches, 1, daemon);
 
-            Path jar = daemon.pluginDir.resolve("source-files-0.1.0.jar");
+            Path jar = daemon.pluginDir().resolve("source-files-0.1.0.jar");
             Path kept = Files.move(jar, work.resolve("source-files-0.1.0.jar"));
             daemon.awaitBundle("org.upshot.source-files", null, WAIT);
-            daemon.awaitLog("plugin org\\.upshot\\.source-files 0\\.1\\.0 \\[\\d+\\] removed: stopped and uninstalled", WAIT);
+            daemon.awaitLog("plugin org\\.upshot\\.source-files 0\\.1\\.0 \\[\\d+\\] removed: stopped and uninstalled");
 
-            TestBundles.dropInto(daemon.pluginDir, kept);
+            daemon.dropPlugin(kept);
             daemon.awaitBundle("org.upshot.source-files", "ACTIVE", WAIT);
             // The source re-binds to the engine and re-registers its watches just after
             // ACTIVE: a new file every half second until one is seen.
@@ -110,15 +111,15 @@ class PluginDirectoryIT {
     @Timeout(90)
     void replacedPluginIsUpdatedInPlace() throws Exception {
         try (DaemonProcess daemon = DaemonProcess.start(work)) {
-            daemon.awaitLog("started in session mode", WAIT);
-            daemon.awaitBundle("org.upshot.source-files", "ACTIVE", WAIT);
-            Path jar = daemon.pluginDir.resolve("source-files-0.1.0.jar");
-            Path copy = Files.copy(jar, work.resolve("source-files-0.1.0.jar"));
+            daemon.awaitLog("started in session mode");
+            daemon.awaitBundle("org.upshot.example-tick-source", "ACTIVE", WAIT);
+            Path jar = daemon.pluginDir().resolve("example-tick-source-0.1.0.jar");
+            Path copy = Files.copy(jar, work.resolve("example-tick-source-0.1.0.jar"));
             Files.setLastModifiedTime(copy, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
 
-            TestBundles.dropInto(daemon.pluginDir, copy);
-            daemon.awaitLog("updated org\\.upshot\\.source-files 0\\.1\\.0 \\[\\d+\\]", WAIT);
-            daemon.awaitBundle("org.upshot.source-files", "ACTIVE", WAIT);
+            daemon.dropPlugin(copy);
+            daemon.awaitLog("updated org\\.upshot\\.example-tick-source 0\\.1\\.0 \\[\\d+\\]");
+            daemon.awaitBundle("org.upshot.example-tick-source", "ACTIVE", WAIT);
         }
     }
 }

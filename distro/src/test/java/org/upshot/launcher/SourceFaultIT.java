@@ -3,6 +3,7 @@ package org.upshot.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.upshot.testkit.Await;
 import org.upshot.daemon.DaemonSettings;
 import org.upshot.launcher.faulty.FaultySource;
 import org.upshot.launcher.faulty.FaultySource.Fault;
@@ -35,15 +37,21 @@ class SourceFaultIT {
                 + name + " " + why) + "$";
     }
 
+    /** A daemon with the short call timeout, these plugins and job {@code steady}, started on {@code startup}. */
+    private BootedDaemon.Builder daemon(Path... plugins) {
+        return BootedDaemon.in(work.resolve("daemon")).javaOptions(CALL_TIMEOUT).plugins(plugins).job("steady", STEADY);
+    }
+
+    private Path faulty(String name, Fault fault) throws IOException {
+        return TestBundles.faultySource(Files.createDirectories(work.resolve("faulty")), name, fault);
+    }
+
     @Test
     @Timeout(90)
     void sourcesThatThrowOrHangInStartAreDisabledWhileJobsStartAndInitctlAnswers() throws Exception {
-        Path faulty = Files.createDirectories(work.resolve("faulty"));
-        try (BootedDaemon daemon = BootedDaemon.in(work.resolve("daemon")).javaOptions(CALL_TIMEOUT)
-                .plugins(TestBundles.faultySource(faulty, "thrower", Fault.THROW_IN_START),
-                        TestBundles.faultySource(faulty, "sleeper", Fault.HANG_IN_START),
-                        BootedDaemon.distroPlugin("example-tick-source"))
-                .job("steady", STEADY)
+        // One source throws in start, one never returns from it, one is healthy: the first two are disabled.
+        try (BootedDaemon daemon = daemon(faulty("thrower", Fault.THROW_IN_START),
+                faulty("sleeper", Fault.HANG_IN_START), BootedDaemon.distroPlugin("example-tick-source"))
                 .job("ticking", "start on tick PERIOD=1 COUNT!=0\nexec sleep 600\n")
                 .boot()) {
             daemon.awaitLog(sourceLine("thrower", "failed in start; it is disabled: IllegalStateException: "
@@ -70,12 +78,9 @@ class SourceFaultIT {
     @Test
     @Timeout(90)
     void aSourceThatHangsInStopIsDisabledAndNeitherUnloadNorShutdownWaitsForIt() throws Exception {
-        Path faulty = Files.createDirectories(work.resolve("faulty"));
-        try (BootedDaemon daemon = BootedDaemon.in(work.resolve("daemon")).javaOptions(CALL_TIMEOUT)
-                .plugins(TestBundles.faultySource(faulty, "unloaded", Fault.HANG_IN_STOP),
-                        TestBundles.faultySource(faulty, "lingering", Fault.HANG_IN_STOP))
-                .job("steady", STEADY)
-                .boot()) {
+        // Two sources never return from stop: one is unloaded while the daemon runs, one stopped by SIGTERM.
+        try (BootedDaemon daemon = daemon(faulty("unloaded", Fault.HANG_IN_STOP),
+                faulty("lingering", Fault.HANG_IN_STOP)).boot()) {
             long steady = daemon.awaitRunning("steady");
             daemon.awaitLog("SourceHost: event source lingering from bundle org\\.upshot\\.test\\.lingering started$");
 

@@ -81,13 +81,6 @@ final class TestBundles {
         return jar;
     }
 
-    /** Copies a jar into a directory under a hidden name, then renames it into place. */
-    static Path dropInto(Path directory, Path jar) throws IOException {
-        Path temporary = directory.resolve("." + jar.getFileName());
-        Files.copy(jar, temporary);
-        return Files.move(temporary, directory.resolve(jar.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
     private static Path classesDirectory(Class<?> type) {
         try {
             return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());

@@ -47,9 +47,10 @@ import org.upshot.spi.source.PluginDeclaration;
  * <p>Jobs are observed through {@link #list}, which shows every job the engine holds. Every
  * wait polls with {@link #WAIT} as its timeout and fails with the daemon's log.
  * Not thread-safe: one test thread drives it. {@link #close} stops the daemon (and so its
- * jobs) with SIGTERM and kills it if it does not exit.
+ * jobs) with SIGTERM and kills it if it does not exit. A module may subclass it for what
+ * only its own tests need.
  */
-public final class BootedDaemon implements AutoCloseable {
+public class BootedDaemon implements AutoCloseable {
     /** The system property naming the unpacked distribution ({@code distro/target/upshot-VERSION}). */
     public static final String DISTRO_PROPERTY = "upshot.distro.dir";
     /** How long any wait of this class lasts before it fails. */
@@ -64,15 +65,18 @@ public final class BootedDaemon implements AutoCloseable {
     private final Path pluginDir;
     private final Path confDir;
     private final Path runtimeDir;
+    private final Path logDir;
     private final Path output;
     private final Process process;
     private final boolean launched;
 
-    private BootedDaemon(Builder builder) throws IOException {
+    /** Starts the daemon {@code builder} describes; see {@link Builder#start()}. */
+    protected BootedDaemon(Builder builder) throws IOException {
         workDir = builder.workDir;
         pluginDir = Files.createDirectories(workDir.resolve("plugins"));
         confDir = Files.createDirectories(workDir.resolve("conf"));
         runtimeDir = workDir.resolve("run");
+        logDir = workDir.resolve("log");
         output = workDir.resolve("upshot.log");
         for (Path jar : builder.plugins) {
             Files.copy(jar, pluginDir.resolve(jar.getFileName()));
@@ -86,7 +90,7 @@ public final class BootedDaemon implements AutoCloseable {
         command.addAll(builder.launcher);
         command.addAll(List.of(distro().resolve("bin/upshot").toString(), builder.mode, "--debug",
                 "--plugin-dir", pluginDir.toString(), "--runtime-dir", runtimeDir.toString(),
-                "--confdir", confDir.toString(), "--log-dir", workDir.resolve("log").toString()));
+                "--confdir", confDir.toString(), "--log-dir", logDir.toString()));
         command.addAll(builder.arguments);
         // The test JVM reaps nothing by itself, so a plain ProcessBuilder is safe here.
         ProcessBuilder processBuilder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -220,8 +224,13 @@ public final class BootedDaemon implements AutoCloseable {
         return runtimeDir;
     }
 
+    /** The directory of the jobs' console logs ({@code --log-dir}). */
+    public Path logDir() {
+        return logDir;
+    }
+
     /** Writes job file {@code name.conf}; the daemon picks it up as it would any change. */
-    public BootedDaemon job(String name, String text) throws IOException {
+    public final BootedDaemon job(String name, String text) throws IOException {
         Files.writeString(confDir.resolve(name + ".conf"), text);
         return this;
     }
