@@ -205,6 +205,7 @@ public class BootedDaemon implements AutoCloseable {
         }
     }
 
+    /** The directory the daemon's own directories are in. */
     public Path workDir() {
         return workDir;
     }
@@ -253,6 +254,7 @@ public class BootedDaemon implements AutoCloseable {
                 "the launcher exited with " + process.exitValue() + ":\n" + logTail())).pid();
     }
 
+    /** Whether the process started is still running. */
     public boolean isAlive() {
         return process.isAlive();
     }
