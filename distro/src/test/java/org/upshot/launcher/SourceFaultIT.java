@@ -53,6 +53,7 @@ class SourceFaultIT {
         try (BootedDaemon daemon = daemon(faulty("thrower", Fault.THROW_IN_START),
                 faulty("sleeper", Fault.HANG_IN_START), BootedDaemon.distroPlugin("example-tick-source"))
                 .job("ticking", "start on tick PERIOD=1 COUNT!=0\nexec sleep 600\n")
+                .job("on-go", "start on go\nexec sleep 600\n")
                 .boot()) {
             daemon.awaitLog(sourceLine("thrower", "failed in start; it is disabled: IllegalStateException: "
                     + FaultySource.MESSAGE));
@@ -64,10 +65,12 @@ class SourceFaultIT {
             daemon.awaitRunning("ticking");
             CommandResult status = CommandResult.initctl(daemon, "status", "steady");
             assertEquals("steady start/running, process " + steady + "\n", status.output());
+            daemon.emit("go");
+            assertTrue(daemon.runningPid("on-go").isPresent(), daemon.describe("on-go"));
             daemon.job("later", "exec sleep 600\n");
             Await.until(WAIT, () -> daemon.isStopped("later"), () -> "later loaded; log:\n" + daemon.logTail());
-            assertEquals(0, CommandResult.initctl(daemon, "start", "later").status());
-            daemon.awaitRunning("later");
+            daemon.startJob("later");
+            assertTrue(daemon.runningPid("later").isPresent(), daemon.describe("later"));
             assertEquals(steady, daemon.runningPid("steady").orElse(0L));
 
             assertEquals(0, daemon.stop(WAIT), daemon.logTail());
