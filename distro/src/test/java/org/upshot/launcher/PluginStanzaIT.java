@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.upshot.testkit.Await;
 
 /**
  * A job that uses a plugin's stanza, in the booted distribution: started by the plugin's
@@ -40,18 +41,18 @@ class PluginStanzaIT {
                     task
                     exec sh -c 'echo "$COUNT" >> %s'
                     """.formatted(beats));
-            daemon.awaitLog("started in session mode", WAIT);
+            daemon.awaitLog("started in session mode");
             Await.until(WAIT, () -> lines(beats).size() >= 2, () -> "two ticks; log:\n" + daemon.log());
 
-            Path jar = daemon.pluginDir.resolve("example-tick-source-0.1.0.jar");
+            Path jar = daemon.pluginDir().resolve("example-tick-source-0.1.0.jar");
             Path kept = Files.move(jar, work.resolve(jar.getFileName()));
             daemon.awaitBundle("org.upshot.example-tick-source", null, WAIT);
-            daemon.awaitLog("beat\\.conf:1:1: stanza 'tick' needs plugin tick, which is not active", WAIT);
+            daemon.awaitLog("beat\\.conf:1:1: stanza 'tick' needs plugin tick, which is not active");
             CommandResult status = daemon.initctl("status", "beat");
             assertTrue(status.output().contains("Unknown job: beat"), "held back: " + status.output());
             int before = lines(beats).size();
 
-            TestBundles.dropInto(daemon.pluginDir, kept);
+            daemon.dropPlugin(kept);
             daemon.awaitBundle("org.upshot.example-tick-source", "ACTIVE", WAIT);
             Await.until(WAIT, () -> lines(beats).size() >= before + 2,
                     () -> "ticks again once the plugin is back; log:\n" + daemon.log());

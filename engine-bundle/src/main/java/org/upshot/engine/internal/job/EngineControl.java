@@ -63,6 +63,10 @@ public final class EngineControl implements JobControl {
     public CompletionStage<InstanceView> start(String job, List<String> env, boolean wait) {
         return call(answer -> {
             JobEntry entry = entry(job);
+            if (entry.deleted()) {
+                // only its running instances are left: no new one starts
+                throw new ControlException(Reason.UNKNOWN_JOB, "Unknown job: " + job);
+            }
             List<String> instanceEnv = requestEnvironment(entry, env);
             Job instance = engine.registry().instanceFor(entry, instanceName(entry, instanceEnv), instanceEnv);
             if (instance.goal() != JobGoal.STOP) {

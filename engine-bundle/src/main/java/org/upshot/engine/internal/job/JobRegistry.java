@@ -31,10 +31,14 @@ final class JobRegistry {
         this.contexts = contexts;
     }
 
-    /** The definition named {@code name}, or null if there is none (or it was deleted). */
+    /**
+     * The definition named {@code name}, or null if there is none. A deleted definition
+     * (its file removed, or held back for a plugin) is still found while an instance of it
+     * runs, so that instance can be asked about and stopped.
+     */
     JobEntry entry(String name) {
         JobEntry entry = entries.get(name);
-        return entry == null || entry.deleted() ? null : entry;
+        return entry == null || entry.deleted() && entry.idle() ? null : entry;
     }
 
     /** Definitions whose start condition mentions the event's name. */

@@ -66,4 +66,23 @@ class EngineBasicsIT {
             assertFalse(h.running("idle"));
         }
     }
+
+    @Test
+    void aRunningInstanceOfARemovedJobCanStillBeAskedAboutAndStopped() throws Exception {
+        // The file goes (or its plugin does) while it runs: status and stop still find the
+        // instance; no new one starts; once it has stopped the job is unknown.
+        try (EngineHarness h = new EngineHarness()) {
+            h.job("orphan", "exec sleep 1000").load();
+            int pid = h.start("orphan").processes().get(ProcessKind.MAIN);
+            java.nio.file.Files.delete(h.confdir.resolve("orphan.conf"));
+            EngineHarness.get(h.control.reloadConfiguration());
+            assertEquals(pid, h.mainPid("orphan"));
+            assertEquals("Unknown job: orphan", assertThrows(ControlException.class,
+                    () -> EngineHarness.get(h.control.start("orphan", List.of("X=1"), true))).getMessage());
+            h.stop("orphan");
+            assertFalse(alive(pid));
+            assertEquals("Unknown job: orphan", assertThrows(ControlException.class, () -> h.status("orphan"))
+                    .getMessage());
+        }
+    }
 }
