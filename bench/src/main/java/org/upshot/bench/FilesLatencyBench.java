@@ -13,14 +13,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.upshot.daemon.DaemonSettings;
-import org.upshot.event.Event;
-import org.upshot.event.EventDescriptor;
 import org.upshot.event.EventEmitter;
 import org.upshot.event.EventExpression;
 import org.upshot.event.EventResult;
@@ -86,17 +83,9 @@ public final class FilesLatencyBench {
         Files.createDirectories(dir);
         LinkedBlockingQueue<Long> emitted = new LinkedBlockingQueue<>();
         FilesEventSource source = new FilesEventSource(config(windowMillis));
-        EventEmitter timestamps = new EventEmitter() {
-            @Override
-            public CompletionStage<EventResult> emit(Event event) {
-                emitted.add(System.nanoTime());
-                return CompletableFuture.completedFuture(EventResult.OK);
-            }
-
-            @Override
-            public CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors) {
-                return emit(event);
-            }
+        EventEmitter timestamps = (event, descriptors) -> {
+            emitted.add(System.nanoTime());
+            return CompletableFuture.completedFuture(EventResult.OK);
         };
         source.start(new SourceContext() {
             @Override

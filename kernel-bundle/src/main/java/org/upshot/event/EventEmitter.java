@@ -14,19 +14,21 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface EventEmitter {
 
     /**
-     * Queues an event.
+     * Queues an event that carries nothing but itself.
      *
      * @return a stage completed, on the engine thread, once every job the event
      *     started or stopped has come to rest; callers must not block the engine in it
      */
-    CompletionStage<EventResult> emit(Event event);
+    default CompletionStage<EventResult> emit(Event event) {
+        return emit(event, List.of());
+    }
 
     /**
      * Queues an event that carries open descriptors to the jobs it starts; see
      * {@link EventDescriptor} for who owns them when. If the engine has stopped, each
      * descriptor is released at once and the stage fails.
      *
-     * @return as {@link #emit(Event)}
+     * @return as {@link #emit(Event)}; the one method an emitter implements
      */
     CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors);
 }

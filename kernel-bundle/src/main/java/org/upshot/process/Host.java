@@ -51,6 +51,14 @@ public interface Host {
     List<Integer> children();
 
     /**
+     * The parent of process {@code pid}, read from {@code /proc/PID/stat}; -1 if the
+     * process is gone. A snapshot, like {@link #children()}.
+     *
+     * @since 1.2
+     */
+    int parentOf(int pid);
+
+    /**
      * Calls {@code reboot(2)} with one of {@link #RB_AUTOBOOT}, {@link #RB_HALT_SYSTEM},
      * {@link #RB_POWER_OFF}. Run {@code sync} first: this does not. On success for a
      * machine's init it does not return; as PID 1 of a PID namespace the kernel ends the

@@ -24,7 +24,7 @@
  * <p>History: 1.1 added {@link org.upshot.process.ProcessExit#stopped()} (the reaper
  * reports stops), {@link org.upshot.process.Host#children()},
  * {@link org.upshot.process.Host#reboot(int)} and {@link org.upshot.process.Cgroups}.
- * 1.2 added {@link org.upshot.process.Stdio.Connection} (a connection on stdin and stdout, inetd-style).
+ * 1.2 added {@link org.upshot.process.Stdio.Connection} (a connection on stdin and stdout, inetd-style) and {@link org.upshot.process.Host#parentOf(int)}.
  */
 @Export
 @Version("1.2.0")

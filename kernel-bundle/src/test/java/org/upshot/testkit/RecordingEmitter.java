@@ -21,15 +21,10 @@ public final class RecordingEmitter implements EventEmitter {
     private final List<Event> events = new CopyOnWriteArrayList<>();
 
     @Override
-    public CompletionStage<EventResult> emit(Event event) {
-        events.add(event);
-        return CompletableFuture.completedFuture(EventResult.OK);
-    }
-
-    @Override
     public CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors) {
         descriptors.forEach(EventDescriptor::release);
-        return emit(event);
+        events.add(event);
+        return CompletableFuture.completedFuture(EventResult.OK);
     }
 
     /** Every event so far, in order. */

@@ -83,7 +83,7 @@ public final class EngineComponent {
         for (Bundle bundle : context.getBundles()) {
             declare(bundle);
         }
-        if (settings.mode() == DaemonSettings.Mode.SESSION && host.pid() != 1) {
+        if (settings.mode() == DaemonSettings.Mode.SESSION && !settings.pid1()) {
             try {
                 host.becomeChildSubreaper();
             } catch (PosixException e) {
@@ -223,10 +223,9 @@ public final class EngineComponent {
     }
 
     private void handleSignals() {
-        boolean pid1 = settings.pid1() || host.pid() == 1;
         onSignal(Signals.HUP, () -> reloadConfiguration());
         onSignal(Signals.TERM, this::shutdown);
-        if (pid1) {
+        if (settings.pid1()) {
             onSignal(Signals.INT, () -> engine.emit(Event.of("control-alt-delete")));
             onSignal(SIGWINCH, () -> engine.emit(Event.of("keyboard-request")));
             onSignal(SIGPWR, () -> engine.emit(Event.of("power-status-changed")));

@@ -79,6 +79,11 @@ public final class NativeHost implements Host {
         return children;
     }
 
+    @Override
+    public int parentOf(int pid) {
+        return parentOf(Path.of("/proc", Integer.toString(pid)));
+    }
+
     /** The ppid field of {@code /proc/PID/stat}, or -1 if the process is gone. */
     static int parentOf(Path procDir) {
         String stat;

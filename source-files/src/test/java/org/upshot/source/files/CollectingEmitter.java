@@ -21,11 +21,6 @@ final class CollectingEmitter implements EventEmitter {
     @Override
     public CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors) {
         descriptors.forEach(EventDescriptor::release);
-        return emit(event);
-    }
-
-    @Override
-    public CompletionStage<EventResult> emit(Event event) {
         events.add(event);
         CountDownLatch current = gate;
         if (current != null) {

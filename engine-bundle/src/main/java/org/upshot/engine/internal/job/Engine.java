@@ -21,7 +21,6 @@ import org.upshot.event.EventEmitter;
 import org.upshot.event.EventResult;
 import org.upshot.job.InstanceRef;
 import org.upshot.job.JobState;
-import org.upshot.job.JobView;
 import org.upshot.process.ExitListener;
 import org.upshot.process.Host;
 import org.upshot.process.PosixException;
@@ -42,7 +41,7 @@ public final class Engine implements AutoCloseable {
     private final ProcessLauncher launcher;
     private final EngineLoop loop;
     private final EventQueue queue;
-    private final ProcessTable processes = new ProcessTable();
+    private final ProcessTable processes;
     private final DaemonTracker daemons;
     private final SourceHost sources;
     private final JobEnvironment environment;
@@ -58,6 +57,7 @@ public final class Engine implements AutoCloseable {
      */
     public Engine(ProcessLauncher launcher, EngineSettings settings, Host host) {
         this.launcher = launcher;
+        this.processes = new ProcessTable(host);
         this.loop = new EngineLoop(new Handler(), this::afterMessage, this::onExit);
         this.environment = new JobEnvironment(settings);
         this.sources = new SourceHost(this::emitterFor, processes::ownerOf, settings.daemon());
@@ -113,17 +113,9 @@ public final class Engine implements AutoCloseable {
 
     /** An emitter that logs under {@code emitter}'s name, as every source's does. */
     public EventEmitter emitterFor(String emitter) {
-        return new EventEmitter() {
-            @Override
-            public CompletionStage<EventResult> emit(Event event) {
-                return emit(event, List.of());
-            }
-
-            @Override
-            public CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors) {
-                LOG.log(Level.DEBUG, () -> "source " + emitter + " emitted " + event);
-                return Engine.this.emit(event, descriptors);
-            }
+        return (event, descriptors) -> {
+            LOG.log(Level.DEBUG, () -> "source " + emitter + " emitted " + event);
+            return emit(event, descriptors);
         };
     }
 
@@ -208,10 +200,6 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** Views of every job. */
-    List<JobView> views() {
-        return registry.views();
-    }
 
     // ---- the engine thread --------------------------------------------------------------
 

@@ -135,7 +135,7 @@ public final class EngineControl implements JobControl {
 
     @Override
     public CompletionStage<List<JobView>> list() {
-        return call(answer -> answer.complete(engine.views()));
+        return call(answer -> answer.complete(engine.registry().views()));
     }
 
     @Override

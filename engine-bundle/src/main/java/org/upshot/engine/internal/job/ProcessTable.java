@@ -1,14 +1,12 @@
 package org.upshot.engine.internal.job;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.upshot.job.InstanceRef;
 import org.upshot.job.ProcessKind;
+import org.upshot.process.Host;
 
 /**
  * Which instance each live process belongs to: the pid table that routes the reaper's
@@ -25,7 +23,12 @@ final class ProcessTable {
 
     private final Map<Integer, Owner> owners = new HashMap<>();
     private final Map<Integer, InstanceRef> instances = new ConcurrentHashMap<>();
-    private final long daemonPid = ProcessHandle.current().pid();
+    private final Host host;
+
+    /** @param host the daemon's process: where parents are read and the walk ends */
+    ProcessTable(Host host) {
+        this.host = host;
+    }
 
     void put(int pid, Job job, ProcessKind kind) {
         owners.put(pid, new Owner(job, kind));
@@ -53,25 +56,13 @@ final class ProcessTable {
      */
     Optional<InstanceRef> ownerOf(int pid) {
         int current = pid;
-        for (int step = 0; step < MAX_ANCESTORS && current > 1 && current != daemonPid; step++) {
+        for (int step = 0; step < MAX_ANCESTORS && current > 1 && current != host.pid(); step++) {
             InstanceRef owner = instances.get(current);
             if (owner != null) {
                 return Optional.of(owner);
             }
-            current = parentOf(current);
+            current = host.parentOf(current);
         }
         return Optional.empty();
-    }
-
-    /** The parent pid from {@code /proc/PID/stat}, or 0 if the process is gone. */
-    private static int parentOf(int pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
-            // "pid (comm) state ppid ...": comm may hold spaces and parentheses
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 3);
-            return Integer.parseInt(fields[1]);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
     }
 }

@@ -128,19 +128,12 @@ final class SourceHost {
             // a disabled source's thread may be stuck for good: waiting for it is no use
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             if (!host.disabled && !host.awaitEnd(left) && host.busySince != 0) {
-                host.disable("did not return from " + host.busyWith + " within " + callTimeout.toMillis() + " ms",
-                        null);
+                host.reportHung();
             }
         }
         if (watchdog != null) {
             watchdog.shutdownNow();
         }
-    }
-
-    /** Whether a bound source was disabled (it threw or hung); for status and tests. */
-    boolean disabled(EventSource source) {
-        Hosted host = hosted.get(source);
-        return host != null && host.disabled;
     }
 
     private void startWatchdog() {
@@ -160,8 +153,7 @@ final class SourceHost {
         for (Hosted host : hostsSnapshot()) {
             long since = host.busySince;
             if (since != 0 && now - since > callTimeout.toNanos() && !host.disabled) {
-                host.disable("did not return from " + host.busyWith + " within " + callTimeout.toMillis()
-                        + " ms", null);
+                host.reportHung();
             }
         }
     }
@@ -259,6 +251,10 @@ final class SourceHost {
             }
         }
 
+        void reportHung() {
+            disable("did not return from " + busyWith + " within " + callTimeout.toMillis() + " ms", null);
+        }
+
         /** Disables the source and logs why, once: the watchdog and the closing engine may both find it hung. */
         synchronized void disable(String why, Throwable cause) {
             if (disabled) {
@@ -294,11 +290,6 @@ final class SourceHost {
         @Override
         public DaemonSettings settings() {
             return settings;
-        }
-
-        @Override
-        public CompletionStage<EventResult> emit(Event event) {
-            return emit(event, List.of());
         }
 
         @Override
