@@ -1,5 +1,6 @@
 package org.upshot.spi.source;
 
+import java.util.List;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 import org.upshot.daemon.DaemonSettings;
@@ -27,4 +28,16 @@ public interface SourceContext {
 
     /** The daemon's settings: mode and directories (runtime, state) a source may use. */
     DaemonSettings settings();
+
+    /**
+     * Lines this source shows under {@code job} in {@code initctl status} and {@code list}
+     * ({@code notes} in the control protocol), replacing what it showed there before; an
+     * empty list removes them. Kept until replaced, until the job is removed, or until the
+     * source stops or is disabled. A job the source has not been told about (through
+     * {@link EventSource#jobsChanged}) shows nothing. Any thread; returns at once.
+     *
+     * @param job the job's name
+     * @param lines the lines, in the order shown
+     */
+    void describe(String job, List<String> lines);
 }

@@ -11,9 +11,10 @@
  *
  * <p>Sources know nothing about the engine. They receive a
  * {@link org.upshot.spi.source.SourceContext} (the emitter, the owner of a pid, the
- * daemon's settings), see jobs only as read-only {@link org.upshot.job.JobView}s, and
- * follow instances through {@link org.upshot.job.InstanceChange}s. An event may carry
- * open descriptors to the jobs it starts ({@link org.upshot.event.EventDescriptor}).
+ * daemon's settings, lines shown under a job), see jobs only as read-only
+ * {@link org.upshot.job.JobView}s, and follow instances through
+ * {@link org.upshot.job.InstanceChange}s. An event may carry open descriptors to the
+ * jobs it starts ({@link org.upshot.event.EventDescriptor}).
  *
  * <p>Every call the engine makes into a source is guarded: it runs on a thread the
  * engine keeps for that source, an exception or a call that does not return in time is
@@ -21,9 +22,10 @@
  * on.
  *
  * <p>History: 2.0: sources start with a {@link org.upshot.spi.source.SourceContext}, declare themselves with {@link org.upshot.spi.source.SourceDeclaration} (no {@code name()} method), and follow instances; {@link org.upshot.spi.source.PluginDeclaration} reads declarations.
+ * 2.1 added {@link org.upshot.spi.source.SourceContext#describe} (lines a source shows under a job).
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.upshot.spi.source;
 
 import org.osgi.annotation.bundle.Export;

@@ -44,6 +44,7 @@ public final class Engine implements AutoCloseable {
     private final ProcessTable processes;
     private final DaemonTracker daemons;
     private final SourceHost sources;
+    private final SourceNotes notes = new SourceNotes();
     private final JobEnvironment environment;
     private final JobRegistry registry;
     private final EventMatching matching;
@@ -60,7 +61,7 @@ public final class Engine implements AutoCloseable {
         this.processes = new ProcessTable(host);
         this.loop = new EngineLoop(new Handler(), this::afterMessage, this::onExit);
         this.environment = new JobEnvironment(settings);
-        this.sources = new SourceHost(this::emitterFor, processes::ownerOf, settings.daemon());
+        this.sources = new SourceHost(this::emitterFor, processes::ownerOf, settings.daemon(), notes);
         this.daemons = new DaemonTracker(processes, loop, settings.cgroups(), host);
         // the queue, the registry and the instances' runtime refer to one another only
         // through these two methods, which run once construction is over

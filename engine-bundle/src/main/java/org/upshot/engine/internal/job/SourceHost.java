@@ -17,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.upshot.daemon.DaemonSettings;
 import org.upshot.event.Event;
 import org.upshot.event.EventDescriptor;
@@ -37,9 +38,10 @@ import org.upshot.spi.source.SourceContext;
  * still running after the call timeout (a watchdog looks once a second, also at the stop
  * of a source already unbound), disables the source: it is logged once with its name and
  * bundle, no further call is made, and what it emits from then on is dropped. A source
- * that emits after its {@code stop} was called is logged and dropped too. The bookkeeping
- * belongs to the engine thread, which changes the map of hosts under its lock for the
- * watchdog to copy; the flags the source threads and the watchdog see are volatile.
+ * that emits after its {@code stop} was called is logged and dropped too. What a source
+ * describes under jobs ({@link SourceNotes}) goes when it is unbound or disabled. The
+ * bookkeeping belongs to the engine thread, which changes the map of hosts under its lock
+ * for the watchdog to copy; the flags the source threads and the watchdog see are volatile.
  */
 final class SourceHost {
 
@@ -56,6 +58,7 @@ final class SourceHost {
     private final Function<String, EventEmitter> emitters;
     private final Function<Integer, Optional<InstanceRef>> owners;
     private final DaemonSettings settings;
+    private final SourceNotes notes;
     private final Duration callTimeout;
     private final Map<EventSource, Hosted> hosted = new IdentityHashMap<>();
     /** Unbound, their stop perhaps still running: watched until their thread ends. Under {@code hosted}'s lock. */
@@ -66,12 +69,14 @@ final class SourceHost {
      * @param emitters the engine's emitter for a source name
      * @param owners the instance a pid belongs to ({@link SourceContext#ownerOf})
      * @param settings the daemon's settings, handed to sources; its source call timeout applies
+     * @param notes where what sources describe under jobs is kept
      */
     SourceHost(Function<String, EventEmitter> emitters, Function<Integer, Optional<InstanceRef>> owners,
-            DaemonSettings settings) {
+            DaemonSettings settings, SourceNotes notes) {
         this.emitters = emitters;
         this.owners = owners;
         this.settings = settings;
+        this.notes = notes;
         this.callTimeout = settings.sourceCallTimeout();
     }
 
@@ -85,7 +90,7 @@ final class SourceHost {
         }
         startWatchdog();
         host.start();
-        List<JobView> snapshot = List.copyOf(jobs);
+        List<JobView> snapshot = knownJobs(jobs);
         host.call("jobsChanged", () -> source.jobsChanged(snapshot));
     }
 
@@ -103,10 +108,17 @@ final class SourceHost {
     }
 
     void jobsChanged(Collection<JobView> jobs) {
-        List<JobView> snapshot = List.copyOf(jobs);
+        List<JobView> snapshot = knownJobs(jobs);
         for (Hosted host : hosted.values()) {
             host.call("jobsChanged", () -> host.source.jobsChanged(snapshot));
         }
+    }
+
+    /** A snapshot of the jobs sources are about to be told of: from now on only these take notes. */
+    private List<JobView> knownJobs(Collection<JobView> jobs) {
+        List<JobView> snapshot = List.copyOf(jobs);
+        notes.jobs(snapshot.stream().map(JobView::name).collect(Collectors.toSet()));
+        return snapshot;
     }
 
     void instanceChanged(InstanceChange change) {
@@ -182,6 +194,8 @@ final class SourceHost {
         volatile boolean disabled;
         /** Set when stop was called: emitting afterwards breaks the contract. */
         volatile boolean stopped;
+        /** Set on unbind, when its notes are dropped, under this host's lock. */
+        private boolean unbound;
         /** When the current call began (System.nanoTime), 0 when idle; and which call. */
         volatile long busySince;
         volatile String busyWith = "";
@@ -232,7 +246,12 @@ final class SourceHost {
             });
         }
 
+        /** Drops its notes at once and queues its stop. */
         void stop() {
+            synchronized (this) {
+                unbound = true;
+                notes.dropSource(identity.name());
+            }
             call("stop", () -> {
                 stopped = true;
                 source.stop();
@@ -261,6 +280,7 @@ final class SourceHost {
                 return;
             }
             disabled = true;
+            notes.dropSource(identity.name());
             String message = this + " " + why + "; it is disabled";
             if (cause == null) {
                 LOG.log(Level.ERROR, message);
@@ -290,6 +310,17 @@ final class SourceHost {
         @Override
         public DaemonSettings settings() {
             return settings;
+        }
+
+        @Override
+        public void describe(String job, List<String> lines) {
+            // checked under the lock that unbind and disable take to drop the notes, so a
+            // late call cannot bring them back; unlike a late emit not logged: no event is lost
+            synchronized (this) {
+                if (!disabled && !unbound) {
+                    notes.describe(job, identity.name(), lines);
+                }
+            }
         }
 
         @Override

@@ -1,0 +1,143 @@
+package org.upshot.engine.internal.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.upshot.engine.internal.job.EngineHarness.await;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.upshot.daemon.DaemonSettings;
+import org.upshot.event.EventResult;
+import org.upshot.job.JobView;
+import org.upshot.spi.source.EventSource;
+import org.upshot.spi.source.SourceContext;
+
+/**
+ * What sources describe under jobs, through the host's guard: kept while the source is
+ * bound, dropped when it is unbound or disabled, and not brought back by a late call.
+ * The test thread plays the engine thread.
+ */
+@Timeout(30)
+class SourceHostTest {
+
+    @TempDir
+    Path dir;
+
+    private final SourceNotes notes = new SourceNotes();
+    private SourceHost host;
+
+    /** A source that keeps its context and can be made to throw from {@code jobsChanged}. */
+    private static class DescribingSource implements EventSource {
+        final CompletableFuture<SourceContext> context = new CompletableFuture<>();
+        final List<String> calls = new CopyOnWriteArrayList<>();
+        volatile boolean failOnJobs;
+
+        @Override
+        public void start(SourceContext started) {
+            calls.add("start");
+            context.complete(started);
+        }
+
+        @Override
+        public void jobsChanged(Collection<JobView> jobs) {
+            calls.add("jobsChanged");
+            if (failOnJobs) {
+                throw new IllegalStateException("boom");
+            }
+        }
+
+        @Override
+        public void stop() {
+            calls.add("stop");
+        }
+
+        SourceContext context() {
+            return EngineHarness.get(context);
+        }
+    }
+
+    private static JobView job(String name) {
+        return new JobView(name, Path.of(name + ".conf"), Optional.empty(), Optional.empty(), Optional.empty(),
+                List.of(), Map.of(), List.of());
+    }
+
+    private DescribingSource bind(String name, List<JobView> jobs) {
+        if (host == null) {
+            DaemonSettings settings = DaemonSettings.builder(DaemonSettings.Mode.SESSION,
+                    DaemonSettings.Facts.current(), dir).build();
+            host = new SourceHost(source -> (event, descriptors) -> CompletableFuture.completedFuture(EventResult.OK),
+                    pid -> Optional.empty(), settings, notes);
+        }
+        DescribingSource source = new DescribingSource();
+        host.bind(source, new SourceHost.Identity(name, "org.example." + name), jobs);
+        return source;
+    }
+
+    @AfterEach
+    void stopAll() {
+        if (host != null) {
+            host.stopAll();
+        }
+    }
+
+    @Test
+    void aBoundSourceDescribesTheJobsItWasToldAbout() {
+        // web shows the lines; a job the source was not told about shows nothing.
+        SourceContext context = bind("socket", List.of(job("web"))).context();
+        context.describe("web", List.of("listening tcp 127.0.0.1:8080"));
+        context.describe("nosuch", List.of("listening tcp 127.0.0.1:1"));
+        assertEquals(List.of("listening tcp 127.0.0.1:8080"), notes.of("web"));
+        assertEquals(List.of(), notes.of("nosuch"));
+    }
+
+    @Test
+    void unbindingDropsTheSourcesLinesAndALateDescribeIsIgnored() {
+        // the other source's lines stay; what the unbound one says afterwards does not show.
+        DescribingSource socket = bind("socket", List.of(job("web")));
+        DescribingSource files = bind("files", List.of(job("web")));
+        socket.context().describe("web", List.of("listening tcp 127.0.0.1:8080"));
+        files.context().describe("web", List.of("watching /srv/spool"));
+        assertEquals(List.of("watching /srv/spool", "listening tcp 127.0.0.1:8080"), notes.of("web"));
+        host.unbind(socket);
+        assertEquals(List.of("watching /srv/spool"), notes.of("web"));
+        socket.context().describe("web", List.of("listening tcp 127.0.0.1:8080"));
+        assertEquals(List.of("watching /srv/spool"), notes.of("web"));
+        await("stopped", () -> socket.calls.contains("stop"));
+        socket.context().describe("web", List.of("listening tcp 127.0.0.1:8080"));
+        assertEquals(List.of("watching /srv/spool"), notes.of("web"));
+    }
+
+    @Test
+    void aDisabledSourceLosesItsLinesAndALateDescribeIsIgnored() {
+        // jobsChanged throws: the source is disabled on its thread, and its lines go with it.
+        DescribingSource source = bind("socket", List.of(job("web"), job("db")));
+        SourceContext context = source.context();
+        context.describe("web", List.of("listening tcp 127.0.0.1:8080"));
+        source.failOnJobs = true;
+        host.jobsChanged(List.of(job("web"), job("db")));
+        await("disabled", () -> notes.of("web").isEmpty());
+        context.describe("db", List.of("listening tcp 127.0.0.1:5432"));
+        assertEquals(List.of(), notes.of("db"));
+    }
+
+    @Test
+    void aJobLeavingTheConfigurationLosesItsLines() {
+        // db is removed, then added again: it shows nothing until the source describes it anew.
+        SourceContext context = bind("socket", List.of(job("web"), job("db"))).context();
+        context.describe("db", List.of("listening tcp 127.0.0.1:5432"));
+        host.jobsChanged(List.of(job("web")));
+        assertEquals(List.of(), notes.of("db"));
+        host.jobsChanged(List.of(job("web"), job("db")));
+        assertEquals(List.of(), notes.of("db"));
+        context.describe("db", List.of("listening tcp 127.0.0.1:5433"));
+        assertEquals(List.of("listening tcp 127.0.0.1:5433"), notes.of("db"));
+    }
+}
