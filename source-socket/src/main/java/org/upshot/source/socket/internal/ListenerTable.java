@@ -1,0 +1,426 @@
+package org.upshot.source.socket.internal;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.upshot.event.Event;
+import org.upshot.event.EventDescriptor;
+import org.upshot.event.EventExpression;
+import org.upshot.job.InstanceChange;
+import org.upshot.job.InstanceRef;
+import org.upshot.job.JobView;
+import org.upshot.spi.source.SourceContext;
+import org.upshot.spi.stanza.StanzaException;
+
+/**
+ * Every listening socket the daemon owns for its jobs, shared by the {@code socket} stanza
+ * (which binds at load, so a bad address is an error in the job file) and the event source
+ * (which watches them and turns readiness into {@code socket} events). See the package
+ * documentation for the rules. Thread-safe: one lock guards the table and its listeners.
+ */
+@Component(service = ListenerTable.class)
+public final class ListenerTable {
+
+    private static final Logger LOG = System.getLogger("org.upshot.source.socket");
+    /** Wait for a start after an event that started nothing before watching again. */
+    private static final long QUIET_AFTER_NOTHING_STARTED_NANOS = 250_000_000L;
+    /** Connections accepted from one listener before others get a turn. */
+    private static final int ACCEPTS_PER_WAKE = 64;
+
+    private final Object lock = new Object();
+    /** By key: {@code JOB ID} for a stanza's listener, {@code ID} for an Upstart-form one. */
+    private final Map<String, Listener> listeners = new LinkedHashMap<>();
+    private SourceContext context;
+    private Poller poller;
+    private long connectionCount;
+
+    /**
+     * The listener of {@code job}'s stanza {@code spec}: the one it already has for that
+     * address (options applied in place), else a new socket.
+     *
+     * @throws StanzaException positioned at the stanza when the socket cannot be opened
+     */
+    public Listener claim(String job, SocketSpec spec, int line, int column) throws StanzaException {
+        synchronized (lock) {
+            String key = job + " " + spec.address().id();
+            Listener listener = listeners.get(key);
+            if (listener == null) {
+                listener = new Listener(key, job, spec);
+                listener.jobs.add(job);
+            }
+            try {
+                if (listener.open()) {
+                    NativeSockets.reconfigure(listener.fd(), spec);
+                } else {
+                    listener.opened(NativeSockets.open(spec));
+                }
+            } catch (NativeSockets.SocketError e) {
+                throw new StanzaException("cannot listen on " + spec.address().display() + " for job " + job + ": "
+                        + e.getMessage(), line, column);
+            }
+            boolean acceptChanged = listener.spec.accept() != spec.accept();
+            listener.spec = spec;
+            listener.limited = false;
+            listeners.put(key, listener);
+            if (acceptChanged) {
+                listener.connections.clear();
+            }
+            nonBlockingIfAccepting(listener);
+            describe(Set.of(job));
+            wake();
+            return listener;
+        }
+    }
+
+    /** Only the daemon accepts on an accept listener: non-blocking, so a vanished connection never blocks it. */
+    private static void nonBlockingIfAccepting(Listener listener) {
+        try {
+            NativeSockets.nonBlocking(listener.fd(), listener.accept());
+        } catch (NativeSockets.SocketError e) {
+            LOG.log(Level.WARNING, "socket " + listener + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The loaded jobs changed: closes the listeners of stanzas that are gone (a removed
+     * job's unix node is unlinked), opens those of Upstart-form {@code start on socket}
+     * conditions, and reopens a stanza's listener closed by an earlier, stale change.
+     */
+    public void jobsChanged(Collection<JobView> jobs) {
+        synchronized (lock) {
+            Set<String> wanted = new HashSet<>();
+            Map<String, Set<String>> bridged = new TreeMap<>();
+            Set<String> touched = new TreeSet<>();
+            for (JobView job : jobs) {
+                for (List<String> arguments : job.stanzas().getOrDefault(SocketSpec.KEYWORD, List.of())) {
+                    try {
+                        SocketSpec spec = SocketSpec.parse(job.name(), arguments);
+                        String key = job.name() + " " + spec.address().id();
+                        wanted.add(key);
+                        reopen(key, job.name(), spec);
+                    } catch (StanzaException e) {
+                        LOG.log(Level.WARNING, "job " + job.name() + ": socket stanza: " + e.getMessage());
+                    }
+                }
+                job.startOn().ifPresent(condition -> bridgedAddresses(job.name(), condition, bridged));
+            }
+            for (Listener listener : List.copyOf(listeners.values())) {
+                boolean keep = listener.upstartForm ? bridged.containsKey(listener.key) : wanted.contains(listener.key);
+                if (!keep && (listener.open() || listener.failure != null)) {
+                    touched.addAll(listener.jobs);
+                    listener.close();
+                    listener.failure = null;
+                    if (listener.upstartForm) {
+                        listeners.remove(listener.key);
+                    } // a stanza's stays, closed: a reload may name it again and its job refers to it
+                }
+            }
+            for (Map.Entry<String, Set<String>> entry : bridged.entrySet()) {
+                Listener listener = listeners.computeIfAbsent(entry.getKey(),
+                        key -> new Listener(key, "", SocketSpec.bridge(addressOf(key))));
+                touched.addAll(listener.jobs);
+                listener.jobs.clear();
+                listener.jobs.addAll(entry.getValue());
+                touched.addAll(entry.getValue());
+                if (!listener.open()) {
+                    try {
+                        listener.opened(NativeSockets.open(listener.spec));
+                    } catch (NativeSockets.SocketError e) {
+                        listener.failure = e.getMessage();
+                        LOG.log(Level.WARNING, "cannot listen on " + listener + " for " + entry.getValue() + ": "
+                                + e.getMessage());
+                    }
+                }
+            }
+            for (Listener listener : listeners.values()) {
+                if (!listener.upstartForm) {
+                    touched.add(listener.owner);
+                }
+            }
+            describe(touched);
+            wake();
+        }
+    }
+
+    private void reopen(String key, String job, SocketSpec spec) {
+        Listener listener = listeners.get(key);
+        if (listener != null && !listener.open()) {
+            try {
+                listener.opened(NativeSockets.open(spec));
+                nonBlockingIfAccepting(listener);
+            } catch (NativeSockets.SocketError e) {
+                listener.failure = e.getMessage();
+                LOG.log(Level.WARNING, "cannot listen again on " + listener + " for job " + job + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The ids of a {@code start on}'s Upstart-form {@code socket} matches, each with the jobs that want it. */
+    private static void bridgedAddresses(String job, EventExpression condition, Map<String, Set<String>> into) {
+        if (condition instanceof EventExpression.Or) {
+            bridgedAddresses(job, ((EventExpression.Or) condition).left(), into);
+            bridgedAddresses(job, ((EventExpression.Or) condition).right(), into);
+        } else if (condition instanceof EventExpression.And) {
+            bridgedAddresses(job, ((EventExpression.And) condition).left(), into);
+            bridgedAddresses(job, ((EventExpression.And) condition).right(), into);
+        } else {
+            EventExpression.Match match = (EventExpression.Match) condition;
+            if (!match.event().equals(SocketSpec.KEYWORD)) {
+                return;
+            }
+            Map<String, String> keys = new LinkedHashMap<>();
+            for (EventExpression.Argument argument : match.arguments()) {
+                if (argument.key() != null && !argument.negated()) {
+                    keys.put(argument.key(), argument.pattern());
+                }
+            }
+            if (keys.containsKey(SocketEvents.LISTEN) || !keys.containsKey("PROTO")) {
+                return; // a stanza's own condition, or a match on events of any socket
+            }
+            try {
+                into.computeIfAbsent(SocketAddress.fromEventKeys(keys).id(), id -> new TreeSet<>()).add(job);
+                if (keys.containsKey("PATH") && !keys.containsKey("SOCKET_PATH")) {
+                    LOG.log(Level.WARNING, "job " + job + ": 'start on socket ... PATH=' cannot match: the event"
+                            + " carries SOCKET_PATH= (as upstart-socket-bridge's did); write SOCKET_PATH=");
+                }
+            } catch (IllegalArgumentException e) {
+                LOG.log(Level.WARNING, "job " + job + ": ignoring 'start on " + match + "': " + e.getMessage());
+            }
+        }
+    }
+
+    private static SocketAddress addressOf(String id) {
+        int colon = id.indexOf(':');
+        return SocketAddress.parse(id.substring(0, colon), id.substring(colon + 1));
+    }
+
+    /** The source started: watching and emitting begin. */
+    public void start(SourceContext sourceContext) throws NativeSockets.SocketError {
+        synchronized (lock) {
+            this.context = sourceContext;
+            poller = new Poller(this);
+            poller.start();
+            Set<String> jobs = new TreeSet<>();
+            for (Listener listener : listeners.values()) {
+                jobs.addAll(listener.jobs);
+            }
+            describe(jobs);
+        }
+    }
+
+    /** The source stopped: nothing is watched or emitted; the sockets stay open for their jobs. */
+    public void stop() {
+        Poller stopping;
+        synchronized (lock) {
+            stopping = poller;
+            poller = null;
+            context = null;
+        }
+        if (stopping != null) {
+            stopping.close();
+        }
+    }
+
+    /** The bundle stops: every socket is closed and every unix node removed. */
+    @Deactivate
+    public void close() {
+        stop();
+        synchronized (lock) {
+            listeners.values().forEach(Listener::close);
+            listeners.clear();
+        }
+    }
+
+    /** Follows the owning jobs' instances: a listener is not watched while its job runs. */
+    public void instanceChanged(InstanceChange change) {
+        InstanceRef instance = change.instance();
+        synchronized (lock) {
+            boolean changed = false;
+            for (Listener listener : listeners.values()) {
+                if (!listener.jobs.contains(instance.job())) {
+                    continue;
+                }
+                changed = true;
+                switch (change.phase()) {
+                    case STARTING:
+                        listener.active.add(instance);
+                        listener.startedSinceTrigger = true;
+                        if (listener.limited) {
+                            // a start by hand is the way out of the trigger limit
+                            listener.limited = false;
+                            listener.triggers.clear();
+                        }
+                        if (listener.connections.containsKey(instance.instance())) {
+                            listener.connections.put(instance.instance(), Listener.Connection.STARTED);
+                        }
+                        break;
+                    case STOPPED:
+                        listener.active.remove(instance);
+                        listener.connections.remove(instance.instance());
+                        break;
+                    default:
+                        break;
+                }
+            }
+            if (changed) {
+                describe(Set.of(instance.job()));
+                wake();
+            }
+        }
+    }
+
+    // ---- on the poller's thread ---------------------------------------------------------
+
+    /** The listeners to poll now, and how long until one of them may be watched again (ms, -1 for never). */
+    Watch watchList() {
+        synchronized (lock) {
+            long now = System.nanoTime();
+            List<Listener> watched = new ArrayList<>();
+            long nextQuietEnd = Long.MAX_VALUE;
+            for (Listener listener : listeners.values()) {
+                if (listener.watched(now)) {
+                    watched.add(listener);
+                } else if (listener.open() && !listener.limited && listener.quietUntil - now > 0) {
+                    nextQuietEnd = Math.min(nextQuietEnd, listener.quietUntil - now);
+                }
+            }
+            int timeout = nextQuietEnd == Long.MAX_VALUE ? -1 : (int) Math.max(1, nextQuietEnd / 1_000_000L + 1);
+            return new Watch(watched, timeout);
+        }
+    }
+
+    /** What the poller waits on. */
+    record Watch(List<Listener> listeners, int timeoutMillis) {}
+
+    /** {@code listener} is readable: what to emit for it (done outside the lock). */
+    List<Runnable> readable(Listener listener) {
+        synchronized (lock) {
+            SourceContext current = context;
+            long now = System.nanoTime();
+            if (current == null || !listener.watched(now)) {
+                return List.of();
+            }
+            List<Runnable> emissions = new ArrayList<>();
+            if (listener.accept()) {
+                acceptConnections(listener, current, now, emissions);
+            } else if (listener.trigger(now)) {
+                listener.eventPending = true;
+                listener.startedSinceTrigger = false;
+                emissions.add(triggerEvent(listener, current));
+            }
+            if (listener.limited) {
+                LOG.log(Level.WARNING, "socket " + listener + " for " + listener.jobs + ": more than "
+                        + listener.burst() + " starts in 2 s; not watched until the job is started by hand");
+            }
+            describe(listener.jobs);
+            return emissions;
+        }
+    }
+
+    private Runnable triggerEvent(Listener listener, SourceContext current) {
+        Event event = SocketEvents.listening(listener);
+        List<EventDescriptor> descriptors = new ArrayList<>();
+        if (listener.upstartForm) {
+            // Upstart's bridge sent the listener with the event (UPSTART_FDS); the duplicate is the event's
+            try {
+                descriptors.add(SocketEvents.closing(NativeSockets.duplicate(listener.fd()), "socket", false));
+            } catch (NativeSockets.SocketError e) {
+                LOG.log(Level.WARNING, "socket " + listener + ": " + e.getMessage());
+            }
+        }
+        return () -> current.emitter().emit(event, descriptors)
+                .whenComplete((result, failure) -> eventFinished(listener));
+    }
+
+    /** The event's jobs have come to rest; if none of them started, watch again soon. */
+    private void eventFinished(Listener listener) {
+        synchronized (lock) {
+            listener.eventPending = false;
+            if (!listener.startedSinceTrigger) {
+                // the start may still be on its way to this source: give it a moment before watching again
+                listener.quietUntil = System.nanoTime() + QUIET_AFTER_NOTHING_STARTED_NANOS;
+            }
+            wake();
+        }
+    }
+
+    private void acceptConnections(Listener listener, SourceContext current, long now, List<Runnable> emissions) {
+        for (int i = 0; i < ACCEPTS_PER_WAKE; i++) {
+            if (!listener.trigger(now)) {
+                return;
+            }
+            NativeSockets.Accepted connection;
+            try {
+                connection = NativeSockets.accept(listener.fd(), listener.address.kind());
+            } catch (NativeSockets.SocketError e) {
+                LOG.log(Level.WARNING, "socket " + listener + ": " + e.getMessage());
+                return;
+            }
+            if (connection == null) {
+                listener.triggers.pollLast(); // nothing was waiting: no start to count
+                return;
+            }
+            if (listener.openConnections() >= listener.spec.maxConnections()) {
+                NativeSockets.close(connection.fd());
+                listener.refused++;
+                continue;
+            }
+            listener.served++;
+            String number = Long.toString(++connectionCount);
+            Event event = SocketEvents.connection(listener, number, connection.peer());
+            String instance = SocketEvents.instanceName(listener.address, number, connection.peer());
+            listener.connections.put(instance, Listener.Connection.PENDING);
+            EventDescriptor descriptor = SocketEvents.closing(connection.fd(), "connection", true);
+            emissions.add(() -> current.emitter().emit(event, List.of(descriptor))
+                    .whenComplete((result, failure) -> connectionEventFinished(listener, instance)));
+        }
+    }
+
+    private void connectionEventFinished(Listener listener, String instance) {
+        synchronized (lock) {
+            listener.connectionEventDone(instance);
+        }
+    }
+
+    /** Writes the status lines of {@code jobs}. Under the lock. */
+    private void describe(Collection<String> jobs) {
+        SourceContext current = context;
+        if (current == null) {
+            return;
+        }
+        for (String job : jobs) {
+            List<String> lines = new ArrayList<>();
+            for (Listener listener : listeners.values()) {
+                if (listener.jobs.contains(job)) {
+                    SocketEvents.statusLine(listener, job).ifPresent(lines::add);
+                }
+            }
+            current.describe(job, lines);
+        }
+    }
+
+    private void wake() {
+        Poller current = poller;
+        if (current != null) {
+            current.wake();
+        }
+    }
+
+    /** For tests: the listener of a job's stanza at {@code address}. */
+    Optional<Listener> listener(String job, SocketAddress address) {
+        synchronized (lock) {
+            return Optional.ofNullable(listeners.get(job + " " + address.id()));
+        }
+    }
+}

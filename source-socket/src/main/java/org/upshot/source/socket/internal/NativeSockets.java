@@ -1,0 +1,333 @@
+package org.upshot.source.socket.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/**
+ * Listening sockets as plain descriptors: opening one for a {@link SocketSpec}, accepting,
+ * polling, duplicating. Every descriptor made here is close-on-exec: a child gets one only
+ * when the spawner places it.
+ */
+final class NativeSockets {
+
+    private static final LibSocket LIBC = LibraryLoader.create(LibSocket.class).load("c");
+    private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+    /** {@code sizeof(struct sockaddr_un)}: family, then 108 bytes of path. */
+    private static final int SOCKADDR_UN = 110;
+    private static final int SOCKADDR_MAX = 128;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+
+    private NativeSockets() {}
+
+    /** A failed system call: the step, the errno and its text. */
+    static final class SocketError extends IOException {
+        private static final long serialVersionUID = 1L;
+        final int errno;
+
+        SocketError(String step, int errno) {
+            super(step + ": " + LIBC.strerror(errno));
+            this.errno = errno;
+        }
+
+        SocketError(String message) {
+            super(message);
+            this.errno = 0;
+        }
+    }
+
+    /**
+     * Binds and (for stream kinds) listens, with the options of {@code spec}. A unix
+     * path's missing directories are made 0755; a stale socket node there is replaced; any
+     * other file there is refused.
+     *
+     * @return the listening descriptor
+     */
+    static int open(SocketSpec spec) throws SocketError {
+        SocketAddress address = spec.address();
+        SocketAddress.Kind kind = address.kind();
+        int family = kind == SocketAddress.Kind.UNIX ? LibSocket.AF_UNIX
+                : kind.proto().equals("inet6") ? LibSocket.AF_INET6 : LibSocket.AF_INET;
+        int type = kind.stream() ? LibSocket.SOCK_STREAM : LibSocket.SOCK_DGRAM;
+        if (kind == SocketAddress.Kind.UNIX && !address.isAbstract()) {
+            prepareNode(Path.of(address.path()));
+        }
+        int fd = check("socket", LIBC.socket(family, type | LibSocket.SOCK_CLOEXEC, 0));
+        try {
+            if (family != LibSocket.AF_UNIX) {
+                check("setsockopt SO_REUSEADDR", LIBC.setsockopt(fd, LibSocket.SOL_SOCKET, LibSocket.SO_REUSEADDR,
+                        new int[] {1}, 4));
+            }
+            if (family == LibSocket.AF_INET6) {
+                // a tcp and a tcp6 listener may then share a port, as upstart-socket-bridge allowed
+                check("setsockopt IPV6_V6ONLY", LIBC.setsockopt(fd, LibSocket.IPPROTO_IPV6, LibSocket.IPV6_V6ONLY,
+                        new int[] {1}, 4));
+            }
+            byte[] sockaddr = sockaddr(address);
+            check("bind", LIBC.bind(fd, sockaddr, sockaddr.length));
+            if (kind.stream()) {
+                check("listen", LIBC.listen(fd, spec.backlog()));
+            }
+            applyNodeOptions(spec);
+            return fd;
+        } catch (SocketError e) {
+            LIBC.close(fd);
+            throw e;
+        }
+    }
+
+    /** Applies what may change on a bound listener in place: backlog, mode, owner. */
+    static void reconfigure(int fd, SocketSpec spec) throws SocketError {
+        if (spec.address().kind().stream()) {
+            check("listen", LIBC.listen(fd, spec.backlog()));
+        }
+        applyNodeOptions(spec);
+    }
+
+    private static void applyNodeOptions(SocketSpec spec) throws SocketError {
+        SocketAddress address = spec.address();
+        if (address.kind() != SocketAddress.Kind.UNIX || address.isAbstract()) {
+            return;
+        }
+        check("chmod", LIBC.chmod(address.path(), spec.mode()));
+        if (spec.owner().isPresent()) {
+            Pointer passwd = LIBC.getpwnam(spec.owner().get());
+            if (passwd == null) {
+                throw new SocketError("owner=" + spec.owner().get() + ": no such user");
+            }
+            // struct passwd on 64-bit glibc: two pointers, then uid and gid
+            check("chown", LIBC.chown(address.path(), passwd.getInt(16), passwd.getInt(20)));
+        }
+    }
+
+    /** Makes the directories, refuses a node that is not a socket, removes a stale socket. */
+    private static void prepareNode(Path path) throws SocketError {
+        try {
+            Path parent = path.getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                Files.createDirectories(parent, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+            }
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                if ((mode & S_IFMT) != S_IFSOCK) {
+                    throw new SocketError(path + " exists and is not a socket; it is left alone");
+                }
+                if (inUse(path)) {
+                    throw new SocketError("bind: " + LIBC.strerror(98) + " (another process listens on " + path + ")");
+                }
+                Files.delete(path);
+            }
+        } catch (SocketError e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new SocketError("cannot prepare " + path + ": " + e.getMessage());
+        }
+    }
+
+    /** Someone answers on the node: it is no stale leftover. */
+    private static boolean inUse(Path path) {
+        try (var probe = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(path))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The inode of a unix socket's node, to unlink only our own later; -1 if there is none. */
+    static long inode(SocketAddress address) {
+        if (address.kind() != SocketAddress.Kind.UNIX || address.isAbstract()) {
+            return -1;
+        }
+        try {
+            return (Long) Files.getAttribute(Path.of(address.path()), "unix:ino", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Removes a unix socket's node if it is still the one bound as {@code inode}. */
+    static void unlink(SocketAddress address, long inode) {
+        if (inode >= 0 && inode(address) == inode) {
+            try {
+                Files.deleteIfExists(Path.of(address.path()));
+            } catch (IOException e) {
+                // left behind; the next bind replaces a stale socket node
+            }
+        }
+    }
+
+    /** Sets or clears O_NONBLOCK (shared with every holder of the socket). */
+    static void nonBlocking(int fd, boolean on) throws SocketError {
+        int flags = check("fcntl F_GETFL", LIBC.fcntl(fd, LibSocket.F_GETFL, 0));
+        int wanted = on ? flags | LibSocket.O_NONBLOCK : flags & ~LibSocket.O_NONBLOCK;
+        if (wanted != flags) {
+            check("fcntl F_SETFL", LIBC.fcntl(fd, LibSocket.F_SETFL, wanted));
+        }
+    }
+
+    /** An accepted connection and what the job learns of its peer. */
+    record Accepted(int fd, Map<String, String> peer) {}
+
+    /**
+     * Accepts one connection from a non-blocking listener.
+     *
+     * @return null when none is waiting
+     */
+    static Accepted accept(int listener, SocketAddress.Kind kind) throws SocketError {
+        byte[] sockaddr = new byte[SOCKADDR_MAX];
+        int[] length = {sockaddr.length};
+        int fd;
+        do {
+            fd = LIBC.accept4(listener, sockaddr, length, LibSocket.SOCK_CLOEXEC);
+        } while (fd < 0 && errno() == LibSocket.EINTR);
+        if (fd < 0) {
+            int errno = errno();
+            if (errno == LibSocket.EAGAIN || errno == LibSocket.ECONNABORTED) {
+                return null;
+            }
+            throw new SocketError("accept", errno);
+        }
+        Map<String, String> peer = new LinkedHashMap<>();
+        if (kind == SocketAddress.Kind.UNIX) {
+            byte[] ucred = new byte[12];
+            int[] credLength = {ucred.length};
+            if (LIBC.getsockopt(fd, LibSocket.SOL_SOCKET, LibSocket.SO_PEERCRED, ucred, credLength) == 0) {
+                ByteBuffer cred = ByteBuffer.wrap(ucred).order(ByteOrder.nativeOrder());
+                peer.put("REMOTE_PID", Integer.toString(cred.getInt(0)));
+                peer.put("REMOTE_UID", Integer.toString(cred.getInt(4)));
+            }
+        } else {
+            ByteBuffer address = ByteBuffer.wrap(sockaddr).order(ByteOrder.BIG_ENDIAN);
+            int port = Short.toUnsignedInt(address.getShort(2));
+            boolean v6 = kind.proto().equals("inet6");
+            byte[] raw = new byte[v6 ? 16 : 4];
+            address.position(v6 ? 8 : 4);
+            address.get(raw);
+            try {
+                peer.put("REMOTE_ADDR", InetAddress.getByAddress(raw).getHostAddress().replaceFirst("%.*$", ""));
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException("a raw address of the right length", e);
+            }
+            peer.put("REMOTE_PORT", Integer.toString(port));
+        }
+        return new Accepted(fd, peer);
+    }
+
+    /** A close-on-exec duplicate of {@code fd}. */
+    static int duplicate(int fd) throws SocketError {
+        return check("fcntl F_DUPFD_CLOEXEC", LIBC.fcntl(fd, LibSocket.F_DUPFD_CLOEXEC, 3));
+    }
+
+    static void close(int fd) {
+        LIBC.close(fd);
+    }
+
+    /**
+     * Waits until one of {@code fds} is readable, {@code wake} is written to, or the
+     * timeout passes (-1: none).
+     *
+     * @return for each of {@code fds}, in order, whether it is readable
+     */
+    static boolean[] poll(int wake, List<Integer> fds, int timeoutMillis) throws SocketError {
+        ByteBuffer pollfds = ByteBuffer.allocate(8 * (fds.size() + 1)).order(ByteOrder.nativeOrder());
+        pollfds.putInt(0, wake).putShort(4, LibSocket.POLLIN);
+        for (int i = 0; i < fds.size(); i++) {
+            pollfds.putInt(8 * (i + 1), fds.get(i)).putShort(8 * (i + 1) + 4, LibSocket.POLLIN);
+        }
+        byte[] raw = pollfds.array();
+        while (LIBC.poll(raw, fds.size() + 1, timeoutMillis) < 0) {
+            if (errno() != LibSocket.EINTR) {
+                throw new SocketError("poll", errno());
+            }
+        }
+        ByteBuffer result = ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder());
+        if (result.getShort(6) != 0) {
+            drain(wake);
+        }
+        boolean[] readable = new boolean[fds.size()];
+        for (int i = 0; i < fds.size(); i++) {
+            readable[i] = result.getShort(8 * (i + 1) + 6) != 0;
+        }
+        return readable;
+    }
+
+    /** A non-blocking pipe whose read end wakes {@link #poll}: {read, write}. */
+    static int[] wakePipe() throws SocketError {
+        int[] fds = new int[2];
+        check("pipe2", LIBC.pipe2(fds, LibSocket.O_CLOEXEC | LibSocket.O_NONBLOCK));
+        return fds;
+    }
+
+    static void wake(int writeEnd) {
+        LIBC.write(writeEnd, new byte[] {1}, 1);
+    }
+
+    private static void drain(int readEnd) {
+        byte[] buffer = new byte[256];
+        while (LIBC.read(readEnd, buffer, buffer.length) > 0) {
+            // emptied: the wake-up is level-triggered otherwise
+        }
+    }
+
+    private static byte[] sockaddr(SocketAddress address) throws SocketError {
+        try {
+            switch (address.kind()) {
+                case UNIX: {
+                    ByteBuffer un = ByteBuffer.allocate(SOCKADDR_UN).order(ByteOrder.nativeOrder());
+                    un.putShort((short) LibSocket.AF_UNIX);
+                    byte[] path = address.path().getBytes(StandardCharsets.UTF_8);
+                    if (address.isAbstract()) {
+                        // the leading NUL makes the name abstract; the length ends it, no trailing NUL
+                        un.put((byte) 0).put(path, 1, path.length - 1);
+                        byte[] exact = new byte[2 + path.length];
+                        System.arraycopy(un.array(), 0, exact, 0, exact.length);
+                        return exact;
+                    }
+                    un.put(path);
+                    return un.array();
+                }
+                case TCP6:
+                case UDP6: {
+                    ByteBuffer in6 = ByteBuffer.allocate(28);
+                    in6.order(ByteOrder.nativeOrder()).putShort((short) LibSocket.AF_INET6);
+                    in6.order(ByteOrder.BIG_ENDIAN).putShort((short) address.port()).putInt(0);
+                    in6.put(InetAddress.getByName(address.host()).getAddress()).putInt(0);
+                    return in6.array();
+                }
+                default: {
+                    ByteBuffer in = ByteBuffer.allocate(16);
+                    in.order(ByteOrder.nativeOrder()).putShort((short) LibSocket.AF_INET);
+                    in.order(ByteOrder.BIG_ENDIAN).putShort((short) address.port());
+                    in.put(InetAddress.getByName(address.host()).getAddress());
+                    return in.array();
+                }
+            }
+        } catch (java.net.UnknownHostException e) {
+            throw new SocketError("bad address " + address.display());
+        }
+    }
+
+    private static int check(String step, int result) throws SocketError {
+        if (result < 0) {
+            throw new SocketError(step, errno());
+        }
+        return result;
+    }
+
+    private static int errno() {
+        return RUNTIME.getLastError();
+    }
+}

@@ -1,0 +1,116 @@
+package org.upshot.source.socket.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.upshot.event.Event;
+import org.upshot.event.EventDescriptor;
+import org.upshot.event.EventExpression;
+
+/** The {@code socket} event in its forms, the stanza's condition on it, and the status lines. */
+public final class SocketEvents {
+
+    /** The event's name, Upstart's. */
+    public static final String NAME = SocketSpec.KEYWORD;
+    /** The variable naming a stanza's listener ({@code tcp:127.0.0.1:8080}), which its condition matches. */
+    public static final String LISTEN = "LISTEN";
+
+    private SocketEvents() {}
+
+    /** {@code socket LISTEN=ID}: what a {@code socket} stanza or-s into its job's {@code start on}. */
+    public static EventExpression condition(SocketAddress address) {
+        return new EventExpression.Match(NAME, List.of(EventExpression.Argument.equal(LISTEN, literal(address.id()))));
+    }
+
+    /** A glob that matches exactly {@code text}: {@code tcp6:[::1]:80} holds brackets. */
+    static String literal(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 4);
+        for (char c : text.toCharArray()) {
+            if ("*?[]\\$".indexOf(c) >= 0) {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    /** A listener became readable: {@code socket PROTO=… PORT=… ADDR=…} (or {@code SOCKET_PATH=…}), a stanza's with {@code LISTEN=}. */
+    static Event listening(Listener listener) {
+        return new Event(NAME, environment(listener, Map.of()));
+    }
+
+    /** An accepted connection: the listener's variables, {@code CONNECTION=N} and the peer's. */
+    static Event connection(Listener listener, String number, Map<String, String> peer) {
+        List<String> env = environment(listener, peer);
+        env.add("CONNECTION=" + number);
+        return new Event(NAME, env);
+    }
+
+    private static List<String> environment(Listener listener, Map<String, String> peer) {
+        List<String> env = new ArrayList<>();
+        listener.address.eventEnvironment().forEach((key, value) -> env.add(key + "=" + value));
+        if (!listener.upstartForm) {
+            env.add(LISTEN + "=" + listener.address.id());
+        }
+        peer.forEach((key, value) -> env.add(key + "=" + value));
+        return env;
+    }
+
+    /** The instance template of an accepting stanza, one instance per connection. */
+    public static String instanceTemplate(SocketAddress address) {
+        return address.kind() == SocketAddress.Kind.UNIX ? "$CONNECTION-$REMOTE_PID"
+                : "$CONNECTION-$REMOTE_ADDR:$REMOTE_PORT";
+    }
+
+    /** {@link #instanceTemplate} expanded for one connection. */
+    static String instanceName(SocketAddress address, String number, Map<String, String> peer) {
+        return address.kind() == SocketAddress.Kind.UNIX ? number + "-" + peer.getOrDefault("REMOTE_PID", "")
+                : number + "-" + peer.get("REMOTE_ADDR") + ":" + peer.get("REMOTE_PORT");
+    }
+
+    /** A descriptor the event carries and closes once it has finished with it. */
+    static EventDescriptor closing(int fd, String name, boolean standardIo) {
+        return new EventDescriptor() {
+            @Override
+            public int descriptor() {
+                return fd;
+            }
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public boolean standardIo() {
+                return standardIo;
+            }
+
+            @Override
+            public void release() {
+                NativeSockets.close(fd);
+            }
+        };
+    }
+
+    /** What {@code initctl status JOB} shows for one listener. */
+    static Optional<String> statusLine(Listener listener, String job) {
+        if (listener.failure != null) {
+            return Optional.of("not listening on " + listener.address.display() + ": " + listener.failure);
+        }
+        if (!listener.open()) {
+            return Optional.empty();
+        }
+        StringBuilder line = new StringBuilder("listening ").append(listener.address.display());
+        if (listener.accept()) {
+            line.append(" accept: ").append(listener.openConnections()).append(" open, ")
+                    .append(listener.served).append(" served, ").append(listener.refused).append(" refused");
+        }
+        if (listener.limited) {
+            line.append(", paused: more than ").append(listener.burst())
+                    .append(" starts in 2 s; 'initctl start ").append(job).append("' resumes it");
+        }
+        return Optional.of(line.toString());
+    }
+}
