@@ -18,11 +18,6 @@ import org.upshot.spi.stanza.InheritedDescriptor;
  */
 final class Listener implements InheritedDescriptor {
 
-    /** systemd's {@code TriggerLimitIntervalSec=} default. */
-    static final long TRIGGER_WINDOW_NANOS = 2_000_000_000L;
-    /** systemd's {@code TriggerLimitBurst=} defaults. */
-    static final int TRIGGER_BURST = 20;
-    static final int TRIGGER_BURST_ACCEPT = 200;
     /** How many finished, never-started connections are remembered, in case their start shows up late. */
     private static final int FORGOTTEN_CONNECTIONS = 1024;
 
@@ -110,19 +105,19 @@ final class Listener implements InheritedDescriptor {
 
     /** Counts a trigger; false, and the listener paused, when it is one too many. */
     boolean trigger(long now) {
-        while (!triggers.isEmpty() && now - triggers.peekFirst() > TRIGGER_WINDOW_NANOS) {
+        SocketSpec.TriggerLimit limit = spec.effectiveTriggerLimit();
+        if (limit.burst() == 0) {
+            return true;
+        }
+        while (!triggers.isEmpty() && now - triggers.peekFirst() > limit.seconds() * 1_000_000_000L) {
             triggers.removeFirst();
         }
-        if (triggers.size() >= burst()) {
+        if (triggers.size() >= limit.burst()) {
             limited = true;
             return false;
         }
         triggers.addLast(now);
         return true;
-    }
-
-    int burst() {
-        return accept() ? TRIGGER_BURST_ACCEPT : TRIGGER_BURST;
     }
 
     /** Connections being served: accepted and not yet stopped. */

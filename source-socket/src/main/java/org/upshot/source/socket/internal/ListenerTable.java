@@ -312,6 +312,7 @@ public final class ListenerTable {
                 return List.of();
             }
             List<Runnable> emissions = new ArrayList<>();
+            boolean wasLimited = listener.limited;
             if (listener.accept()) {
                 acceptConnections(listener, current, now, emissions);
             } else if (listener.trigger(now)) {
@@ -319,9 +320,9 @@ public final class ListenerTable {
                 listener.startedSinceTrigger = false;
                 emissions.add(triggerEvent(listener, current));
             }
-            if (listener.limited) {
-                LOG.log(Level.WARNING, "socket " + listener + " for " + listener.jobs + ": more than "
-                        + listener.burst() + " starts in 2 s; not watched until the job is started by hand");
+            if (listener.limited && !wasLimited) {
+                LOG.log(Level.WARNING, "socket " + listener + " for " + listener.jobs + ": "
+                        + SocketEvents.limitHit(listener) + "; not watched until the job is started by hand");
             }
             describe(listener.jobs);
             return emissions;

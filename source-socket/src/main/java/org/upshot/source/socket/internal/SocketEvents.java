@@ -94,6 +94,12 @@ public final class SocketEvents {
         };
     }
 
+    /** {@code more than 20 starts in 2 s}. */
+    static String limitHit(Listener listener) {
+        SocketSpec.TriggerLimit limit = listener.spec.effectiveTriggerLimit();
+        return "more than " + limit.burst() + " starts in " + limit.seconds() + " s";
+    }
+
     /** What {@code initctl status JOB} shows for one listener. */
     static Optional<String> statusLine(Listener listener, String job) {
         if (listener.failure != null) {
@@ -108,8 +114,8 @@ public final class SocketEvents {
                     .append(listener.served).append(" served, ").append(listener.refused).append(" refused");
         }
         if (listener.limited) {
-            line.append(", paused: more than ").append(listener.burst())
-                    .append(" starts in 2 s; 'initctl start ").append(job).append("' resumes it");
+            line.append(", paused: ").append(limitHit(listener)).append("; 'initctl start ").append(job)
+                    .append("' resumes it");
         }
         return Optional.of(line.toString());
     }

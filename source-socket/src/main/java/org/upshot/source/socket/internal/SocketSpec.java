@@ -8,7 +8,7 @@ import org.upshot.spi.stanza.StanzaInput;
 
 /**
  * One {@code socket} stanza: {@code socket KIND ADDRESS [accept] [backlog=N] [mode=0660]
- * [owner=USER] [name=FDNAME] [max-connections=N]}.
+ * [owner=USER] [name=FDNAME] [max-connections=N] [trigger-limit=BURST/SECONDS|off]}.
  *
  * @param address where to listen
  * @param accept inetd style: the daemon accepts, one instance per connection
@@ -17,9 +17,29 @@ import org.upshot.spi.stanza.StanzaInput;
  * @param owner the unix socket node's owner, a user name
  * @param name the name in {@code LISTEN_FDNAMES}, empty for the job's name
  * @param maxConnections with {@code accept}: connections served at once; more are closed
+ * @param triggerLimit events (accepted connections) allowed within a window before the
+ *     listener pauses; empty for systemd's defaults
  */
 public record SocketSpec(SocketAddress address, boolean accept, int backlog, int mode, Optional<String> owner,
-        Optional<String> name, int maxConnections) {
+        Optional<String> name, int maxConnections, Optional<TriggerLimit> triggerLimit) {
+
+    /**
+     * At most {@code burst} triggers within {@code seconds}; a burst of 0 is no limit.
+     *
+     * @param burst triggers allowed per window, 0 for none
+     * @param seconds the window
+     */
+    public record TriggerLimit(int burst, int seconds) {
+        /** systemd's {@code TriggerLimitBurst=} and {@code TriggerLimitIntervalSec=} defaults. */
+        static TriggerLimit systemdDefault(boolean accept) {
+            return new TriggerLimit(accept ? 200 : 20, 2);
+        }
+
+        @Override
+        public String toString() {
+            return burst == 0 ? "off" : burst + "/" + seconds;
+        }
+    }
 
     /** The stanza's keyword. */
     public static final String KEYWORD = "socket";
@@ -50,6 +70,7 @@ public record SocketSpec(SocketAddress address, boolean accept, int backlog, int
         Optional<String> owner = Optional.empty();
         Optional<String> name = Optional.empty();
         int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        Optional<TriggerLimit> triggerLimit = Optional.empty();
         for (StanzaInput.Word word : words.subList(2, words.size())) {
             String text = word.text();
             int eq = text.indexOf('=');
@@ -93,22 +114,44 @@ public record SocketSpec(SocketAddress address, boolean accept, int backlog, int
                     }
                     name = Optional.of(value);
                     break;
+                case "trigger-limit":
+                    triggerLimit = Optional.of(triggerLimit(word, value));
+                    break;
                 default:
                     throw new StanzaException("unknown socket option '" + text
-                            + "': expected accept, backlog=N, mode=0660, owner=USER, name=FDNAME or max-connections=N",
+                            + "': expected accept, backlog=N, mode=0660, owner=USER, name=FDNAME, max-connections=N"
+                            + " or trigger-limit=BURST/SECONDS",
                             word.line(), word.column());
             }
         }
         if (!accept && maxConnections != DEFAULT_MAX_CONNECTIONS) {
             throw new StanzaException("max-connections only applies with accept", stanza.line(), stanza.column());
         }
-        return new SocketSpec(address, accept, backlog, mode, owner, name, maxConnections);
+        return new SocketSpec(address, accept, backlog, mode, owner, name, maxConnections, triggerLimit);
+    }
+
+    private static TriggerLimit triggerLimit(StanzaInput.Word word, String value) throws StanzaException {
+        if (value.equals("off")) {
+            return new TriggerLimit(0, 1);
+        }
+        int slash = value.indexOf('/');
+        if (slash < 0) {
+            throw new StanzaException("bad trigger-limit '" + value + "': expected BURST/SECONDS (20/2) or off",
+                    word.line(), word.column());
+        }
+        return new TriggerLimit(number(word, value.substring(0, slash), 1, Integer.MAX_VALUE),
+                number(word, value.substring(slash + 1), 1, 3600));
+    }
+
+    /** The trigger limit in force: the stanza's, else systemd's default for the mode. */
+    public TriggerLimit effectiveTriggerLimit() {
+        return triggerLimit.orElse(TriggerLimit.systemdDefault(accept));
     }
 
     /** How upstart-socket-bridge listened: defaults, no accept. */
     public static SocketSpec bridge(SocketAddress address) {
         return new SocketSpec(address, false, DEFAULT_BACKLOG, DEFAULT_MODE, Optional.empty(), Optional.empty(),
-                DEFAULT_MAX_CONNECTIONS);
+                DEFAULT_MAX_CONNECTIONS, Optional.empty());
     }
 
     /** The stanza read back from its words (as {@code JobView.stanzas()} keeps them). */
@@ -156,6 +199,7 @@ public record SocketSpec(SocketAddress address, boolean accept, int backlog, int
         if (maxConnections != DEFAULT_MAX_CONNECTIONS) {
             text.append(" max-connections=").append(maxConnections);
         }
+        triggerLimit.ifPresent(limit -> text.append(" trigger-limit=").append(limit));
         return text.toString();
     }
 }

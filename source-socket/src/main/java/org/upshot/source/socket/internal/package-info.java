@@ -41,7 +41,8 @@
  * <h2>Trigger limit</h2>
  * systemd's defaults: more than 20 events (200 accepted connections) within 2 s pause the
  * listener; connections wait in the backlog, the job's status says why, and starting the
- * job by hand (or changing its stanza) resumes watching.
+ * job by hand (or changing its stanza) resumes watching. {@code trigger-limit=BURST/SECONDS}
+ * sets another limit, {@code trigger-limit=off} none.
  *
  * <h2>Upstart's form</h2>
  * A {@code start on} match {@code socket PROTO=inet PORT=80 ADDR=127.0.0.1} (also

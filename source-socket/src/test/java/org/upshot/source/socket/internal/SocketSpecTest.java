@@ -49,6 +49,18 @@ class SocketSpecTest {
         assertEquals(0666, spec.mode());
         assertEquals(64, spec.maxConnections());
         assertEquals(4096, spec.backlog());
+        assertEquals(new SocketSpec.TriggerLimit(20, 2), spec.effectiveTriggerLimit());
+        assertEquals(new SocketSpec.TriggerLimit(200, 2),
+                SocketSpec.parse(stanza("unix /run/a.sock accept")).effectiveTriggerLimit());
+    }
+
+    @Test
+    void theTriggerLimitCanBeSetOrTurnedOff() throws StanzaException {
+        SocketSpec spec = SocketSpec.parse(stanza("tcp 80 accept trigger-limit=1000/5"));
+        assertEquals(new SocketSpec.TriggerLimit(1000, 5), spec.effectiveTriggerLimit());
+        assertEquals("socket tcp 0.0.0.0:80 accept trigger-limit=1000/5", spec.settings());
+        assertEquals(0, SocketSpec.parse(stanza("tcp 80 trigger-limit=off")).effectiveTriggerLimit().burst());
+        assertError("tcp 80 trigger-limit=5", 15, "expected BURST/SECONDS");
     }
 
     @Test
