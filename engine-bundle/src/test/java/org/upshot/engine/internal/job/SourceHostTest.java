@@ -1,15 +1,18 @@
 package org.upshot.engine.internal.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.upshot.engine.internal.job.EngineHarness.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,13 +26,17 @@ import org.upshot.spi.source.SourceContext;
 /**
  * What sources describe under jobs, through the host's guard: kept while the source is
  * bound, dropped when it is unbound or disabled, and not brought back by a late call.
- * The test thread plays the engine thread.
+ * The test thread plays the engine thread. No processes: EngineHarness is left alone, as
+ * loading it starts the JVM's reaper, which would take the exit statuses of other unit
+ * tests' child processes.
  */
 @Timeout(30)
 class SourceHostTest {
 
     @TempDir
     Path dir;
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final SourceNotes notes = new SourceNotes();
     private SourceHost host;
@@ -60,13 +67,23 @@ class SourceHostTest {
         }
 
         SourceContext context() {
-            return EngineHarness.get(context);
+            return context.orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
         }
     }
 
     private static JobView job(String name) {
         return new JobView(name, Path.of(name + ".conf"), Optional.empty(), Optional.empty(), Optional.empty(),
                 List.of(), Map.of(), List.of());
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // polling interval, not synchronisation
+        }
     }
 
     private DescribingSource bind(String name, List<JobView> jobs) {
