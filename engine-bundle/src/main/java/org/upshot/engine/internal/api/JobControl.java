@@ -37,6 +37,13 @@ public interface JobControl {
     /** Every loaded job's current view, sorted by name. */
     CompletionStage<List<JobView>> list();
 
+    /**
+     * The lines the event sources show under {@code job} ({@code notes} in the protocol):
+     * each source's lines in order, sources in name order; empty for none or for an
+     * unknown job. Any thread; answers at once.
+     */
+    List<String> notes(String job);
+
     /** Queues an event; with {@code wait}, completes once it has been fully handled. */
     CompletionStage<EventResult> emit(Event event, boolean wait);
 

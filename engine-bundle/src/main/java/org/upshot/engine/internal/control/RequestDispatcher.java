@@ -61,12 +61,12 @@ final class RequestDispatcher {
             case RELOAD:
                 return control.reload(job(request), env(request)).thenApply(RequestDispatcher::instance);
             case STATUS:
-                return control.status(job(request)).thenApply(view -> fields("job", Views.job(view)));
+                return control.status(job(request)).thenApply(view -> fields("job", jobWithNotes(view)));
             case LIST:
                 return control.list().thenApply(jobs -> {
                     List<Object> out = new ArrayList<>();
                     for (JobView job : jobs) {
-                        out.add(Views.job(job));
+                        out.add(jobWithNotes(job));
                     }
                     return fields("jobs", out);
                 });
@@ -191,6 +191,11 @@ final class RequestDispatcher {
 
     private static boolean wait(Map<String, Object> request) {
         return Protocol.bool(request, F_WAIT, true);
+    }
+
+    /** The protocol's job object: the view, and what the event sources show under it. */
+    private Map<String, Object> jobWithNotes(JobView view) {
+        return Views.job(view, control.notes(view.name()));
     }
 
     private static Map<String, Object> instance(org.upshot.job.InstanceView view) {

@@ -40,8 +40,8 @@ final class Views {
         return json;
     }
 
-    /** {@code {"name":..,"instances":[...]}}. */
-    static Map<String, Object> job(JobView view) {
+    /** {@code {"name":..,"instances":[...],"notes":[...]}}, the notes being what the event sources show. */
+    static Map<String, Object> job(JobView view, List<String> notes) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", view.name());
         List<Object> instances = new ArrayList<>();
@@ -49,6 +49,7 @@ final class Views {
             instances.add(instance(instance));
         }
         json.put("instances", instances);
+        json.put("notes", new ArrayList<Object>(notes));
         return json;
     }
 

@@ -188,6 +188,11 @@ public final class Engine implements AutoCloseable {
         return environment;
     }
 
+    /** What the event sources show under {@code job} (see {@link SourceNotes#of}); any thread. */
+    List<String> notes(String job) {
+        return notes.of(job);
+    }
+
     Runnable subscribe(Consumer<Event> subscriber) {
         return queue.subscribe(subscriber);
     }

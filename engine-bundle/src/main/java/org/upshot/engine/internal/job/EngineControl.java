@@ -139,6 +139,11 @@ public final class EngineControl implements JobControl {
     }
 
     @Override
+    public List<String> notes(String job) {
+        return engine.notes(job);
+    }
+
+    @Override
     public CompletionStage<EventResult> emit(Event event, boolean wait) {
         CompletionStage<EventResult> done = engine.emit(event);
         return wait ? done : CompletableFuture.completedFuture(EventResult.OK);

@@ -13,11 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -37,14 +39,17 @@ import org.upshot.engine.internal.job.Engine;
 import org.upshot.engine.internal.job.EngineControl;
 import org.upshot.engine.internal.job.EngineSettings;
 import org.upshot.event.Event;
+import org.upshot.job.JobView;
 import org.upshot.process.internal.NativeHost;
 import org.upshot.process.internal.PosixProcessLauncher;
+import org.upshot.spi.source.EventSource;
+import org.upshot.spi.source.SourceContext;
 
 /**
  * {@code initctl} against a real engine running real jobs, through a system-mode control
  * server: every command and output format, instance jobs, environment reaching the
- * process, a job calling {@code initctl} from inside, and a job running as {@code nobody}
- * refused every change. Processes are spawned only by the engine (its reaper runs here).
+ * process, a job calling {@code initctl} from inside, a job running as {@code nobody}
+ * refused every change, and the lines an event source shows under a job. Processes are spawned only by the engine (its reaper runs here).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ControlEngineIT {
@@ -329,5 +334,67 @@ class ControlEngineIT {
         Map<String, Object> instance = (Map<String, Object>) reply.get("instance");
         assertEquals("running", instance.get("state"));
         assertEquals("start", instance.get("goal"));
+    }
+
+    /** A source bound to the engine that hands its context to the test. */
+    private static final class DescribingSource implements EventSource {
+        final CompletableFuture<SourceContext> context = new CompletableFuture<>();
+
+        @Override
+        public void start(SourceContext started) {
+            context.complete(started);
+        }
+
+        @Override
+        public void jobsChanged(Collection<JobView> jobs) {
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
+
+    /** {@code job}'s notes in the reply to {@code initctl --json COMMAND...}: a status or a list. */
+    @SuppressWarnings("unchecked")
+    private List<Object> jsonNotes(String job, String... command) {
+        Run run = initctl("initctl", Stream.concat(Stream.of("--json"), Stream.of(command)).toArray(String[]::new));
+        assertEquals(0, run.status(), run.err());
+        Map<String, Object> reply = Json.parseObject(run.out().trim());
+        List<Object> jobs = reply.containsKey("jobs") ? (List<Object>) reply.get("jobs") : List.of(reply.get("job"));
+        for (Object listed : jobs) {
+            Map<String, Object> json = (Map<String, Object>) listed;
+            if (json.get("name").equals(job)) {
+                return (List<Object>) json.get("notes");
+            }
+        }
+        throw new AssertionError(job + " is not in " + run.out());
+    }
+
+    @Test
+    void aSourcesLinesShowUnderItsJobUntilTheJobOrTheSourceGoes() throws Exception {
+        // sobby shows what the source said, in status, list and --json; removed and loaded
+        // again, quick starts with none; once the source is unbound, sobby shows none either.
+        DescribingSource source = new DescribingSource();
+        engine.bindSource(source, "socket", "org.example.socket");
+        SourceContext context = source.context.get(20, TimeUnit.SECONDS);
+        List<String> sobbyLines = List.of("listening tcp 127.0.0.1:8080", "paused: over 10 triggers in 1 s");
+        context.describe("sobby", sobbyLines);
+        context.describe("quick", List.of("listening unix /run/quick.sock"));
+        context.describe("nosuch", List.of("not a job"));
+        assertEquals(sobbyLines, jsonNotes("sobby", "status", "sobby"));
+        assertEquals(sobbyLines, jsonNotes("sobby", "list"));
+        assertEquals(List.of("listening unix /run/quick.sock"), jsonNotes("quick", "status", "quick"));
+        assertEquals(List.of(), jsonNotes("getty", "list"), "always present");
+
+        Path quickFile = confdir.resolve("quick.conf");
+        String quickJob = Files.readString(quickFile);
+        Files.delete(quickFile);
+        assertEquals(new Run(0, "", ""), initctl("initctl", "reload-configuration"));
+        Files.writeString(quickFile, quickJob);
+        assertEquals(new Run(0, "", ""), initctl("initctl", "reload-configuration"));
+        assertEquals(List.of(), jsonNotes("quick", "status", "quick"));
+
+        engine.unbindSource(source);
+        assertEquals(List.of(), jsonNotes("sobby", "status", "sobby"));
     }
 }

@@ -71,6 +71,7 @@ class ControlServerTest {
             assertEquals("getty", job.get("name"));
             assertEquals("[{job=getty, instance=tty1, goal=start, state=running, processes=[{process=main, pid=4152}]}]",
                     job.get("instances").toString());
+            assertEquals(List.of(), job.get("notes"), "present though no source shows anything");
         }
     }
 

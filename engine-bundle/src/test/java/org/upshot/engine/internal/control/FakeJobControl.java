@@ -120,6 +120,11 @@ final class FakeJobControl implements JobControl {
     }
 
     @Override
+    public List<String> notes(String job) {
+        return List.of();
+    }
+
+    @Override
     public CompletionStage<EventResult> emit(Event event, boolean wait) {
         mutations.incrementAndGet();
         emitted.add(event);
