@@ -6,22 +6,28 @@ import java.util.Map;
 /**
  * Upstart's status lines from the protocol's job and instance objects:
  * {@code getty (tty1) start/running, process 4152}, further processes on
- * tab-indented lines ({@code \tpre-stop process 8609}).
+ * tab-indented lines ({@code \tpre-stop process 8609}), and after a job's instances
+ * the lines event sources show under it, tab-indented too
+ * ({@code \tlistening tcp 127.0.0.1:8080}).
  */
 final class StatusFormat {
 
     private StatusFormat() {
     }
 
-    /** Every instance of {@code job} (a protocol job object), or {@code NAME stop/waiting}. */
+    /** Every instance of {@code job} (a protocol job object), or {@code NAME stop/waiting}; then its notes. */
     static void job(Map<String, Object> job, StringBuilder out) {
         List<?> instances = (List<?>) job.get("instances");
         if (instances == null || instances.isEmpty()) {
             out.append((String) job.get("name")).append(" stop/waiting\n");
-            return;
+        } else {
+            for (Object instance : instances) {
+                instance(asMap(instance), out);
+            }
         }
-        for (Object instance : instances) {
-            instance(asMap(instance), out);
+        List<?> notes = (List<?>) job.getOrDefault("notes", List.of()); // an older daemon sends none
+        for (Object note : notes) {
+            out.append('\t').append((String) note).append('\n');
         }
     }
 

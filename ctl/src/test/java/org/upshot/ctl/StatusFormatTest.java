@@ -42,6 +42,34 @@ class StatusFormatTest {
                 + "\"processes\":[{\"process\":\"pre-start\",\"pid\":99}]}"));
     }
 
+    private static String job(String json) {
+        StringBuilder out = new StringBuilder();
+        StatusFormat.job(Json.parseObject(json), out);
+        return out.toString();
+    }
+
+    @Test
+    void notesFollowAJobsInstancesOnTabIndentedLines() {
+        // after every instance, in the reply's order; after stop/waiting for a job without instances.
+        assertEquals("web (a) start/running, process 10\nweb (b) start/running, process 11\n"
+                + "\tlistening tcp 127.0.0.1:8080\n\tpaused: over 10 triggers in 1 s\n", job(
+                "{\"name\":\"web\",\"instances\":["
+                + "{\"job\":\"web\",\"instance\":\"a\",\"goal\":\"start\",\"state\":\"running\","
+                + "\"processes\":[{\"process\":\"main\",\"pid\":10}]},"
+                + "{\"job\":\"web\",\"instance\":\"b\",\"goal\":\"start\",\"state\":\"running\","
+                + "\"processes\":[{\"process\":\"main\",\"pid\":11}]}],"
+                + "\"notes\":[\"listening tcp 127.0.0.1:8080\",\"paused: over 10 triggers in 1 s\"]}"));
+        assertEquals("web stop/waiting\n\tlistening tcp 127.0.0.1:8080\n",
+                job("{\"name\":\"web\",\"instances\":[],\"notes\":[\"listening tcp 127.0.0.1:8080\"]}"));
+    }
+
+    @Test
+    void noNotesOrAnOlderDaemonsReplyAddNoLines() {
+        // an empty list, or no field at all, adds nothing.
+        assertEquals("web stop/waiting\n", job("{\"name\":\"web\",\"instances\":[],\"notes\":[]}"));
+        assertEquals("web stop/waiting\n", job("{\"name\":\"web\",\"instances\":[]}"));
+    }
+
     @Test
     void aJobWithoutInstancesIsStopWaiting() {
         StringBuilder out = new StringBuilder();

@@ -372,8 +372,9 @@ class ControlEngineIT {
 
     @Test
     void aSourcesLinesShowUnderItsJobUntilTheJobOrTheSourceGoes() throws Exception {
-        // sobby shows what the source said, in status, list and --json; removed and loaded
-        // again, quick starts with none; once the source is unbound, sobby shows none either.
+        // sobby shows what the source said after its status line, in status, list and
+        // --json; removed and loaded again, quick starts with none; once the source is
+        // unbound, sobby shows none either.
         DescribingSource source = new DescribingSource();
         engine.bindSource(source, "socket", "org.example.socket");
         SourceContext context = source.context.get(20, TimeUnit.SECONDS);
@@ -385,6 +386,14 @@ class ControlEngineIT {
         assertEquals(sobbyLines, jsonNotes("sobby", "list"));
         assertEquals(List.of("listening unix /run/quick.sock"), jsonNotes("quick", "status", "quick"));
         assertEquals(List.of(), jsonNotes("getty", "list"), "always present");
+        String sobbyNotes = "\tlistening tcp 127.0.0.1:8080\n\tpaused: over 10 triggers in 1 s\n";
+        assertEquals(new Run(0, "sobby stop/waiting\n" + sobbyNotes, ""), initctl("status", "sobby"));
+        int pid = runningPid("sobby", initctl("start", "sobby"));
+        assertEquals(new Run(0, "sobby start/running, process " + pid + "\n" + sobbyNotes, ""),
+                initctl("status", "sobby"));
+        String list = initctl("initctl", "list").out();
+        assertTrue(list.contains("sobby start/running, process " + pid + "\n" + sobbyNotes + "watcher stop/waiting\n"),
+                list);
 
         Path quickFile = confdir.resolve("quick.conf");
         String quickJob = Files.readString(quickFile);
@@ -392,7 +401,7 @@ class ControlEngineIT {
         assertEquals(new Run(0, "", ""), initctl("initctl", "reload-configuration"));
         Files.writeString(quickFile, quickJob);
         assertEquals(new Run(0, "", ""), initctl("initctl", "reload-configuration"));
-        assertEquals(List.of(), jsonNotes("quick", "status", "quick"));
+        assertEquals(new Run(0, "quick stop/waiting\n", ""), initctl("status", "quick"));
 
         engine.unbindSource(source);
         assertEquals(List.of(), jsonNotes("sobby", "status", "sobby"));
