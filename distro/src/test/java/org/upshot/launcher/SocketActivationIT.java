@@ -115,6 +115,18 @@ class SocketActivationIT {
         }
     }
 
+    /** {@code bin/initctl ARGS}'s output; a failure to run it is the test's failure. */
+    private String initctl(String... args) {
+        try {
+            return daemon.initctl(args).output();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket probe = new ServerSocket(0)) {
             return probe.getLocalPort();
@@ -151,6 +163,10 @@ class SocketActivationIT {
     void theFirstConnectionStartsAListenFdsServiceAndIsAnsweredByIt() throws Exception {
         int port = freePort();
         loadStopped("web", "socket tcp 127.0.0.1:" + port + "\nexec " + PYTHON + " " + listenFdsService + "\n");
+        Await.until(WAIT, () -> initctl("status", "web").equals("web stop/waiting\n\tlistening tcp 127.0.0.1:" + port
+                + "\n"), () -> "status shows the listener: " + initctl("status", "web"));
+        assertTrue(initctl("list", "--json").contains("\"notes\":[\"listening tcp 127.0.0.1:" + port + "\"]"),
+                initctl("list", "--json"));
 
         CommandResult curl = CommandResult.run(Map.of(), List.of("curl", "-sS", "--max-time", "30",
                 "http://127.0.0.1:" + port + "/"));

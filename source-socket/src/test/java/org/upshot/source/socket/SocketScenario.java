@@ -16,8 +16,8 @@ import org.upshot.testkit.SourceScenario;
  */
 public final class SocketScenario implements SourceScenario {
 
-    /** How long the early client keeps trying: longer than any boot. */
-    private static final Duration EARLY_CLIENT_PATIENCE = Duration.ofMinutes(2);
+    /** How long a client keeps trying: longer than any boot or plugin reload. */
+    private static final Duration CLIENT_PATIENCE = Duration.ofSeconds(60);
     /** Clients stay connected until the test JVM ends, as a client waiting for its answer would. */
     private static final List<SocketChannel> CLIENTS = new CopyOnWriteArrayList<>();
 
@@ -29,22 +29,7 @@ public final class SocketScenario implements SourceScenario {
     /** A client that keeps trying to connect from before boot, as one started early in boot would. */
     @Override
     public void makeAlreadyTrue(Path work) {
-        Path socket = work.resolve("already.sock");
-        Thread client = new Thread(() -> {
-            long deadline = System.nanoTime() + EARLY_CLIENT_PATIENCE.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (connect(socket)) {
-                    return;
-                }
-                try {
-                    Thread.sleep(20); // retry interval of a client, not synchronisation
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "early-socket-client");
-        client.setDaemon(true);
-        client.start();
+        persistentClient(work.resolve("already.sock"));
     }
 
     @Override
@@ -57,10 +42,33 @@ public final class SocketScenario implements SourceScenario {
         return "start on socket PROTO=unix SOCKET_PATH=" + work.resolve("triggered.sock");
     }
 
-    /** A client connects; with the source unloaded there is no listener and nothing happens. */
+    /**
+     * A client connects, retrying while there is no listener, as clients do: the source
+     * binds an Upstart-form listener only once it has been told the jobs, a moment after
+     * it started.
+     */
     @Override
     public void trigger(Path work) {
-        connect(work.resolve("triggered.sock"));
+        persistentClient(work.resolve("triggered.sock"));
+    }
+
+    /** Connects in the background, retrying until it succeeds or its patience runs out. */
+    private static void persistentClient(Path socket) {
+        Thread client = new Thread(() -> {
+            long deadline = System.nanoTime() + CLIENT_PATIENCE.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (connect(socket)) {
+                    return;
+                }
+                try {
+                    Thread.sleep(20); // retry interval of a client, not synchronisation
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "socket-client " + socket.getFileName());
+        client.setDaemon(true);
+        client.start();
     }
 
     private static boolean connect(Path socket) {
