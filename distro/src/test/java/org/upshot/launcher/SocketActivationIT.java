@@ -190,6 +190,22 @@ class SocketActivationIT {
     }
 
     @Test
+    void anIpv6ListenerStartsItsJob() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.readString(Path.of("/proc/net/if_inet6"))
+                .contains("00000000000000000000000000000001"), "skipped: this machine has no IPv6 loopback (::1)");
+        int port = freePort();
+        loadStopped("web6", "socket tcp6 [::1]:" + port + "\nexec " + PYTHON + " " + listenFdsService + "\n");
+        // the condition names the listener tcp6:[::1]:PORT, brackets matched literally
+        try (Socket socket = new Socket("::1", port)) {
+            socket.setSoTimeout((int) WAIT.toMillis());
+            socket.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            long served = servedBy(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+            assertEquals(daemon.awaitRunning("web6"), served);
+            assertTrue(environ(served).contains("\nLISTEN=tcp6:[::1]:" + port + "\n"), environ(served));
+        }
+    }
+
+    @Test
     void clientsConnectingWhileTheServiceIsKilledAreAllServedByItsRespawn() throws Exception {
         int port = freePort();
         loadStopped("respawner", "socket tcp 127.0.0.1:" + port + "\nrespawn\nrespawn limit 10 5\nexec " + PYTHON

@@ -29,6 +29,8 @@ final class NativeSockets {
     private static final int SOCKADDR_MAX = 128;
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
+    private static final int EACCES = 13;
+    private static final int EADDRINUSE = 98;
 
     private NativeSockets() {}
 
@@ -76,7 +78,13 @@ final class NativeSockets {
                         new int[] {1}, 4));
             }
             byte[] sockaddr = sockaddr(address);
-            check("bind", LIBC.bind(fd, sockaddr, sockaddr.length));
+            if (LIBC.bind(fd, sockaddr, sockaddr.length) < 0) {
+                int errno = errno();
+                if (errno == EACCES && address.port() > 0 && address.port() < 1024) {
+                    throw new SocketError("bind: " + LIBC.strerror(errno) + " (ports below 1024 need root)");
+                }
+                throw new SocketError("bind", errno);
+            }
             if (kind.stream()) {
                 check("listen", LIBC.listen(fd, spec.backlog()));
             }
@@ -126,7 +134,7 @@ final class NativeSockets {
                     throw new SocketError(path + " exists and is not a socket; it is left alone");
                 }
                 if (inUse(path)) {
-                    throw new SocketError("bind: " + LIBC.strerror(98) + " (another process listens on " + path + ")");
+                    throw new SocketError("bind: " + LIBC.strerror(EADDRINUSE) + " (another process listens on " + path + ")");
                 }
                 Files.delete(path);
             }

@@ -206,6 +206,42 @@ class ListenerTableTest {
     }
 
     @Test
+    void aDatagramWaitingOnAUdpSocketIsAnEvent() throws Exception {
+        int port;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        claim("dns", "udp 127.0.0.1:" + port);
+        try (java.net.DatagramSocket client = new java.net.DatagramSocket()) {
+            byte[] query = "query".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            client.send(new java.net.DatagramPacket(query, query.length, new InetSocketAddress("127.0.0.1", port)));
+        }
+        HeldEmitter.Held held = emitter.await(1);
+        assertEquals("udp:127.0.0.1:" + port, held.get("LISTEN"));
+        assertEquals("inet", held.get("PROTO"));
+    }
+
+    @Test
+    void anAbstractUnixSocketHasNoNodeAndTakesConnections() throws Exception {
+        String name = "upshot-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        claim("bus", "unix @" + name + " accept");
+        Process client = new ProcessBuilder("python3", "-c", "import socket, sys\n"
+                + "s = socket.socket(socket.AF_UNIX)\n"
+                + "s.connect('\\0' + sys.argv[1])\n"
+                + "s.recv(1)\n", name).redirectErrorStream(true).start();
+        try {
+            HeldEmitter.Held held = emitter.await(1);
+            assertEquals("unix:@" + name, held.get("LISTEN"));
+            assertEquals(Long.toString(client.pid()), held.get("REMOTE_PID"));
+            assertEquals(Long.toString(new com.sun.security.auth.module.UnixSystem().getUid()), held.get("REMOTE_UID"));
+            held.finish();
+            assertTrue(client.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the client saw its connection close");
+        } finally {
+            client.destroyForcibly();
+        }
+    }
+
+    @Test
     void aUnixNodeIsMadeWithItsDirectoryAndModeAndRemovedWithItsJob() throws Exception {
         Path socket = dir.resolve("run/deep/echo.sock");
         claim("echo", "unix " + socket + " mode=0600");
