@@ -1,0 +1,40 @@
+/**
+ * How the udev source works.
+ *
+ * <h2>Where events come from</h2>
+ * One {@code NETLINK_KOBJECT_UEVENT} socket, read by one thread. When a udev daemon runs
+ * ({@code /run/udev/control} exists) it joins udevd's group and gets each device's
+ * properties after udev's rules ({@code ID_*}); otherwise the kernel's group, raw uevents.
+ * {@code -Dupshot.udev.group=kernel|udev} overrides the choice. The log says which at start,
+ * and {@code initctl status} shows it under every job that waits for a device event; when
+ * no netlink socket can be had (a container without it) the same line says why, and the
+ * daemon goes on.
+ *
+ * <h2>The events</h2>
+ * upstart-udev-bridge's: {@code SUBSYSTEM-device-added}, {@code -changed}, {@code -removed},
+ * or {@code -ACTION} verbatim for any other action; variables {@code KERNEL DEVPATH DEVNAME
+ * SUBSYSTEM ACTION} first ({@code DEVNAME} as a {@code /dev} path, only for devices with a
+ * node), then every other property in the order sent; bytes that are not printable are
+ * dropped. Events are not waited on, as the bridge's were not.
+ *
+ * <h2>Devices present at start</h2>
+ * When the source first learns the jobs, it reads the kernel's uevent sequence number,
+ * scans {@code /sys/devices} (every directory with a {@code uevent} file and a
+ * {@code subsystem} link) and announces each device as {@code -added} with
+ * {@code COLDPLUG=1}. Uevents up to that sequence number are skipped afterwards: the scan
+ * already told of them.
+ *
+ * <h2>Only what jobs wait for</h2>
+ * Every {@code start on}/{@code stop on} match on a {@code *-device-*} event is judged in
+ * the reading thread: the event name's glob and each {@code KEY=GLOB} argument. One the
+ * source cannot judge alone ({@code $VAR}, a negation, a positional argument) lets the
+ * event through for the engine to decide. The rest are dropped there and then.
+ *
+ * <h2>No change lost</h2>
+ * The receive buffer is 128 MiB ({@code SO_RCVBUFFORCE} as root, else as much as
+ * {@code net.core.rmem_max} allows; {@code -Dupshot.udev.receive.buffer.bytes}). If it
+ * overflows anyway ({@code ENOBUFS}), {@code /sys} is scanned again and every device that
+ * came or went meanwhile is announced ({@code -added}/{@code -removed} with
+ * {@code RESCAN=1}); the source keeps the set of present devices for that.
+ */
+package org.upshot.source.udev.internal;
