@@ -337,6 +337,34 @@ class SocketActivationIT {
     }
 
     @Test
+    void aServiceThatNeverAcceptsHitsTheTriggerLimitInsteadOfSpinning() throws Exception {
+        Path node = work.resolve("sockets/spin.sock");
+        Path runs = work.resolve("spin.runs");
+        loadStopped("spin", "socket unix " + node + "\nexec sh -c 'echo run >> " + runs + "'\n");
+        try (java.nio.channels.SocketChannel client = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(node))) {
+            String paused = "\tlistening unix " + node + ", paused: more than 20 starts in 2 s; 'initctl start spin'"
+                    + " resumes it\n";
+            Await.until(WAIT, () -> initctl("status", "spin").endsWith(paused),
+                    () -> "paused by the trigger limit: " + initctl("status", "spin"));
+            assertEquals(20, Files.readAllLines(runs).size(), "20 starts, then the socket paused");
+            Await.stays(Duration.ofSeconds(1), () -> lines(runs) == 20, () -> "no start while paused: " + lines(runs));
+
+            // a start by hand resumes watching: the client still waiting starts it again
+            assertEquals(0, daemon.initctl("start", "spin").status());
+            Await.until(WAIT, () -> lines(runs) > 21, () -> "watched again after a start by hand: " + lines(runs));
+        }
+    }
+
+    private static long lines(Path file) {
+        try {
+            return Files.readAllLines(file).size();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
     void anAddressInUseIsAnErrorAtTheStanzaAndTheOtherJobsGoOn() throws Exception {
         int port = freePort();
         loadStopped("owner", "socket tcp 127.0.0.1:" + port + "\nexec " + PYTHON + " " + listenFdsService + "\n");
