@@ -343,8 +343,8 @@ class SocketActivationIT {
         loadStopped("spin", "socket unix " + node + "\nexec sh -c 'echo run >> " + runs + "'\n");
         try (java.nio.channels.SocketChannel client = java.nio.channels.SocketChannel.open(
                 java.net.UnixDomainSocketAddress.of(node))) {
-            String paused = "\tlistening unix " + node + ", paused: more than 20 starts in 2 s; 'initctl start spin'"
-                    + " resumes it\n";
+            String paused = "\tlistening unix " + node + ", paused for 30 s: more than 20 starts in 2 s;"
+                    + " 'initctl start spin' resumes it now\n";
             Await.until(WAIT, () -> initctl("status", "spin").endsWith(paused),
                     () -> "paused by the trigger limit: " + initctl("status", "spin"));
             assertEquals(20, Files.readAllLines(runs).size(), "20 starts, then the socket paused");

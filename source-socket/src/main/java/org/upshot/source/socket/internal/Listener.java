@@ -47,7 +47,9 @@ final class Listener implements InheritedDescriptor {
     long quietUntil;
     boolean startedSinceTrigger;
     final ArrayDeque<Long> triggers = new ArrayDeque<>();
+    /** Paused by the trigger limit, until {@link #limitedUntil} (System.nanoTime). */
     boolean limited;
+    long limitedUntil;
     /** With accept: connections by instance name. */
     final Map<String, Connection> connections = new LinkedHashMap<>();
     long served;
@@ -95,7 +97,7 @@ final class Listener implements InheritedDescriptor {
         triggers.clear();
     }
 
-    /** Watched now: open, not over the trigger limit, and (unless accepting) its job is down. */
+    /** Watched now: open, not paused by the trigger limit, and (unless accepting) its job is down. */
     boolean watched(long now) {
         if (!open() || limited) {
             return false;
@@ -103,21 +105,33 @@ final class Listener implements InheritedDescriptor {
         return accept() || (active.isEmpty() && !eventPending && now - quietUntil >= 0);
     }
 
-    /** Counts a trigger; false, and the listener paused, when it is one too many. */
-    boolean trigger(long now) {
+    /** Whether one more start now would exceed the trigger limit. */
+    boolean atLimit(long now) {
         SocketSpec.TriggerLimit limit = spec.effectiveTriggerLimit();
         if (limit.burst() == 0) {
-            return true;
+            return false;
         }
         while (!triggers.isEmpty() && now - triggers.peekFirst() > limit.seconds() * 1_000_000_000L) {
             triggers.removeFirst();
         }
-        if (triggers.size() >= limit.burst()) {
-            limited = true;
-            return false;
-        }
+        return triggers.size() >= limit.burst();
+    }
+
+    /** Counts one start. */
+    void triggered(long now) {
         triggers.addLast(now);
-        return true;
+    }
+
+    /** Pauses the listener for {@code pauseNanos}: what waits stays in the backlog. */
+    void pause(long now, long pauseNanos) {
+        limited = true;
+        limitedUntil = now + pauseNanos;
+    }
+
+    /** Ends the pause (it ran out, or the job was started by hand). */
+    void resume() {
+        limited = false;
+        triggers.clear();
     }
 
     /** Connections being served: accepted and not yet stopped. */

@@ -37,6 +37,8 @@ public final class ListenerTable {
     private static final long QUIET_AFTER_NOTHING_STARTED_NANOS = 250_000_000L;
     /** Connections accepted from one listener before others get a turn. */
     private static final int ACCEPTS_PER_WAKE = 64;
+    /** How long the trigger limit pauses a listener; a start by hand ends it sooner. */
+    static final long TRIGGER_PAUSE_NANOS = 30_000_000_000L;
 
     private final Object lock = new Object();
     /** By key: {@code JOB ID} for a stanza's listener, {@code ID} for an Upstart-form one. */
@@ -71,7 +73,7 @@ public final class ListenerTable {
             }
             boolean acceptChanged = listener.spec.accept() != spec.accept();
             listener.spec = spec;
-            listener.limited = false;
+            listener.resume();
             listeners.put(key, listener);
             if (acceptChanged) {
                 listener.connections.clear();
@@ -256,13 +258,12 @@ public final class ListenerTable {
                     case STARTING:
                         listener.active.add(instance);
                         listener.startedSinceTrigger = true;
-                        if (listener.limited) {
-                            // a start by hand is the way out of the trigger limit
-                            listener.limited = false;
-                            listener.triggers.clear();
-                        }
-                        if (listener.connections.containsKey(instance.instance())) {
+                        boolean ownConnection = listener.connections.containsKey(instance.instance());
+                        if (ownConnection) {
                             listener.connections.put(instance.instance(), Listener.Connection.STARTED);
+                        } else if (listener.limited && !listener.eventPending) {
+                            // a start by hand ends the trigger limit's pause at once
+                            listener.resume();
                         }
                         break;
                     case STOPPED:
@@ -289,9 +290,15 @@ public final class ListenerTable {
             List<Listener> watched = new ArrayList<>();
             long nextQuietEnd = Long.MAX_VALUE;
             for (Listener listener : listeners.values()) {
+                if (listener.limited && now - listener.limitedUntil >= 0) {
+                    listener.resume();
+                    describe(listener.jobs);
+                }
                 if (listener.watched(now)) {
                     watched.add(listener);
-                } else if (listener.open() && !listener.limited && listener.quietUntil - now > 0) {
+                } else if (listener.open() && listener.limited) {
+                    nextQuietEnd = Math.min(nextQuietEnd, listener.limitedUntil - now);
+                } else if (listener.open() && listener.quietUntil - now > 0) {
                     nextQuietEnd = Math.min(nextQuietEnd, listener.quietUntil - now);
                 }
             }
@@ -315,14 +322,18 @@ public final class ListenerTable {
             boolean wasLimited = listener.limited;
             if (listener.accept()) {
                 acceptConnections(listener, current, now, emissions);
-            } else if (listener.trigger(now)) {
+            } else if (listener.atLimit(now)) {
+                listener.pause(now, TRIGGER_PAUSE_NANOS);
+            } else {
+                listener.triggered(now);
                 listener.eventPending = true;
                 listener.startedSinceTrigger = false;
                 emissions.add(triggerEvent(listener, current));
             }
             if (listener.limited && !wasLimited) {
                 LOG.log(Level.WARNING, "socket " + listener + " for " + listener.jobs + ": "
-                        + SocketEvents.limitHit(listener) + "; not watched until the job is started by hand");
+                        + SocketEvents.limitHit(listener) + "; not watched for "
+                        + TRIGGER_PAUSE_NANOS / 1_000_000_000L + " s, or until the job is started by hand");
             }
             describe(listener.jobs);
             return emissions;
@@ -358,7 +369,12 @@ public final class ListenerTable {
 
     private void acceptConnections(Listener listener, SourceContext current, long now, List<Runnable> emissions) {
         for (int i = 0; i < ACCEPTS_PER_WAKE; i++) {
-            if (!listener.trigger(now)) {
+            // only a start counts towards the trigger limit; a connection over it waits in the backlog
+            boolean room = listener.openConnections() < listener.spec.maxConnections();
+            if (room && listener.atLimit(now)) {
+                if (i == 0 || NativeSockets.readable(listener.fd())) {
+                    listener.pause(now, TRIGGER_PAUSE_NANOS);
+                }
                 return;
             }
             NativeSockets.Accepted connection;
@@ -369,14 +385,14 @@ public final class ListenerTable {
                 return;
             }
             if (connection == null) {
-                listener.triggers.pollLast(); // nothing was waiting: no start to count
                 return;
             }
-            if (listener.openConnections() >= listener.spec.maxConnections()) {
+            if (!room) {
                 NativeSockets.close(connection.fd());
                 listener.refused++;
                 continue;
             }
+            listener.triggered(now);
             listener.served++;
             String number = Long.toString(++connectionCount);
             Event event = SocketEvents.connection(listener, number, connection.peer());

@@ -272,6 +272,15 @@ final class NativeSockets {
         return readable;
     }
 
+    /** Whether a connection (or datagram) is waiting on {@code fd} right now. */
+    static boolean readable(int fd) {
+        ByteBuffer pollfd = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+        pollfd.putInt(0, fd).putShort(4, LibSocket.POLLIN);
+        byte[] raw = pollfd.array();
+        return LIBC.poll(raw, 1, 0) > 0 && (ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder()).getShort(6)
+                & LibSocket.POLLIN) != 0;
+    }
+
     /** A non-blocking pipe whose read end wakes {@link #poll}: {read, write}. */
     static int[] wakePipe() throws SocketError {
         int[] fds = new int[2];

@@ -114,8 +114,11 @@ public final class SocketEvents {
                     .append(listener.served).append(" served, ").append(listener.refused).append(" refused");
         }
         if (listener.limited) {
-            line.append(", paused: ").append(limitHit(listener)).append("; 'initctl start ").append(job)
-                    .append("' resumes it");
+            line.append(", paused for ").append(ListenerTable.TRIGGER_PAUSE_NANOS / 1_000_000_000L).append(" s: ")
+                    .append(limitHit(listener));
+            if (!listener.accept()) {
+                line.append("; 'initctl start ").append(job).append("' resumes it now");
+            }
         }
         return Optional.of(line.toString());
     }

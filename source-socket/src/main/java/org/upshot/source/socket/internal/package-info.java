@@ -39,10 +39,12 @@
  * event finishes having started nothing).
  *
  * <h2>Trigger limit</h2>
- * systemd's defaults: more than 20 events (200 accepted connections) within 2 s pause the
- * listener; connections wait in the backlog, the job's status says why, and starting the
- * job by hand (or changing its stanza) resumes watching. {@code trigger-limit=BURST/SECONDS}
- * sets another limit, {@code trigger-limit=off} none.
+ * systemd's defaults: a start beyond 20 (200 with accept) within 2 s pauses the listener
+ * for 30 s instead of starting the job; connections wait in the backlog meanwhile, and the
+ * job's status says why. Only starts count: a connection closed over
+ * {@code max-connections} does not. Starting the job by hand (without accept) or changing
+ * its stanza ends the pause at once. {@code trigger-limit=BURST/SECONDS} sets another
+ * limit, {@code trigger-limit=off} none.
  *
  * <h2>Upstart's form</h2>
  * A {@code start on} match {@code socket PROTO=inet PORT=80 ADDR=127.0.0.1} (also

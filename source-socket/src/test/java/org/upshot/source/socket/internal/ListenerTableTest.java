@@ -196,8 +196,8 @@ class ListenerTableTest {
         }
         Await.until(Duration.ofSeconds(5), () -> context.description("crash").get(0).contains("paused"),
                 () -> "status: " + context.description("crash"));
-        assertEquals("listening unix " + socket + ", paused: more than 20 starts in 2 s; 'initctl start crash'"
-                + " resumes it", context.description("crash").get(0));
+        assertEquals("listening unix " + socket + ", paused for 30 s: more than 20 starts in 2 s; 'initctl start crash'"
+                + " resumes it now", context.description("crash").get(0));
         assertEquals(20, emitter.events().size());
 
         phase("crash", "", InstanceChange.Phase.STARTING);
@@ -239,6 +239,27 @@ class ListenerTableTest {
         } finally {
             client.destroyForcibly();
         }
+    }
+
+    @Test
+    void withAcceptTheLimitHoldsWhileItsOwnConnectionsStartAndLeavesTheRestWaiting() throws Exception {
+        int port = freePort();
+        claim("echo", "tcp 127.0.0.1:" + port + " accept trigger-limit=5/60");
+        List<Socket> sockets = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            sockets.add(connect(port));
+        }
+        for (int n = 1; n <= 5; n++) {
+            phase("echo", instanceOf(emitter.await(n)), InstanceChange.Phase.STARTING);
+        }
+        Await.until(Duration.ofSeconds(5), () -> context.description("echo").get(0).contains("paused for 30 s"),
+                () -> "status: " + context.description("echo"));
+        Await.stays(QUIET, () -> emitter.events().size() == 5, () -> "starts past the limit: " + emitter.events());
+        assertTrue(context.description("echo").get(0).contains("0 refused"), context.description("echo").toString());
+        // the three over the limit are neither served nor refused: they wait in the backlog
+        Socket waiting = sockets.get(7);
+        waiting.setSoTimeout(200);
+        assertThrows(java.net.SocketTimeoutException.class, () -> waiting.getInputStream().read());
     }
 
     @Test
