@@ -35,8 +35,17 @@ class UnprivilegedSocketIT {
         Path home = Files.createDirectories(work.resolve("home"));
         BootedDaemon.Builder builder = BootedDaemon.in(home).plugins(distroPlugins());
         if (root) {
-            builder.launcher("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "env",
-                    "HOME=" + home, "XDG_STATE_HOME=" + home.resolve("state"), "XDG_CACHE_HOME=" + home.resolve("cache"));
+            List<String> launcher = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
+                    "--clear-groups", "env", "HOME=" + home, "XDG_STATE_HOME=" + home.resolve("state"),
+                    "XDG_CACHE_HOME=" + home.resolve("cache")));
+            if (closedToOthers(DaemonProcess.DISTRO)) {
+                // a checkout under /root: nobody runs a copy of the distribution instead of the one
+                // the kit names, which the shell drops from its arguments
+                Path copy = work.resolve("distro");
+                run("cp", "-a", DaemonProcess.DISTRO.toString(), copy.toString());
+                launcher.addAll(List.of("sh", "-c", "shift; exec \"$0\" \"$@\"", copy.resolve("bin/upshot").toString()));
+            }
+            builder.launcher(launcher.toArray(String[]::new));
             handOver(home);
         }
         int port;
@@ -70,6 +79,21 @@ class UnprivilegedSocketIT {
         }
     }
 
+    /** Whether a directory on the way to {@code path} is closed to others (a checkout under /root). */
+    private static boolean closedToOthers(Path path) throws IOException {
+        for (Path dir = path.toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (!Files.getPosixFilePermissions(dir).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).inheritIO().start();
+        assertEquals(0, process.waitFor(), String.join(" ", command));
+    }
+
     private static List<Path> distroPlugins() throws IOException {
         try (Stream<Path> jars = Files.list(DaemonProcess.DISTRO.resolve("plugins"))) {
             return new ArrayList<>(jars.toList());
@@ -79,7 +103,6 @@ class UnprivilegedSocketIT {
     /** Gives the daemon's directory tree to nobody, and lets it through the test's temp directory. */
     private void handOver(Path home) throws IOException, InterruptedException {
         Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        Process chown = new ProcessBuilder("chown", "-R", NOBODY + ":" + NOBODY, home.toString()).inheritIO().start();
-        assertEquals(0, chown.waitFor());
+        run("chown", "-R", NOBODY + ":" + NOBODY, home.toString());
     }
 }
