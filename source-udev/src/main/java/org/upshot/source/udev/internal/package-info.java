@@ -19,10 +19,11 @@
  *
  * <h2>Devices present at start</h2>
  * When the source first learns the jobs, it reads the kernel's uevent sequence number,
- * scans {@code /sys/devices} (every directory with a {@code uevent} file and a
- * {@code subsystem} link) and announces each device as {@code -added} with
- * {@code COLDPLUG=1}. Uevents up to that sequence number are skipped afterwards: the scan
- * already told of them.
+ * lists the devices as {@code udevadm trigger} does (the links in {@code /sys/class/*}
+ * and each bus's {@code devices}, to directories under {@code /sys/devices} with a
+ * {@code uevent} file and a {@code subsystem} link), and announces each, parents first,
+ * as {@code -added} with {@code COLDPLUG=1}. Uevents up to that sequence number are
+ * skipped afterwards: the scan already told of them.
  *
  * <h2>Only what jobs wait for</h2>
  * Every {@code start on}/{@code stop on} match on a {@code *-device-*} event is judged in
