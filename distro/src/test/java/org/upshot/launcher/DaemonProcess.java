@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.upshot.launcher.probe.ProbeActivator;
 import org.upshot.testkit.Await;
@@ -35,6 +36,14 @@ final class DaemonProcess extends BootedDaemon {
      */
     static DaemonProcess start(Path workDir, String... extraArgs) throws IOException {
         return new DaemonProcess(withDistroPlugins(workDir).arguments(extraArgs));
+    }
+
+    /**
+     * Starts a session daemon as {@link #start(Path, String...)} does, with what
+     * {@code options} adds to its builder: JVM options, environment, arguments.
+     */
+    static DaemonProcess start(Path workDir, UnaryOperator<Builder> options) throws IOException {
+        return new DaemonProcess(options.apply(withDistroPlugins(workDir)));
     }
 
     /**

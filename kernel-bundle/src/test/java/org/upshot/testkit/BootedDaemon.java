@@ -42,7 +42,8 @@ import org.upshot.spi.source.PluginDeclaration;
  * (job files), {@code run/} (the control socket), {@code log/} (job logs),
  * {@code removed/} (plugins taken out by {@link #removePlugin}) and {@code upshot.log},
  * everything the daemon writes. The daemon runs with default signal dispositions and the
- * test JVM's {@code java}; JVM options go through {@code UPSHOT_JAVA_OPTS}.
+ * test JVM's {@code java}; JVM options go through {@code UPSHOT_JAVA_OPTS}; its environment
+ * is the test JVM's, with what {@link Builder#environment} sets.
  *
  * <p>Jobs are observed through {@link #list}, which shows every job the engine holds. Every
  * wait polls with {@link #WAIT} as its timeout and fails with the daemon's log.
@@ -98,6 +99,7 @@ public class BootedDaemon implements AutoCloseable {
         Map<String, String> environment = processBuilder.environment();
         environment.remove("UPSHOT_JAVA");
         environment.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        environment.putAll(builder.environment);
         if (builder.javaOptions.isEmpty()) {
             environment.remove("UPSHOT_JAVA_OPTS");
         } else {
@@ -142,6 +144,7 @@ public class BootedDaemon implements AutoCloseable {
         private final List<String> arguments = new ArrayList<>();
         private final List<String> launcher = new ArrayList<>();
         private final Map<String, String> jobs = new LinkedHashMap<>();
+        private final Map<String, String> environment = new LinkedHashMap<>();
         private String mode = "--session";
 
         private Builder(Path workDir) {
@@ -168,6 +171,15 @@ public class BootedDaemon implements AutoCloseable {
         /** Adds JVM options ({@code -Dupshot.source.call.timeout.millis=1000}). */
         public Builder javaOptions(String... options) {
             javaOptions.addAll(List.of(options));
+            return this;
+        }
+
+        /**
+         * Sets a variable in the daemon's environment, and so in its jobs' where the daemon
+         * passes it on ({@code PATH}).
+         */
+        public Builder environment(String name, String value) {
+            environment.put(name, value);
             return this;
         }
 
