@@ -33,9 +33,23 @@ public final class DeviceMonitor implements AutoCloseable {
     /** What the monitor has done, for status lines. */
     public record Counts(long seen, long passed, long overflows) {}
 
+    /** Where uevents come from: {@link UeventSocket}, or a test's stand-in. */
+    interface Receiver extends AutoCloseable {
+        /**
+         * One message into {@code buffer}: its length, 0 for one to ignore, -1 for none
+         * (none queued, when not waiting).
+         *
+         * @throws UeventSocket.Overflow when messages were dropped since the last call
+         */
+        int receive(byte[] buffer, boolean wait) throws IOException;
+
+        @Override
+        void close();
+    }
+
     private final Settings settings;
     private final Sysfs sysfs;
-    private final UeventSocket socket;
+    private final Receiver socket;
     private final String source;
     private final Consumer<Uevent> sink;
     private final Thread thread;
@@ -50,7 +64,7 @@ public final class DeviceMonitor implements AutoCloseable {
     private long passed;
     private long overflows;
 
-    private DeviceMonitor(Settings settings, UeventSocket socket, String source, Consumer<Uevent> sink) {
+    private DeviceMonitor(Settings settings, Receiver socket, String source, Consumer<Uevent> sink) {
         this.settings = settings;
         this.sysfs = new Sysfs(settings.sysfs());
         this.socket = socket;
@@ -72,9 +86,14 @@ public final class DeviceMonitor implements AutoCloseable {
         int group = udev ? UeventSocket.UDEV_GROUP : UeventSocket.KERNEL_GROUP;
         UeventSocket socket = UeventSocket.open(group, settings.bufferBytes());
         String source = udev ? "udev's monitor (properties after rules)" : "kernel uevents (no udev daemon running)";
-        DeviceMonitor monitor = new DeviceMonitor(settings, socket, source, sink);
         LOG.log(Level.INFO, "device events from " + source + ", receive buffer " + socket.receiveBuffer() / 2
                 + " bytes");
+        return start(settings, socket, source, sink);
+    }
+
+    /** For tests: reads {@code receiver} instead of a netlink socket. */
+    static DeviceMonitor start(Settings settings, Receiver receiver, String source, Consumer<Uevent> sink) {
+        DeviceMonitor monitor = new DeviceMonitor(settings, receiver, source, sink);
         monitor.thread.start();
         return monitor;
     }
@@ -115,14 +134,23 @@ public final class DeviceMonitor implements AutoCloseable {
 
     private void run() {
         byte[] buffer = new byte[64 * 1024];
+        boolean rescanOwed = false;
         while (running) {
             try {
-                int length = socket.receive(buffer);
+                // After an overflow the kernel drops every uevent for this socket, and
+                // reports no further loss, until a read finds its queue empty (netlink's
+                // NETLINK_S_CONGESTED). So the rescan waits until what is queued has been
+                // read without waiting: a rescan made at once would miss the devices whose
+                // events were dropped after it.
+                int length = socket.receive(buffer, !rescanOwed);
                 if (length > 0) {
                     Uevent.parse(buffer, length).ifPresent(this::received);
+                } else if (length < 0 && rescanOwed) {
+                    rescanOwed = false;
+                    rescan();
                 }
             } catch (UeventSocket.Overflow e) {
-                rescan();
+                rescanOwed = true;
             } catch (IOException | RuntimeException e) {
                 if (running) {
                     LOG.log(Level.ERROR, "the uevent reader stopped; device events are lost until the source restarts",

@@ -15,6 +15,7 @@ public interface LibNetlink {
     int SO_RCVBUF = 8;
     int SO_RCVTIMEO = 20;
     int SO_RCVBUFFORCE = 33;
+    int MSG_DONTWAIT = 0x40;
     int EINTR = 4;
     int EAGAIN = 11;
     int ENOBUFS = 105;

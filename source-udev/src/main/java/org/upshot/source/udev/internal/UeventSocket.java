@@ -11,7 +11,7 @@ import jnr.ffi.Runtime;
  * raw uevents) or udevd's (2, properties after rules). Reads time out every half second,
  * so the reading thread notices when it is asked to stop.
  */
-final class UeventSocket implements AutoCloseable {
+final class UeventSocket implements DeviceMonitor.Receiver {
 
     /** The kernel's group. */
     static final int KERNEL_GROUP = 1;
@@ -82,29 +82,37 @@ final class UeventSocket implements AutoCloseable {
     /**
      * Receives one message into {@code buffer}.
      *
-     * @return its length; 0 when half a second passed without one, or it did not come from
-     *     the group's rightful sender (the kernel, for the kernel group)
+     * @param wait whether to wait for one, up to half a second
+     * @return its length; 0 for a message that did not come from the group's rightful
+     *     sender (the kernel, for the kernel group); -1 when none came (none was queued,
+     *     when not waiting)
      * @throws Overflow when messages were dropped since the last read
      */
-    int receive(byte[] buffer) throws IOException {
+    @Override
+    public int receive(byte[] buffer, boolean wait) throws IOException {
         byte[] from = new byte[12];
-        int[] fromLength = {from.length};
-        long n = LIBC.recvfrom(fd, buffer, buffer.length, 0, from, fromLength);
-        if (n < 0) {
-            int errno = RUNTIME.getLastError();
-            if (errno == LibNetlink.EAGAIN || errno == LibNetlink.EINTR) {
-                return 0;
+        while (true) {
+            int[] fromLength = {from.length};
+            long n = LIBC.recvfrom(fd, buffer, buffer.length, wait ? 0 : LibNetlink.MSG_DONTWAIT, from, fromLength);
+            if (n < 0) {
+                int errno = RUNTIME.getLastError();
+                if (errno == LibNetlink.EINTR) {
+                    continue;
+                }
+                if (errno == LibNetlink.EAGAIN) {
+                    return -1;
+                }
+                if (errno == LibNetlink.ENOBUFS) {
+                    throw new Overflow();
+                }
+                throw new IOException("recvfrom: " + LIBC.strerror(errno));
             }
-            if (errno == LibNetlink.ENOBUFS) {
-                throw new Overflow();
+            int senderPid = ByteBuffer.wrap(from).order(ByteOrder.nativeOrder()).getInt(4);
+            if (group == KERNEL_GROUP && senderPid != 0) {
+                return 0; // only the kernel speaks on its group
             }
-            throw new IOException("recvfrom: " + LIBC.strerror(errno));
+            return (int) n;
         }
-        int senderPid = ByteBuffer.wrap(from).order(ByteOrder.nativeOrder()).getInt(4);
-        if (group == KERNEL_GROUP && senderPid != 0) {
-            return 0; // only the kernel speaks on its group
-        }
-        return (int) n;
     }
 
     @Override

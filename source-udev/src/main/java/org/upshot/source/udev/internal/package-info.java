@@ -34,8 +34,10 @@
  * <h2>No change lost</h2>
  * The receive buffer is 128 MiB ({@code SO_RCVBUFFORCE} as root, else as much as
  * {@code net.core.rmem_max} allows; {@code -Dupshot.udev.receive.buffer.bytes}). If it
- * overflows anyway ({@code ENOBUFS}), {@code /sys} is scanned again and every device that
- * came or went meanwhile is announced ({@code -added}/{@code -removed} with
- * {@code RESCAN=1}); the source keeps the set of present devices for that.
+ * overflows anyway ({@code ENOBUFS}), the kernel drops every later uevent for the socket,
+ * silently, until a read finds the queue empty; so the source first reads what is queued
+ * (and passes it on as usual), then scans {@code /sys} again and announces every device
+ * that came or went meanwhile ({@code -added}/{@code -removed} with {@code RESCAN=1}); it
+ * keeps the set of present devices for that. Lost {@code -changed} events stay lost.
  */
 package org.upshot.source.udev.internal;
