@@ -126,6 +126,14 @@ class UdevIT {
             assertFalse(environ.contains("\nCOLDPLUG="), "a live event, not the start-up scan:" + environ);
         }
 
+        // the status says where device events come from and what the source let through
+        Pattern counted = Pattern.compile("\tdevice events: (kernel uevents|udev's monitor)[^;]*; (\\d+) seen,"
+                + " (\\d+) for jobs, the rest dropped");
+        Await.until(WAIT, () -> {
+            Matcher m = counted.matcher(statusText("per-device"));
+            return m.find() && Long.parseLong(m.group(3)) >= 2 && Long.parseLong(m.group(2)) >= Long.parseLong(m.group(3));
+        }, () -> "the source's line under per-device: " + statusText("per-device"));
+
         deleteVeth("uvt1a"); // its peer goes with it
         daemon.awaitStopped("per-device");
         Await.until(WAIT, () -> pids.values().stream().allMatch(pid -> ProcTable.process(pid) == null),
@@ -347,6 +355,18 @@ class UdevIT {
     // ---- links ------------------------------------------------------------------------
 
     /** {@code ip link add NAME type veth peer name PEER}; the pair is deleted after the test. */
+    /** {@code initctl status JOB}'s output. */
+    private String statusText(String job) {
+        try {
+            return daemon.initctl("status", job).output();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     private void addVeth(String name, String peer) throws Exception {
         assertAbsent(Set.of(name, peer));
         links.add(name);

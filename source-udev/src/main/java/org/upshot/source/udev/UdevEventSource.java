@@ -37,7 +37,9 @@ public final class UdevEventSource implements EventSource {
     private volatile SourceContext context;
     private volatile DeviceMonitor monitor;
     private volatile String unavailable;
+    /** The jobs shown a line, and the jobs waiting for device events now; under {@code this}. */
     private final Set<String> described = new TreeSet<>();
+    private List<String> waiting = List.of();
 
     public UdevEventSource() {
         this(new DeviceMonitor.Settings(Path.of("/sys"), Path.of("/run/udev/control"),
@@ -54,7 +56,9 @@ public final class UdevEventSource implements EventSource {
     public void start(SourceContext sourceContext) {
         this.context = sourceContext;
         try {
-            monitor = DeviceMonitor.start(settings, this::emit);
+            DeviceMonitor started = DeviceMonitor.start(settings, this::emit);
+            started.onCounts(this::describeAgain);
+            monitor = started;
             unavailable = null;
         } catch (IOException e) {
             // jobs that wait for devices say why nothing comes; the daemon goes on
@@ -80,14 +84,26 @@ public final class UdevEventSource implements EventSource {
         describe(filter.jobs(), current);
     }
 
-    /** Every job that waits for a device event shows where they come from (or why none do). */
-    private void describe(List<String> jobs, DeviceMonitor current) {
+    private synchronized void describeAgain() {
+        describe(waiting, monitor);
+    }
+
+    /** Every job that waits for a device event shows where they come from and what came (or why none do). */
+    private synchronized void describe(List<String> jobs, DeviceMonitor current) {
         SourceContext sourceContext = context;
         if (sourceContext == null) {
             return;
         }
-        String line = current != null ? "device events: " + current.source()
-                : "no device events: " + unavailable;
+        waiting = jobs;
+        String line;
+        if (current == null) {
+            line = "no device events: " + unavailable;
+        } else {
+            DeviceMonitor.Counts counts = current.counts();
+            line = "device events: " + current.source() + "; " + counts.seen() + " seen, " + counts.passed()
+                    + " for jobs, the rest dropped" + (counts.overflows() == 0 ? ""
+                    : "; " + counts.overflows() + " overflows made good by rescans");
+        }
         for (String job : described) {
             if (!jobs.contains(job)) {
                 sourceContext.describe(job, List.of());

@@ -63,6 +63,10 @@ public final class DeviceMonitor implements AutoCloseable {
     private long seen;
     private long passed;
     private long overflows;
+    /** Told, from the reading thread and at most once a second, that the counts moved. */
+    private volatile Runnable countsMoved = () -> { };
+    private Counts reported = new Counts(0, 0, 0);
+    private long reportedAt;
 
     private DeviceMonitor(Settings settings, Receiver socket, String source, Consumer<Uevent> sink) {
         this.settings = settings;
@@ -126,6 +130,11 @@ public final class DeviceMonitor implements AutoCloseable {
         }
     }
 
+    /** {@code listener} runs, on the reading thread and at most once a second, when {@link #counts} moved. */
+    public void onCounts(Runnable listener) {
+        countsMoved = listener;
+    }
+
     public Counts counts() {
         synchronized (lock) {
             return new Counts(seen, passed, overflows);
@@ -149,6 +158,7 @@ public final class DeviceMonitor implements AutoCloseable {
                     rescanOwed = false;
                     rescan();
                 }
+                reportCounts();
             } catch (UeventSocket.Overflow e) {
                 rescanOwed = true;
             } catch (IOException | RuntimeException e) {
@@ -158,6 +168,19 @@ public final class DeviceMonitor implements AutoCloseable {
                 }
                 return;
             }
+        }
+    }
+
+    private void reportCounts() {
+        long now = System.nanoTime();
+        if (now - reportedAt < 1_000_000_000L) {
+            return;
+        }
+        Counts counts = counts();
+        if (!counts.equals(reported)) {
+            reported = counts;
+            reportedAt = now;
+            countsMoved.run();
         }
     }
 
