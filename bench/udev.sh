@@ -3,10 +3,11 @@
 # uevent -> job's process running (median, p90, p99), then bursts of veth pairs (events lost,
 # CPU, RSS, overflows). Starts its own daemon from the built distribution; needs root.
 #
-#   bench/udev.sh [SAMPLES=200] [PAIRS=1000] [--warmup=20] [--buffer=BYTES]
+#   bench/udev.sh [SAMPLES=200] [PAIRS=1000] [--warmup=20] [--buffer=BYTES] [--debug]
 #
 # --buffer sets the daemon's -Dupshot.udev.receive.buffer.bytes (default 128 MiB), e.g. to
-# force overflows and see the rescan. Build first: mvn -o -B -q package -DskipTests.
+# force overflows and see the rescan; --debug runs the daemon with --debug (its log, kept,
+# then names every event it emitted). Build first: mvn -o -B -q package -DskipTests.
 #
 # Every veth pair it makes is named ubn* and deleted before it returns, also after a crash
 # or ^C (this script deletes whatever ubn* link is left); the daemon, the only process it

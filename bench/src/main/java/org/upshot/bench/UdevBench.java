@@ -93,11 +93,14 @@ public final class UdevBench {
         List<String> positional = new ArrayList<>();
         int warmup = 20;
         String buffer = null;
+        boolean debug = false;
         for (String arg : args) {
             if (arg.startsWith("--warmup=")) {
                 warmup = Integer.parseInt(arg.substring(9));
             } else if (arg.startsWith("--buffer=")) {
                 buffer = arg.substring(9);
+            } else if (arg.equals("--debug")) {
+                debug = true;
             } else {
                 positional.add(arg);
             }
@@ -113,7 +116,7 @@ public final class UdevBench {
         int status = 0;
         try {
             System.out.println("load average at start: " + ProcStat.loadAverage());
-            bench.start(distro, buffer);
+            bench.start(distro, buffer, debug);
             bench.latency(samples, warmup);
             bench.sourceInProcess(samples, warmup);
             bench.burst(pairs);
@@ -151,7 +154,7 @@ public final class UdevBench {
         }
     }
 
-    private void start(Path distro, String buffer) throws IOException {
+    private void start(Path distro, String buffer, boolean debug) throws IOException {
         for (String dir : List.of("conf", "up", "down", "base-add", "base-remove")) {
             Files.createDirectories(work.resolve(dir));
         }
@@ -168,10 +171,13 @@ public final class UdevBench {
                 + "\n");
         reader = new UeventReader(BUFFER, "ubn", this::baseline);
         Path log = work.resolve("daemon.log");
-        ProcessBuilder builder = new ProcessBuilder(distro.resolve("bin/upshot").toString(), "--session",
+        List<String> command = new ArrayList<>(List.of(distro.resolve("bin/upshot").toString(), "--session",
                 "--plugin-dir", distro.resolve("plugins").toString(), "--runtime-dir", work.resolve("run").toString(),
-                "--confdir", work.resolve("conf").toString(), "--log-dir", work.resolve("log").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+                "--confdir", work.resolve("conf").toString(), "--log-dir", work.resolve("log").toString()));
+        if (debug) {
+            command.add("--debug");
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         if (buffer != null) {
             String opts = System.getenv().getOrDefault("UPSHOT_JAVA_OPTS", "");
             builder.environment().put("UPSHOT_JAVA_OPTS", opts + " -Dupshot.udev.receive.buffer.bytes=" + buffer);
@@ -382,6 +388,8 @@ public final class UdevBench {
                 files("down", prefix));
         System.out.printf("| events lost | %d | %d |%n", 2L * pairs - files("up", prefix),
                 2L * pairs - files("down", prefix));
+        missing("never started", "up", prefix, pairs);
+        missing("never stopped", "down", prefix, pairs);
         System.out.printf("%ndaemon RSS: %.1f MiB before, peak %.1f MiB sampled every 20 ms with %d instances up,"
                 + " VmHWM %.1f MiB; %d children left after the deletes%n", rssBefore / 1024.0, rss.peakKb / 1024.0,
                 2 * pairs, ProcStat.statusKb(daemonPid, "VmHWM") / 1024.0, left);
@@ -422,6 +430,21 @@ public final class UdevBench {
                 down);
         System.out.printf("| instances left running | %d |%n", ProcStat.children(daemonPid));
         System.out.printf("| ran but never stopped | %d |%n", ranNotStopped(prefix));
+    }
+
+    /** Names the phase's interfaces that have no file in {@code dir}, the first ten of them. */
+    private void missing(String what, String dir, String prefix, int pairs) {
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            for (String end : List.of("a", "b")) {
+                if (!Files.exists(work.resolve(dir).resolve(prefix + i + end))) {
+                    missing.add(prefix + i + end);
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            System.out.println(missing.size() + " " + what + ", e.g. " + missing.subList(0, Math.min(10, missing.size())));
+        }
     }
 
     private long ranNotStopped(String prefix) {
