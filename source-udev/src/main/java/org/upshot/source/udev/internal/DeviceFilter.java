@@ -70,7 +70,8 @@ public final class DeviceFilter {
             collect(((EventExpression.And) condition).right(), into);
         } else {
             EventExpression.Match match = (EventExpression.Match) condition;
-            if (!match.event().contains("-device-") || match.event().contains("$")) {
+            boolean expanded = match.event().contains("$");
+            if (!match.event().contains("-device-") && !expanded) {
                 return;
             }
             List<String> keys = new ArrayList<>();
@@ -81,7 +82,8 @@ public final class DeviceFilter {
                     values.add(Glob.compile(argument.pattern()));
                 }
             }
-            into.add(new Wanted(Glob.compile(match.event()), keys, values));
+            // a name made from $VAR is the engine's to judge: any device event may be it
+            into.add(new Wanted(Glob.compile(expanded ? "*" : match.event()), keys, values));
         }
     }
 

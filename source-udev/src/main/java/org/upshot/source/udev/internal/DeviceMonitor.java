@@ -112,8 +112,8 @@ public final class DeviceMonitor implements AutoCloseable {
      * job waits for as {@code -added} with {@code COLDPLUG=1}.
      */
     public void filter(DeviceFilter wanted) {
-        filter = wanted;
         synchronized (lock) {
+            filter = wanted;
             if (!coldplugged) {
                 coldplugged = true;
                 long upTo = sysfs.seqnum();
@@ -204,6 +204,9 @@ public final class DeviceMonitor implements AutoCloseable {
     private void rescan() {
         synchronized (lock) {
             overflows++;
+            if (!coldplugged) {
+                return; // nothing announced yet: the start-up scan, still to come, covers it
+            }
             long upTo = sysfs.seqnum();
             Map<String, Uevent> now;
             try {

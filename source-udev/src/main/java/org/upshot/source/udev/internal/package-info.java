@@ -38,6 +38,8 @@
  * silently, until a read finds the queue empty; so the source first reads what is queued
  * (and passes it on as usual), then scans {@code /sys} again and announces every device
  * that came or went meanwhile ({@code -added}/{@code -removed} with {@code RESCAN=1}); it
- * keeps the set of present devices for that. Lost {@code -changed} events stay lost.
+ * keeps the set of present devices for that. Lost {@code -changed} events stay lost, and so
+ * does a device that came and went within the lost stretch: nothing of it is left to find.
+ * An overflow before the start-up scan needs no rescan: that scan comes after it.
  */
 package org.upshot.source.udev.internal;

@@ -42,6 +42,13 @@ class DeviceFilterTest {
     }
 
     @Test
+    void anEventNameMadeFromAVariableLetsEveryDeviceEventThrough() {
+        DeviceFilter filter = DeviceFilter.of(List.of(job("kind", match("$KIND-device-added"), null)));
+        assertTrue(filter.wants(net("add", "lo")));
+        assertTrue(filter.wants(net("remove", "lo")));
+    }
+
+    @Test
     void nothingPassesWhenNoJobWaitsForDevices() {
         assertFalse(DeviceFilter.of(List.of(job("boot", match("startup"), null))).wants(net("add", "lo")));
         assertFalse(DeviceFilter.none().wants(net("add", "lo")));
