@@ -78,6 +78,8 @@ final class Job {
     private long respawnWindowStart;
     private int respawnCount;
     private int killToken;
+    /** Numbers each spawn's start timeout: a stale timeout (an earlier run's) is ignored. */
+    private int startToken;
 
     /** @param contexts makes the context bound to this job (called once, from here) */
     Job(JobClass jobClass, String instance, List<String> env, Condition<QueuedEvent> stopOn,
@@ -273,6 +275,20 @@ final class Job {
         }
 
         @Override
+        public void startTimeout(JobInput.StartTimeout input) {
+            Integer main = pids.get(ProcessKind.MAIN);
+            if (state != JobState.SPAWNED || input.token() != startToken || main == null) {
+                return; // ready in time, or this run is over
+            }
+            LOG.log(Level.WARNING, displayName() + " main process (" + main + ") not ready within "
+                    + jobClass.startTimeout() + " s (start timeout), killing it");
+            abandonReadiness();
+            recordFailure(ProcessKind.MAIN, null);
+            changeGoalQuietly(JobGoal.STOP);
+            context.kill(main, jobClass.killSignal()); // its exit moves the job on
+        }
+
+        @Override
         public void eventFinished(JobInput.EventFinished input) {
             if (input.event() == blocker) {
                 blocker = null;
@@ -451,6 +467,12 @@ final class Job {
             runDescriptors = List.of(); // inherited by the spawn, or never will be
         }
         pids.put(ProcessKind.MAIN, pid);
+        ++startToken;
+        // expect fork/daemon is not timed here: the daemon tracker has its own give-up, and
+        // the pid to kill may be a parent that is long gone
+        if (jobClass.startTimeout() > 0 && (jobClass.readiness().isPresent() || jobClass.expect() == Expect.STOP)) {
+            context.scheduleStartTimeout(startToken);
+        }
         Optional<Readiness> readiness = jobClass.readiness();
         if (readiness.isPresent()) {
             awaiting = new ReadinessTarget(ref, pid);

@@ -38,6 +38,9 @@ interface JobContext {
     /** Arranges a {@link JobInput.KillTimeout} for the job after its kill timeout. */
     void scheduleKillTimeout(int token);
 
+    /** Arranges a {@link JobInput.StartTimeout} for the job after its start timeout. */
+    void scheduleStartTimeout(int token);
+
     /**
      * Starts following a forking daemon (expect fork/daemon) whose first process is
      * {@code pid}; its final pid comes back as {@link JobInput.DaemonFound}, a failure as

@@ -37,6 +37,8 @@ sealed interface JobInput {
 
         void killTimeout(KillTimeout input);
 
+        void startTimeout(StartTimeout input);
+
         void eventFinished(EventFinished input);
     }
 
@@ -130,6 +132,14 @@ sealed interface JobInput {
         @Override
         public void sendTo(Receiver receiver) {
             receiver.ready(this);
+        }
+    }
+
+    /** The start timeout of the spawn numbered {@code token} ran out. */
+    record StartTimeout(int token) implements JobInput {
+        @Override
+        public void sendTo(Receiver receiver) {
+            receiver.startTimeout(this);
         }
     }
 

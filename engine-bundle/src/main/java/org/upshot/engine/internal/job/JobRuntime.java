@@ -94,6 +94,12 @@ final class JobRuntime {
             }
 
             @Override
+            public void scheduleStartTimeout(int token) {
+                loop.schedule(new EngineInput.ToJob(job, new JobInput.StartTimeout(token)),
+                        job.jobClass().startTimeout(), TimeUnit.SECONDS);
+            }
+
+            @Override
             public void trackDaemon(int pid) {
                 processes.remove(pid);
                 daemons.track(job, pid);

@@ -37,6 +37,8 @@ import org.upshot.spi.stanza.Readiness;
  * @param export {@code export} names
  * @param processes {@code exec}/{@code script} and the four hooks
  * @param killTimeout seconds between the kill signal and SIGKILL
+ * @param startTimeout {@code start timeout}: seconds a spawned main process has to become
+ *     ready before it is killed and the start fails; 0 waits for ever (Upstart's rule)
  * @param killSignal {@code kill signal}
  * @param reloadSignal {@code reload signal}
  * @param expect {@code expect}
@@ -64,7 +66,7 @@ public record JobClass(
         boolean task, boolean respawn, int respawnLimit, int respawnInterval, Set<Integer> normalExit,
         String instance, List<String> env, List<String> export,
         Map<ProcessKind, ProcessSpec> processes,
-        int killTimeout, int killSignal, int reloadSignal, Expect expect,
+        int killTimeout, int startTimeout, int killSignal, int reloadSignal, Expect expect,
         Optional<ConsoleMode> console, OptionalInt umask, OptionalInt nice, OptionalInt oomScore,
         List<ResourceLimit> limits, Optional<String> chdir, Optional<String> chroot,
         Optional<String> setuid, Optional<String> setgid,
@@ -100,7 +102,7 @@ public record JobClass(
         b.respawnInterval = respawnInterval; b.normalExit.addAll(normalExit);
         b.instance = instance; b.env.addAll(env); b.export.addAll(export);
         b.processes.putAll(processes);
-        b.killTimeout = killTimeout; b.killSignal = killSignal; b.reloadSignal = reloadSignal;
+        b.killTimeout = killTimeout; b.startTimeout = startTimeout; b.killSignal = killSignal; b.reloadSignal = reloadSignal;
         b.expect = expect; b.console = console; b.umask = umask; b.nice = nice;
         b.oomScore = oomScore; b.limits.addAll(limits); b.chdir = chdir; b.chroot = chroot;
         b.setuid = setuid; b.setgid = setgid; b.apparmorLoad = apparmorLoad;
@@ -187,6 +189,7 @@ public record JobClass(
         public final List<String> export = new ArrayList<>();
         public final Map<ProcessKind, ProcessSpec> processes = new EnumMap<>(ProcessKind.class);
         public int killTimeout = DEFAULT_KILL_TIMEOUT;
+        public int startTimeout;
         public int killSignal = Signals.TERM;
         public int reloadSignal = Signals.HUP;
         public Expect expect = Expect.NONE;
@@ -214,7 +217,7 @@ public record JobClass(
         public JobClass build() {
             return new JobClass(name, file, description, author, version, usage, startOn, stopOn,
                     emits, task, respawn, respawnLimit, respawnInterval, normalExit, instance, env,
-                    export, processes, killTimeout, killSignal, reloadSignal, expect, console, umask,
+                    export, processes, killTimeout, startTimeout, killSignal, reloadSignal, expect, console, umask,
                     nice, oomScore, limits, chdir, chroot, setuid, setgid, apparmorLoad,
                     apparmorSwitch, cgroups, debug, manual, extensions);
         }

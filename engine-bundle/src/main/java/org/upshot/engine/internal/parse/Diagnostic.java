@@ -58,6 +58,7 @@ public record Diagnostic(Path file, int line, int column, Kind kind, String mess
         UNKNOWN_RESOURCE("unknown resource '%s' for 'limit'"),
         ILLEGAL_SIGNAL("illegal signal '%s'"),
         ILLEGAL_TIMEOUT("illegal kill timeout '%s': expected a non-negative integer"),
+        ILLEGAL_START_TIMEOUT("illegal start timeout '%s': expected seconds (30, 30s, 2m), 0 for none"),
         EXPECTED_EVENT("expected an event, found %s"),
         EXPECTED_OPERATOR("expected operator 'and' or 'or', found %s"),
         MISMATCHED_PARENTHESES("mismatched parenthesis '%s'"),

@@ -77,6 +77,9 @@ public final class JobWriter {
         job.apparmorLoad().ifPresent(v -> single(out, "apparmor load", v));
         job.apparmorSwitch().ifPresent(v -> single(out, "apparmor switch", v));
         job.cgroups().forEach(c -> words(out, "cgroup", cgroupWords(c)));
+        if (job.startTimeout() != 0) {
+            out.append("start timeout ").append(job.startTimeout()).append('\n');
+        }
         if (job.killTimeout() != JobClass.DEFAULT_KILL_TIMEOUT) {
             out.append("kill timeout ").append(job.killTimeout()).append('\n');
         }

@@ -49,7 +49,14 @@ final class Stanzas {
             t.put(kind.label(), (run, kw) -> hook(run, kind, kw));
         }
         t.put("start", (run, kw) -> {
-            on(run, kw);
+            Word next = run.lexer.require(kw.text(), "'on' or 'timeout'");
+            if (next.is("timeout")) {
+                startTimeout(run);
+                return;
+            }
+            if (!next.is("on")) {
+                throw unknown(run, next, kw.text());
+            }
             run.builder.startOn = Optional.of(EventExpressionParser.parse(run.lexer, "start on"));
             run.builder.manual = false;
         });
@@ -194,6 +201,18 @@ final class Stanzas {
                 run.builder.normalExit.add(signal.getAsInt() << 8);
             }
         }
+    }
+
+    /** {@code start timeout 30}, {@code 30s} or {@code 2m}: an Upshot stanza, Upstart had none. */
+    private static void startTimeout(ParseRun run) throws ParseException {
+        Word value = run.lexer.require("start timeout", "a number of seconds");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6})(s|m)?").matcher(value.text());
+        if (!m.matches()) {
+            throw Lexer.error(run.lexer.file(), value, Kind.ILLEGAL_START_TIMEOUT, value.text());
+        }
+        int seconds = Integer.parseInt(m.group(1));
+        run.builder.startTimeout = "m".equals(m.group(2)) ? seconds * 60 : seconds;
+        run.lexer.endOfLine("start timeout");
     }
 
     private static void kill(ParseRun run, Word keyword) throws ParseException {

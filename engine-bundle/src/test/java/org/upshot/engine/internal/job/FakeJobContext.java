@@ -23,6 +23,7 @@ final class FakeJobContext implements JobContext {
     private final List<String> effects = new ArrayList<>();
     private int nextPid = 100;
     private int killToken;
+    private int startToken;
     /** The main pid most recently spawned or adopted. */
     private int mainPid;
 
@@ -44,6 +45,10 @@ final class FakeJobContext implements JobContext {
 
     int killToken() {
         return killToken;
+    }
+
+    int startToken() {
+        return startToken;
     }
 
     @Override
@@ -87,6 +92,12 @@ final class FakeJobContext implements JobContext {
     public void scheduleKillTimeout(int token) {
         killToken = token;
         effects.add("kill-timer");
+    }
+
+    @Override
+    public void scheduleStartTimeout(int token) {
+        startToken = token;
+        effects.add("start-timer");
     }
 
     @Override

@@ -42,8 +42,8 @@ class JobTest {
             exec main
             """;
 
-    /** The same with expect stop, so that spawned waits. */
-    private static final String STOPPING_SERVICE = "expect stop\n" + SERVICE;
+    /** The same with expect stop, so that spawned waits (at most 5 s). */
+    private static final String STOPPING_SERVICE = "expect stop\nstart timeout 5\n" + SERVICE;
 
     private record Path0(String job, List<BiConsumer<Job, FakeJobContext>> steps) {}
 
@@ -133,6 +133,7 @@ class JobTest {
         inputs.put("ready", (job, context) -> job.handle(
                 new JobInput.Ready(context.mainPid(), context.mainPid(), null)));
         inputs.put("kill timeout", (job, context) -> job.handle(new JobInput.KillTimeout(context.killToken())));
+        inputs.put("start timeout", (job, context) -> job.handle(new JobInput.StartTimeout(context.startToken())));
         inputs.put("job event finishes", finish());
         return inputs;
     }
@@ -165,7 +166,7 @@ class JobTest {
 
     @Test
     void everyRestStateAndGoalTakesEveryInputAsTheGoldenTableSays() throws IOException {
-        // 20 (state, goal) pairs × 12 inputs against src/test/resources/state/job-inputs.tsv.
+        // 20 (state, goal) pairs × 13 inputs against src/test/resources/state/job-inputs.tsv.
         List<String> rows = new ArrayList<>();
         rows.add("# Job.handle, golden: state/goal reached, input, state/goal after, what the job asked for.");
         rows.add("# Written by JobTest with -Dupshot.golden.write=true; review the diff of every change.");

@@ -49,6 +49,25 @@ class ReadinessIT {
     }
 
     @Test
+    void aProcessNotReadyWithinItsStartTimeoutIsKilledAndTheStartFails() throws Exception {
+        // start timeout: a spawned main process that never stops itself is killed after 1 s.
+        try (EngineHarness h = new EngineHarness()) {
+            h.job("late", "expect stop", "start timeout 1", "console none", "exec sleep 1000").load();
+            long asked = System.nanoTime();
+            h.control.start("late", List.of(), false);
+            await("spawned", () -> h.instance("late").map(i -> i.state() == JobState.SPAWNED).orElse(false));
+            int pid = h.mainPid("late");
+            await("stopped", () -> h.lastEvent("stopped", "late").isPresent());
+            assertEquals(Optional.of("failed"), h.lastEvent("stopped", "late").orElseThrow().get("RESULT"));
+            assertEquals(Optional.of("main"), h.lastEvent("stopped", "late").orElseThrow().get("PROCESS"));
+            long tookMillis = (System.nanoTime() - asked) / 1_000_000;
+            assertTrue(tookMillis >= 1000, "not before the timeout: " + tookMillis + " ms");
+            await("the process is gone", () -> !alive(pid));
+            assertFalse(h.jobEvents().contains("started late"), "never ready, never started");
+        }
+    }
+
+    @Test
     void expectDaemonSupervisesTheRealPidInItsCgroupAndRespawnsIt() throws Exception {
         // expect daemon + respawn: main is the grandchild; when it dies, it is respawned.
         Optional<Cgroups> cgroups = availableCgroups();

@@ -31,7 +31,7 @@ class StanzaErrorTest {
         "exec|1|5", "exec   # nothing|1|5", "pre-start|1|10", "post-stop|1|10", "start|1|6", "start on|1|9",
         "stop on|1|8", "emits|1|6", "export|1|7", "description|1|12", "instance|1|9", "env|1|4",
         "respawn limit|1|14", "respawn limit 10|1|17", "normal exit|1|12", "normal|1|7", "kill|1|5",
-        "kill timeout|1|13", "kill signal|1|12", "reload signal|1|14", "reload|1|7", "expect|1|7",
+        "kill timeout|1|13", "start timeout|1|14", "kill signal|1|12", "reload signal|1|14", "reload|1|7", "expect|1|7",
         "console|1|8", "umask|1|6", "nice|1|5", "oom|1|4", "oom score|1|10", "limit|1|6", "limit core|1|11",
         "limit core 10|1|14", "apparmor|1|9", "apparmor load|1|14", "apparmor switch|1|16", "cgroup|1|7",
         "chdir|1|6", "chroot|1|7", "setuid|1|7", "setgid|1|7", "usage|1|6", "author|1|7", "version|1|8"})
@@ -44,7 +44,7 @@ class StanzaErrorTest {
         "description \"a test job\" \"ya ya\"|26", "env FOO=BAR oops|13", "task now|6", "respawn limit 0 1 foo|19",
         "respawn limit unlimited 5|25", "manual please|8", "debug on|7", "script foo|8", "pre-start script x|18",
         "console owner foo|15", "expect fork twice|13", "umask 022 7|11", "nice 5 5|8", "oom score 1 2|13",
-        "limit core 1 2 3|16", "kill timeout 1 2|16", "kill signal TERM INT|18", "apparmor load /a /b|18",
+        "limit core 1 2 3|16", "kill timeout 1 2|16", "start timeout 1 2|17", "kill signal TERM INT|18", "apparmor load /a /b|18",
         "cgroup a b c d e|16", "instance a b|12", "chdir /a /b|10", "setuid a b|10"})
     void extraArgumentIsUnexpectedToken(String text, int column) {
         error(text + "\n", Kind.UNEXPECTED_TOKEN, 1, column);
@@ -52,7 +52,7 @@ class StanzaErrorTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "pre-start foo|11", "start of x|7", "stop in x|6", "respawn later|9", "normal exits 0|8", "kill softly|6",
+        "pre-start foo|11", "start of x|7", "start timeouts 5|7", "stop in x|6", "respawn later|9", "normal exits 0|8", "kill softly|6",
         "reload sig|8", "expect foo|8", "expect \"fork\"|8", "console wibble|9", "apparmor unload x|10"})
     void unknownSubKeywordIsUnknownArgument(String text, int column) {
         error(text + "\n", Kind.UNKNOWN_ARGUMENT, 1, column);
@@ -66,6 +66,7 @@ class StanzaErrorTest {
         "normal exit 256|13|ILLEGAL_EXIT_STATUS", "normal exit 1x|13|ILLEGAL_EXIT_STATUS",
         "kill timeout -1|14|ILLEGAL_TIMEOUT", "kill timeout 1.5|14|ILLEGAL_TIMEOUT",
         "kill timeout 99999999999|14|ILLEGAL_TIMEOUT", "kill signal foo|13|ILLEGAL_SIGNAL",
+        "start timeout -1|15|ILLEGAL_START_TIMEOUT", "start timeout 2h|15|ILLEGAL_START_TIMEOUT",
         "reload signal SIGFOO|15|ILLEGAL_SIGNAL", "reload signal 99|15|ILLEGAL_SIGNAL",
         "umask 999|7|ILLEGAL_UMASK", "umask foo|7|ILLEGAL_UMASK", "umask 99foo|7|ILLEGAL_UMASK",
         "umask -022|7|ILLEGAL_UMASK", "umask 01000|7|ILLEGAL_UMASK",

@@ -186,6 +186,17 @@ class StanzaTest {
         assertEquals(Signals.TERM, job("kill signal SIGTERM\n").killSignal());
     }
 
+    @Test
+    void startTimeoutInSecondsOrMinutesAndShownAsSeconds() {
+        assertEquals(0, job("start on startup\n").startTimeout(), "none unless asked, as in Upstart");
+        assertEquals(30, job("start timeout 30\n").startTimeout());
+        assertEquals(45, job("start timeout 45s\n").startTimeout());
+        JobClass minutes = job("start timeout 2m\nstart on startup\n");
+        assertEquals(120, minutes.startTimeout());
+        assertTrue(JobWriter.write(minutes).contains("start timeout 120\n"), JobWriter.write(minutes));
+        assertEquals(Optional.of("startup"), minutes.startOn().map(Object::toString), "start on still parses");
+    }
+
     @ParameterizedTest
     @CsvSource({"stop,STOP", "daemon,DAEMON", "fork,FORK", "none,NONE"})
     void expectForms(String word, Expect expected) {
