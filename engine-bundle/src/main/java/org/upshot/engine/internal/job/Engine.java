@@ -153,10 +153,14 @@ public final class Engine implements AutoCloseable {
         return processes.ownerOf(pid);
     }
 
-    /** Stops every instance; completes once none is left. */
+    /**
+     * Stops every instance, and from then on starts none (events still stop jobs);
+     * completes once every instance is waiting.
+     */
     public CompletionStage<Void> stopAll() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         request(() -> {
+            registry.shutDown();
             for (Job job : registry.allInstances()) {
                 job.handle(new JobInput.Stop(List.of(), List.of()));
             }

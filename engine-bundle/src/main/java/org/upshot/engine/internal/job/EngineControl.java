@@ -67,6 +67,9 @@ public final class EngineControl implements JobControl {
                 // only its running instances are left: no new one starts
                 throw new ControlException(Reason.UNKNOWN_JOB, "Unknown job: " + job);
             }
+            if (engine.registry().shuttingDown()) {
+                throw new ControlException(Reason.FAILED, "The daemon is shutting down: " + job + " is not started");
+            }
             List<String> instanceEnv = requestEnvironment(entry, env);
             Job instance = engine.registry().instanceFor(entry, instanceName(entry, instanceEnv), instanceEnv);
             if (instance.goal() != JobGoal.STOP) {

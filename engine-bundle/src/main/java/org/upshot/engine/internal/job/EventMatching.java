@@ -44,6 +44,9 @@ final class EventMatching implements EventQueue.Handler {
         }
         for (JobEntry entry : registry.startSubscribers(event.event())) {
             Condition<QueuedEvent> condition = entry.startOn();
+            if (registry.shuttingDown()) {
+                break; // stopping every job: an event that arrives meanwhile starts none again
+            }
             if (entry.deleted() || !condition.handle(event)) {
                 continue;
             }

@@ -25,8 +25,19 @@ final class JobRegistry {
     private final EventIndex<JobEntry> startIndex = new EventIndex<>();
     private final EventIndex<Job> stopIndex = new EventIndex<>();
     private final Function<Job, JobContext> contexts;
+    /** The daemon is stopping every job: nothing starts any more. */
+    private boolean shuttingDown;
 
     /** @param contexts makes each new instance's context: what it asks of the engine */
+    /** From now on no job starts: the daemon is going down. */
+    void shutDown() {
+        shuttingDown = true;
+    }
+
+    boolean shuttingDown() {
+        return shuttingDown;
+    }
+
     JobRegistry(Function<Job, JobContext> contexts) {
         this.contexts = contexts;
     }
