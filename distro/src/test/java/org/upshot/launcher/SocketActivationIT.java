@@ -365,6 +365,35 @@ class SocketActivationIT {
     }
 
     @Test
+    void expectListenHoldsStartUntilTheServerListensAfterTwoSeconds() throws Exception {
+        int port = freePort();
+        Path service = Files.writeString(work.resolve("slow_listener.py"), """
+                import os, socket, time
+                time.sleep(2)
+                listener = socket.socket()
+                listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                listener.bind(("127.0.0.1", %d))
+                listener.listen()
+                while True:
+                    connection, _ = listener.accept()
+                    with connection:
+                        connection.sendall(b"served by %%d\\n" %% os.getpid())
+                """.formatted(port));
+        loadStopped("slow", "expect listen " + port + "\nexec " + PYTHON + " " + service + "\n");
+        long asked = System.nanoTime();
+        CommandResult start = daemon.initctl("start", "slow");
+        long tookMillis = (System.nanoTime() - asked) / 1_000_000;
+        assertEquals(0, start.status(), start.output());
+        assertTrue(tookMillis >= 2000, "start returned after " + tookMillis + " ms, before the server listened");
+        // ready means listening: the first client is answered at once
+        try (Socket client = new Socket("127.0.0.1", port)) {
+            client.setSoTimeout(5000);
+            long pid = servedBy(new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+            assertEquals(daemon.runningPid("slow").orElseThrow(), pid);
+        }
+    }
+
+    @Test
     void anAddressInUseIsAnErrorAtTheStanzaAndTheOtherJobsGoOn() throws Exception {
         int port = freePort();
         loadStopped("owner", "socket tcp 127.0.0.1:" + port + "\nexec " + PYTHON + " " + listenFdsService + "\n");

@@ -2,6 +2,7 @@ package org.upshot.source.socket;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.upshot.source.socket.internal.ListenReadiness;
 import org.upshot.source.socket.internal.ListenerTable;
 import org.upshot.source.socket.internal.SocketEvents;
 import org.upshot.source.socket.internal.SocketSpec;
@@ -20,7 +21,7 @@ import org.upshot.spi.stanza.StanzaInput;
  * {@code accept} each connection starts an instance of its own.
  */
 @Component(service = StanzaExtension.class)
-@StanzaDeclaration(keywords = SocketSpec.KEYWORD)
+@StanzaDeclaration(keywords = SocketSpec.KEYWORD, readiness = "listen")
 public final class SocketStanzaExtension implements StanzaExtension {
 
     /** Null offline: nothing is bound then. */
@@ -29,6 +30,10 @@ public final class SocketStanzaExtension implements StanzaExtension {
 
     @Override
     public StanzaContribution parse(StanzaInput stanza) throws StanzaException {
+        if (stanza.keyword().equals(ListenReadiness.KEYWORD)) {
+            ListenReadiness readiness = ListenReadiness.parse(stanza, table == null ? null : table.checks());
+            return StanzaContribution.builder(readiness.settings()).readiness(readiness).build();
+        }
         SocketSpec spec = SocketSpec.parse(stanza);
         StanzaContribution.Builder contribution = StanzaContribution.builder(spec.settings())
                 .startOn(SocketEvents.condition(spec.address()));

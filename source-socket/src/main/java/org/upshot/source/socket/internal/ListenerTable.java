@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.upshot.event.Event;
@@ -45,6 +47,12 @@ public final class ListenerTable {
     private final Map<String, Listener> listeners = new LinkedHashMap<>();
     private SourceContext context;
     private Poller poller;
+    /** Where {@code expect listen} looks at processes: one daemon thread for every job. */
+    private final ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "upshot-expect-listen");
+        t.setDaemon(true);
+        return t;
+    });
     private long connectionCount;
 
     /**
@@ -234,10 +242,16 @@ public final class ListenerTable {
         }
     }
 
+    /** The thread {@code expect listen} looks from. */
+    public ScheduledExecutorService checks() {
+        return checks;
+    }
+
     /** The bundle stops: every socket is closed and every unix node removed. */
     @Deactivate
     public void close() {
         stop();
+        checks.shutdownNow();
         synchronized (lock) {
             listeners.values().forEach(Listener::close);
             listeners.clear();
