@@ -31,8 +31,18 @@ public interface JobControl {
     /** Sends the job's {@code reload signal} to its main process. */
     CompletionStage<InstanceView> reload(String job, List<String> env);
 
-    /** One job's current view. */
-    CompletionStage<JobView> status(String job);
+    /** One job's current view, every instance in it. */
+    default CompletionStage<JobView> status(String job) {
+        return status(job, List.of());
+    }
+
+    /**
+     * One job's current view. With {@code env} empty it holds every instance; otherwise
+     * only the instance {@code env} names (expanded through {@code instance} as
+     * {@link #stop} does), failing with {@code UNKNOWN_INSTANCE} if there is none and
+     * {@code BAD_ARGUMENT} if the name cannot be expanded.
+     */
+    CompletionStage<JobView> status(String job, List<String> env);
 
     /** Every loaded job's current view, sorted by name. */
     CompletionStage<List<JobView>> list();

@@ -61,7 +61,7 @@ final class RequestDispatcher {
             case RELOAD:
                 return control.reload(job(request), env(request)).thenApply(RequestDispatcher::instance);
             case STATUS:
-                return control.status(job(request)).thenApply(view -> fields("job", jobWithNotes(view)));
+                return control.status(job(request), env(request)).thenApply(view -> fields("job", jobWithNotes(view)));
             case LIST:
                 return control.list().thenApply(jobs -> {
                     List<Object> out = new ArrayList<>();

@@ -132,8 +132,14 @@ public final class EngineControl implements JobControl {
     }
 
     @Override
-    public CompletionStage<JobView> status(String job) {
-        return call(answer -> answer.complete(engine.registry().view(entry(job))));
+    public CompletionStage<JobView> status(String job, List<String> env) {
+        return call(answer -> {
+            JobEntry entry = entry(job);
+            // Values select one instance, as Upstart's status did (GetInstance). Without
+            // them Upshot shows every instance; Upstart looked up the one no values name.
+            answer.complete(env.isEmpty() ? engine.registry().view(entry)
+                    : engine.registry().view(entry, List.of(existing(entry, env))));
+        });
     }
 
     @Override
@@ -257,10 +263,15 @@ public final class EngineControl implements JobControl {
     }
 
     private Job existing(String job, List<String> env) {
-        JobEntry entry = entry(job);
+        return existing(entry(job), env);
+    }
+
+    /** The live instance {@code env} names, as stop, restart, reload and status select it. */
+    private Job existing(JobEntry entry, List<String> env) {
         String name = instanceName(entry, requestEnvironment(entry, env));
         Job instance = entry.instance(name);
         if (instance == null) {
+            String job = entry.jobClass().name();
             throw new ControlException(Reason.UNKNOWN_INSTANCE, "Unknown instance: "
                     + (name.isEmpty() ? job : job + " (" + name + ")"));
         }

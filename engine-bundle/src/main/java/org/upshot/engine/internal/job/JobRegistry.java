@@ -150,13 +150,18 @@ final class JobRegistry {
     }
 
     JobView view(JobEntry entry) {
+        return view(entry, entry.instances());
+    }
+
+    /** {@code entry}'s view holding only {@code instances} (a selection of its own). */
+    JobView view(JobEntry entry, Collection<Job> instances) {
         JobClass jobClass = entry.jobClass();
         Map<String, List<List<String>>> stanzas = new LinkedHashMap<>();
         for (ExtensionStanza stanza : jobClass.extensions()) {
             stanzas.computeIfAbsent(stanza.keyword(), k -> new ArrayList<>()).add(stanza.arguments());
         }
         return new JobView(jobClass.name(), jobClass.file(), jobClass.description(), jobClass.fullStartOn(),
-                jobClass.fullStopOn(), jobClass.emits(), stanzas, entry.instances().stream().map(Job::view).toList());
+                jobClass.fullStopOn(), jobClass.emits(), stanzas, instances.stream().map(Job::view).toList());
     }
 
     /** The live instances of every definition. */

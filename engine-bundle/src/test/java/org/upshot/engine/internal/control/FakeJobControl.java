@@ -109,7 +109,7 @@ final class FakeJobControl implements JobControl {
     }
 
     @Override
-    public CompletionStage<JobView> status(String job) {
+    public CompletionStage<JobView> status(String job, List<String> env) {
         statusCalls.add(job);
         return find(job);
     }
