@@ -65,23 +65,12 @@ public final class Initctl {
     /** Carries out one command line and returns the exit status. */
     public int run(String[] args) {
         try {
-            List<String> words = options.parse(args);
-            if (options.help) {
+            Session session = session(args);
+            if (session == null) {
                 out.print(Usage.text(program));
                 return EXIT_OK;
             }
-            String command = isAlias(program) ? program : null;
-            if (command == null) {
-                if (words.isEmpty()) {
-                    throw new UsageException("missing command");
-                }
-                command = words.remove(0);
-            }
-            Command wire = Command.fromWireName(command);
-            if (wire == null) {
-                throw new UsageException("invalid command: ".concat(command));
-            }
-            return new Session(this, wire, words).run();
+            return session.run();
         } catch (UsageException e) {
             err.print(program + ": " + e.getMessage() + "\nTry `" + program + " --help' for more information.\n");
             return EXIT_USAGE;
@@ -89,6 +78,30 @@ public final class Initctl {
             err.print(program + ": " + e.getMessage() + "\n");
             return EXIT_FAILURE;
         }
+    }
+
+    /**
+     * The command {@code args} ask for, not yet sent; null for {@code --help}.
+     *
+     * @throws UsageException if the command line is wrong
+     */
+    Session session(String[] args) {
+        List<String> words = options.parse(args);
+        if (options.help) {
+            return null;
+        }
+        String command = isAlias(program) ? program : null;
+        if (command == null) {
+            if (words.isEmpty()) {
+                throw new UsageException("missing command");
+            }
+            command = words.remove(0);
+        }
+        Command wire = Command.fromWireName(command);
+        if (wire == null) {
+            throw new UsageException("invalid command: ".concat(command));
+        }
+        return new Session(this, wire, words);
     }
 
     private static boolean isAlias(String name) {

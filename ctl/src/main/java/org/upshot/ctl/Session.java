@@ -27,9 +27,15 @@ final class Session {
         this.words = words;
     }
 
-    int run() {
+    /** The request the command line asks for; usage errors and refused arguments surface here. */
+    Map<String, Object> request() {
         Map<String, Object> request = Protocol.request(1, command);
         build(request);
+        return request;
+    }
+
+    int run() {
+        Map<String, Object> request = request();
         Path socket = ctl.socketPath();
         ControlClient client;
         try {
@@ -75,9 +81,17 @@ final class Session {
             case START: case STOP: case RESTART: case RELOAD:
                 jobRequest(request);
                 break;
-            case STATUS: case LOG:
+            case STATUS:
                 request.put(Protocol.F_JOB, required("missing job name"));
-                if (command == Command.LOG && !words.isEmpty()) {
+                // Values name one instance through the job's instance stanza; none: every instance.
+                List<Object> env = pairs();
+                if (!env.isEmpty()) {
+                    request.put(Protocol.F_ENV, env);
+                }
+                break;
+            case LOG:
+                request.put(Protocol.F_JOB, required("missing job name"));
+                if (!words.isEmpty()) {
                     request.put(Protocol.F_INSTANCE, words.remove(0));
                 }
                 noMoreWords();

@@ -14,7 +14,7 @@ final class Usage {
                 + "  stop JOB [KEY=VALUE]...      stop a job and wait until it is stopped\n"
                 + "  restart JOB [KEY=VALUE]...   restart a running job\n"
                 + "  reload JOB [KEY=VALUE]...    send the job its reload signal\n"
-                + "  status JOB                   show a job's instances\n"
+                + "  status JOB [KEY=VALUE]...    show a job's instances, or the one the values name\n"
                 + "  list                         show every job\n"
                 + "  emit EVENT [KEY=VALUE]...    emit an event and wait until it is handled\n"
                 + "  reload-configuration         re-read the job files\n"

@@ -64,6 +64,16 @@ class StatusFormatTest {
     }
 
     @Test
+    void theInstanceValuesSelectedIsOneLineWithTheJobsNotesUnderIt() {
+        // status web PORT=8002: the job object holds that instance only; its notes still follow.
+        assertEquals("web (8002) start/running, process 4152\n\tlistening tcp 127.0.0.1:8002\n", job(
+                "{\"name\":\"web\",\"instances\":["
+                + "{\"job\":\"web\",\"instance\":\"8002\",\"goal\":\"start\",\"state\":\"running\","
+                + "\"processes\":[{\"process\":\"main\",\"pid\":4152}]}],"
+                + "\"notes\":[\"listening tcp 127.0.0.1:8002\"]}"));
+    }
+
+    @Test
     void noNotesOrAnOlderDaemonsReplyAddNoLines() {
         // an empty list, or no field at all, adds nothing.
         assertEquals("web stop/waiting\n", job("{\"name\":\"web\",\"instances\":[],\"notes\":[]}"));
