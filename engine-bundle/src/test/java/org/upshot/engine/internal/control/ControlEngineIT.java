@@ -127,6 +127,7 @@ class ControlEngineIT {
     private void writeJobs() throws IOException {
         job("sobby", "exec sleep 1000");
         job("getty", "instance $TTY", "exec sleep 1000");
+        job("web", "instance $PORT", "usage \"web PORT=N\"", "exec sleep 1000");
         job("quick", "task", "exec true");
         job("chatty", "task", "exec echo hello from chatty");
         job("doomed", "start on doom", "task", "exec false");
@@ -216,6 +217,53 @@ class ControlEngineIT {
         assertTrue(list.contains("sobby stop/waiting\n"), list);
         assertEquals(new Run(1, "", "stop: Unknown instance: getty (tty9)\n"), initctl("stop", "getty", "TTY=tty9"));
         assertEquals(new Run(0, "getty (tty2) stop/waiting\n", ""), initctl("stop", "getty", "TTY=tty2"));
+    }
+
+    @Test
+    void valuesNameTheInstanceThatStatusStopRestartAndReloadActOn() throws Exception {
+        // web has "instance $PORT": two instances; the values pick one through the stanza,
+        // the other is left alone; a value the stanza does not use changes nothing.
+        int port8001 = runningPid("web (8001)", initctl("start", "web", "PORT=8001"));
+        int port8002 = runningPid("web (8002)", initctl("start", "web", "PORT=8002"));
+        assertEquals(new Run(0, "web (8002) start/running, process " + port8002 + "\n", ""),
+                initctl("status", "web", "PORT=8002"));
+        assertEquals(new Run(0, "web (8001) start/running, process " + port8001 + "\n", ""),
+                initctl("initctl", "status", "web", "HOST=any", "PORT=8001"));
+        assertEquals(new Run(1, "", "status: Unknown instance: web (8003)\n"), initctl("status", "web", "PORT=8003"));
+        assertEquals(new Run(1, "", "status: Unknown parameter: PORT\nUsage: web PORT=N\n"),
+                initctl("status", "web", "HOST=any"));
+        assertEquals(new Run(1, "", "stop: Unknown parameter: PORT\nUsage: web PORT=N\n"),
+                initctl("stop", "web", "HOST=any"));
+        assertEquals(new Run(1, "", "restart: Unknown instance: web (8003)\n"), initctl("restart", "web", "PORT=8003"));
+        assertEquals(new Run(1, "", "reload: Unknown instance: web (8003)\n"), initctl("reload", "web", "PORT=8003"));
+
+        int restarted = runningPid("web (8002)", initctl("restart", "web", "PORT=8002"));
+        assertNotEquals(port8002, restarted);
+        assertEquals(new Run(0, "web (8001) stop/waiting\n", ""), initctl("stop", "web", "PORT=8001"));
+        assertEquals(new Run(0, "web (8002) start/running, process " + restarted + "\n", ""), initctl("status", "web"));
+        assertEquals(new Run(1, "", "status: Unknown instance: web (8001)\n"), initctl("status", "web", "PORT=8001"));
+
+        // --json: the job object, holding only the instance named.
+        int port8004 = runningPid("web (8004)", initctl("start", "web", "PORT=8004"));
+        Run json = initctl("initctl", "--json", "status", "web", "PORT=8004");
+        assertEquals(0, json.status(), json.err());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> job = (Map<String, Object>) Json.parseObject(json.out().trim()).get("job");
+        assertEquals("web", job.get("name"));
+        assertEquals("[{job=web, instance=8004, goal=start, state=running, processes=[{process=main, pid=" + port8004
+                + "}]}]", job.get("instances").toString());
+        assertEquals(List.of(), job.get("notes"));
+    }
+
+    @Test
+    void aSingletonGivenValuesIsItsOneInstanceAndUnknownWhenStopped() throws Exception {
+        // Its instance stanza is empty, so values name "" whatever they are; stopped, there is
+        // no such instance (Upstart's status with values), where without values it is stop/waiting.
+        int pid = runningPid("sobby", initctl("start", "sobby"));
+        assertEquals(pid, runningPid("sobby", initctl("status", "sobby", "PORT=8002")));
+        assertEquals(new Run(0, "sobby stop/waiting\n", ""), initctl("stop", "sobby", "PORT=8002"));
+        assertEquals(new Run(1, "", "status: Unknown instance: sobby\n"), initctl("status", "sobby", "PORT=8002"));
+        assertEquals(new Run(0, "sobby stop/waiting\n", ""), initctl("status", "sobby"));
     }
 
     @Test
@@ -394,6 +442,12 @@ class ControlEngineIT {
         String list = initctl("initctl", "list").out();
         assertTrue(list.contains("sobby start/running, process " + pid + "\n" + sobbyNotes + "watcher stop/waiting\n"),
                 list);
+        context.describe("web", List.of("listening tcp 127.0.0.1:8002"));
+        int web = runningPid("web (8002)", initctl("start", "web", "PORT=8002"));
+        runningPid("web (8001)", initctl("start", "web", "PORT=8001"));
+        assertEquals(new Run(0, "web (8002) start/running, process " + web + "\n\tlistening tcp 127.0.0.1:8002\n", ""),
+                initctl("status", "web", "PORT=8002"));
+        assertEquals(List.of("listening tcp 127.0.0.1:8002"), jsonNotes("web", "status", "web", "PORT=8002"));
 
         Path quickFile = confdir.resolve("quick.conf");
         String quickJob = Files.readString(quickFile);
