@@ -400,7 +400,7 @@ class SocketActivationIT {
         int mark = daemon.logMark();
         daemon.job("clash", "description \"wants the same port\"\nsocket tcp 127.0.0.1:" + port + "\nexec sleep 1\n");
         daemon.awaitLog("clash\\.conf:2:1: .*cannot listen on tcp 127\\.0\\.0\\.1:" + port
-                + " for job clash: bind: Address already in use", mark);
+                + " for job clash: bind: Address already in use \\(by job owner\\)", mark);
         assertThrows(DaemonProcess.Refused.class, () -> daemon.status("clash"));
         daemon.job("bad", "socket tcp 127.0.0.1:99999\nexec sleep 1\n");
         daemon.awaitLog("bad\\.conf:1:12: .*bad port '99999'", mark);

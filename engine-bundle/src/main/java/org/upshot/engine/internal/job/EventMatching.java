@@ -42,11 +42,11 @@ final class EventMatching implements EventQueue.Handler {
             condition.reset();
             job.handle(new JobInput.Stop(stopEnv, causes));
         }
+        if (registry.shuttingDown()) {
+            return; // stopping every job: an event that arrives meanwhile starts none again
+        }
         for (JobEntry entry : registry.startSubscribers(event.event())) {
             Condition<QueuedEvent> condition = entry.startOn();
-            if (registry.shuttingDown()) {
-                break; // stopping every job: an event that arrives meanwhile starts none again
-            }
             if (entry.deleted() || !condition.handle(event)) {
                 continue;
             }

@@ -268,7 +268,8 @@ final class Job {
         @Override
         public void killTimeout(JobInput.KillTimeout input) {
             Integer main = pids.get(ProcessKind.MAIN);
-            if (state == JobState.KILLED && input.token() == killToken && main != null) {
+            boolean killing = state == JobState.KILLED || state == JobState.SPAWNED && goal == JobGoal.STOP;
+            if (killing && input.token() == killToken && main != null) {
                 LOG.log(Level.WARNING, displayName() + " main process (" + main + ") killed by timeout, sending KILL");
                 context.kill(main, Signals.KILL);
             }
@@ -286,6 +287,7 @@ final class Job {
             recordFailure(ProcessKind.MAIN, null);
             changeGoalQuietly(JobGoal.STOP);
             context.kill(main, jobClass.killSignal()); // its exit moves the job on
+            context.scheduleKillTimeout(++killToken); // and if it ignores the signal, KILL
         }
 
         @Override

@@ -28,7 +28,6 @@ final class JobRegistry {
     /** The daemon is stopping every job: nothing starts any more. */
     private boolean shuttingDown;
 
-    /** @param contexts makes each new instance's context: what it asks of the engine */
     /** From now on no job starts: the daemon is going down. */
     void shutDown() {
         shuttingDown = true;
@@ -37,6 +36,8 @@ final class JobRegistry {
     boolean shuttingDown() {
         return shuttingDown;
     }
+
+    /** @param contexts makes each new instance's context: what it asks of the engine */
 
     JobRegistry(Function<Job, JobContext> contexts) {
         this.contexts = contexts;

@@ -34,6 +34,7 @@ public interface LibSocket {
     int EINTR = 4;
     int EAGAIN = 11;
     int ECONNABORTED = 103;
+    int ECONNREFUSED = 111;
 
     @SaveError int socket(int domain, int type, int protocol);
 
@@ -44,6 +45,8 @@ public interface LibSocket {
     @SaveError int bind(int fd, @In byte[] address, int length);
 
     @SaveError int listen(int fd, int backlog);
+
+    @SaveError int connect(int fd, @In byte[] address, int length);
 
     @SaveError int accept4(int fd, @Out byte[] address, @In @Out int[] length, int flags);
 

@@ -75,28 +75,30 @@ public final class ListenReadiness implements Readiness {
     @Override
     public CompletionStage<Integer> await(ReadinessTarget target) {
         CompletableFuture<Integer> ready = new CompletableFuture<>();
-        look(target, ready, FIRST_LOOK_MILLIS);
+        looking.put(target, checks.schedule(() -> look(target, ready, FIRST_LOOK_MILLIS), FIRST_LOOK_MILLIS,
+                TimeUnit.MILLISECONDS));
         return ready;
     }
 
-    private void look(ReadinessTarget target, CompletableFuture<Integer> ready, long delayMillis) {
-        looking.put(target, checks.schedule(() -> {
-            if (ready.isDone() || !looking.containsKey(target)) {
-                return;
-            }
-            try {
-                if (listening(target.pid())) {
-                    looking.remove(target);
-                    ready.complete(target.pid());
-                    return;
-                }
-            } catch (RuntimeException e) {
+    /** One look; if not yet, the next, unless {@link #abandon} removed the target meanwhile. */
+    private void look(ReadinessTarget target, CompletableFuture<Integer> ready, long lastDelayMillis) {
+        if (ready.isDone() || !looking.containsKey(target)) {
+            return;
+        }
+        try {
+            if (listening(target.pid())) {
                 looking.remove(target);
-                ready.completeExceptionally(e);
+                ready.complete(target.pid());
                 return;
             }
-            look(target, ready, Math.min(delayMillis * 2, LONGEST_WAIT_MILLIS));
-        }, delayMillis, TimeUnit.MILLISECONDS));
+        } catch (RuntimeException e) {
+            looking.remove(target);
+            ready.completeExceptionally(e);
+            return;
+        }
+        long delay = Math.min(lastDelayMillis * 2, LONGEST_WAIT_MILLIS);
+        looking.computeIfPresent(target, (key, current) -> checks.schedule(() -> look(target, ready, delay), delay,
+                TimeUnit.MILLISECONDS));
     }
 
     @Override

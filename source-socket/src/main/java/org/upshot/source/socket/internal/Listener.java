@@ -102,7 +102,7 @@ final class Listener implements InheritedDescriptor {
         if (!open() || limited) {
             return false;
         }
-        return accept() || (active.isEmpty() && !eventPending && now - quietUntil >= 0);
+        return now - quietUntil >= 0 && (accept() || (active.isEmpty() && !eventPending));
     }
 
     /** Whether one more start now would exceed the trigger limit. */

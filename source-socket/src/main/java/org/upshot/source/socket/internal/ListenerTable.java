@@ -39,6 +39,8 @@ public final class ListenerTable {
     private static final long QUIET_AFTER_NOTHING_STARTED_NANOS = 250_000_000L;
     /** Connections accepted from one listener before others get a turn. */
     private static final int ACCEPTS_PER_WAKE = 64;
+    /** How long a listener rests after accept failed (out of descriptors, memory). */
+    private static final long ACCEPT_RETRY_NANOS = 1_000_000_000L;
     /** How long the trigger limit pauses a listener; a start by hand ends it sooner. */
     static final long TRIGGER_PAUSE_NANOS = 30_000_000_000L;
 
@@ -69,27 +71,43 @@ public final class ListenerTable {
                 listener = new Listener(key, job, spec);
                 listener.jobs.add(job);
             }
+            boolean opened = !listener.open();
             try {
-                if (listener.open()) {
-                    NativeSockets.reconfigure(listener.fd(), spec);
-                } else {
+                if (opened) {
+                    refuseOurOwn(spec.address(), job);
                     listener.opened(NativeSockets.open(spec));
+                } else {
+                    NativeSockets.reconfigure(listener.fd(), spec);
                 }
             } catch (NativeSockets.SocketError e) {
                 throw new StanzaException("cannot listen on " + spec.address().display() + " for job " + job + ": "
                         + e.getMessage(), line, column);
             }
             boolean acceptChanged = listener.spec.accept() != spec.accept();
+            if (!spec.equals(listener.spec)) {
+                listener.resume(); // a changed stanza ends a trigger-limit pause; a mere re-parse does not
+            }
             listener.spec = spec;
-            listener.resume();
             listeners.put(key, listener);
             if (acceptChanged) {
                 listener.connections.clear();
             }
-            nonBlockingIfAccepting(listener);
+            if (opened || acceptChanged) {
+                // never on a re-parse: the running service shares the flag and may have set it itself
+                nonBlockingIfAccepting(listener);
+            }
             describe(Set.of(job));
             wake();
             return listener;
+        }
+    }
+
+    /** Another job's listener has the address: refused without probing it (a probe would be a client). */
+    private void refuseOurOwn(SocketAddress address, String job) throws NativeSockets.SocketError {
+        for (Listener other : listeners.values()) {
+            if (other.open() && other.address.equals(address) && !other.jobs.contains(job)) {
+                throw NativeSockets.addressInUse("by job " + String.join(", ", other.jobs));
+            }
         }
     }
 
@@ -275,7 +293,7 @@ public final class ListenerTable {
                         boolean ownConnection = listener.connections.containsKey(instance.instance());
                         if (ownConnection) {
                             listener.connections.put(instance.instance(), Listener.Connection.STARTED);
-                        } else if (listener.limited && !listener.eventPending) {
+                        } else if (listener.limited && !listener.eventPending && !listener.accept()) {
                             // a start by hand ends the trigger limit's pause at once
                             listener.resume();
                         }
@@ -365,8 +383,9 @@ public final class ListenerTable {
                 LOG.log(Level.WARNING, "socket " + listener + ": " + e.getMessage());
             }
         }
+        // the stage completes on the engine's thread: the source's lock is taken on its own
         return () -> current.emitter().emit(event, descriptors)
-                .whenComplete((result, failure) -> eventFinished(listener));
+                .whenCompleteAsync((result, failure) -> eventFinished(listener), checks);
     }
 
     /** The event's jobs have come to rest; if none of them started, watch again soon. */
@@ -395,7 +414,9 @@ public final class ListenerTable {
             try {
                 connection = NativeSockets.accept(listener.fd(), listener.address.kind());
             } catch (NativeSockets.SocketError e) {
-                LOG.log(Level.WARNING, "socket " + listener + ": " + e.getMessage());
+                // out of descriptors or memory: the listener stays readable, so look again in a second
+                LOG.log(Level.WARNING, "socket " + listener + ": " + e.getMessage() + "; trying again in 1 s");
+                listener.quietUntil = now + ACCEPT_RETRY_NANOS;
                 return;
             }
             if (connection == null) {
@@ -414,7 +435,7 @@ public final class ListenerTable {
             listener.connections.put(instance, Listener.Connection.PENDING);
             EventDescriptor descriptor = SocketEvents.closing(connection.fd(), "connection", true);
             emissions.add(() -> current.emitter().emit(event, List.of(descriptor))
-                    .whenComplete((result, failure) -> connectionEventFinished(listener, instance)));
+                    .whenCompleteAsync((result, failure) -> connectionEventFinished(listener, instance), checks));
         }
     }
 

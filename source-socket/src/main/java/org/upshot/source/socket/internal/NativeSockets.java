@@ -61,7 +61,7 @@ final class NativeSockets {
         SocketAddress address = spec.address();
         SocketAddress.Kind kind = address.kind();
         int family = kind == SocketAddress.Kind.UNIX ? LibSocket.AF_UNIX
-                : kind.proto().equals("inet6") ? LibSocket.AF_INET6 : LibSocket.AF_INET;
+                : kind.ipv6() ? LibSocket.AF_INET6 : LibSocket.AF_INET;
         int type = kind.stream() ? LibSocket.SOCK_STREAM : LibSocket.SOCK_DGRAM;
         if (kind == SocketAddress.Kind.UNIX && !address.isAbstract()) {
             prepareNode(Path.of(address.path()));
@@ -134,7 +134,7 @@ final class NativeSockets {
                     throw new SocketError(path + " exists and is not a socket; it is left alone");
                 }
                 if (inUse(path)) {
-                    throw new SocketError("bind: " + LIBC.strerror(EADDRINUSE) + " (another process listens on " + path + ")");
+                    throw addressInUse("another process listens on " + path);
                 }
                 Files.delete(path);
             }
@@ -145,12 +145,24 @@ final class NativeSockets {
         }
     }
 
-    /** Someone answers on the node: it is no stale leftover. */
-    private static boolean inUse(Path path) {
-        try (var probe = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(path))) {
-            return true;
-        } catch (IOException e) {
-            return false;
+    /** {@code bind: Address already in use (WHY)}, as the kernel would say it. */
+    static SocketError addressInUse(String why) {
+        return new SocketError("bind: " + LIBC.strerror(EADDRINUSE) + " (" + why + ")");
+    }
+
+    /**
+     * Whether the node is live: only a refused connection proves it stale. The probe does
+     * not wait (a full backlog is "in use"), and a live socket of another type answers
+     * EPROTOTYPE, also "in use".
+     */
+    private static boolean inUse(Path path) throws SocketError {
+        int probe = check("socket", LIBC.socket(LibSocket.AF_UNIX,
+                LibSocket.SOCK_STREAM | LibSocket.SOCK_NONBLOCK | LibSocket.SOCK_CLOEXEC, 0));
+        try {
+            byte[] sockaddr = sockaddr(SocketAddress.parse("unix", path.toString()));
+            return LIBC.connect(probe, sockaddr, sockaddr.length) == 0 || errno() != LibSocket.ECONNREFUSED;
+        } finally {
+            LIBC.close(probe);
         }
     }
 
@@ -220,7 +232,7 @@ final class NativeSockets {
         } else {
             ByteBuffer address = ByteBuffer.wrap(sockaddr).order(ByteOrder.BIG_ENDIAN);
             int port = Short.toUnsignedInt(address.getShort(2));
-            boolean v6 = kind.proto().equals("inet6");
+            boolean v6 = kind.ipv6();
             byte[] raw = new byte[v6 ? 16 : 4];
             address.position(v6 ? 8 : 4);
             address.get(raw);

@@ -42,11 +42,6 @@ public record SocketAddress(Kind kind, String host, int port, String path) {
             this.stream = stream;
         }
 
-        /** The stanza's word for it. */
-        public String keyword() {
-            return keyword;
-        }
-
         /** Upstart's {@code PROTO} value. */
         public String proto() {
             return proto;

@@ -285,12 +285,42 @@ class ListenerTableTest {
     }
 
     @Test
+    void aLiveSocketOfAnotherKindAtThePathIsInUseNotStale() throws Exception {
+        // a syslog-like datagram socket answers a stream probe with EPROTOTYPE: live, not stale
+        Path node = dir.resolve("log.sock");
+        Process syslog = new ProcessBuilder("python3", "-c", "import socket, sys, time\n"
+                + "s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\ntime.sleep(60)\n",
+                node.toString()).start();
+        try {
+            Await.until(Duration.ofSeconds(10), () -> Files.exists(node), () -> "python bound " + node);
+            StanzaException e = assertThrows(StanzaException.class, () -> claim("logger", "unix " + node));
+            assertTrue(e.getMessage().endsWith("bind: Address already in use (another process listens on " + node
+                    + ")"), e.getMessage());
+            assertTrue(Files.exists(node), "a live datagram socket's node is left alone");
+        } finally {
+            syslog.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aStaleSocketNodeIsReplaced() throws Exception {
+        Path node = dir.resolve("stale.sock");
+        try (java.nio.channels.ServerSocketChannel gone = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            gone.bind(java.net.UnixDomainSocketAddress.of(node));
+        } // closed, node left behind: nobody answers
+        claim("fresh", "unix " + node);
+        connect(node);
+        emitter.await(1);
+    }
+
+    @Test
     void anAddressInUseIsAnErrorNamingJobAndAddress() throws Exception {
         int port = freePort();
         claim("first", "tcp 127.0.0.1:" + port);
         StanzaException e = assertThrows(StanzaException.class, () -> claim("second", "tcp 127.0.0.1:" + port));
-        assertEquals("cannot listen on tcp 127.0.0.1:" + port + " for job second: bind: Address already in use",
-                e.getMessage());
+        assertEquals("cannot listen on tcp 127.0.0.1:" + port + " for job second: bind: Address already in use"
+                + " (by job first)", e.getMessage());
     }
 
     @Test

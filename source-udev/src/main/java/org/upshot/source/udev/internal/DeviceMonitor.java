@@ -141,7 +141,16 @@ public final class DeviceMonitor implements AutoCloseable {
         }
     }
 
+    /** Reads until closed; the socket is closed here, never under a read that is still going. */
     private void run() {
+        try {
+            read();
+        } finally {
+            socket.close();
+        }
+    }
+
+    private void read() {
         byte[] buffer = new byte[64 * 1024];
         boolean rescanOwed = false;
         while (running) {
@@ -194,6 +203,8 @@ public final class DeviceMonitor implements AutoCloseable {
             if (event.action().equals("remove")) {
                 present.remove(event.devpath());
             } else {
+                // a renamed device (move: eth0 to enp0s3) is no longer where it was
+                present.remove(event.properties().getOrDefault("DEVPATH_OLD", ""));
                 present.put(event.devpath(), event);
             }
             pass(event);
@@ -244,19 +255,14 @@ public final class DeviceMonitor implements AutoCloseable {
         }
     }
 
-    /** The jobs waiting for device events now. */
-    public List<String> waitingJobs() {
-        return filter.jobs();
-    }
 
     @Override
     public void close() {
         running = false;
         try {
-            thread.join(2_000); // a read returns within half a second
+            thread.join(2_000); // a read returns within half a second; the thread closes the socket
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        socket.close();
     }
 }
