@@ -24,10 +24,21 @@ import java.util.TreeMap;
 public final class Sysfs {
 
     private final Path root;
+    private final Path udevData;
 
     /** @param root the sysfs mount, {@code /sys} */
     public Sysfs(Path root) {
+        this(root, Path.of("/run/udev/data"));
+    }
+
+    /**
+     * @param root the sysfs mount, {@code /sys}
+     * @param udevData udevd's database, {@code /run/udev/data}: where it runs, a device's
+     *     properties after rules ({@code ID_*}) are added to what {@code uevent} says
+     */
+    public Sysfs(Path root, Path udevData) {
         this.root = root;
+        this.udevData = udevData;
     }
 
     /** The kernel's latest uevent sequence number: events up to it are reflected in a scan made after. */
@@ -74,6 +85,37 @@ public final class Sysfs {
     }
 
     /** The device {@code entry} (a link in {@code list}) points to, if it is one with a uevent file and a subsystem. */
+    /**
+     * udevd keeps each device's properties in {@code b|cMAJOR:MINOR} (a node) or
+     * {@code nIFINDEX} (a network interface), as {@code E:KEY=VALUE} lines.
+     */
+    private void addUdevProperties(Map<String, String> properties) {
+        String major = properties.get("MAJOR");
+        String minor = properties.get("MINOR");
+        String name = major != null && minor != null
+                ? ("block".equals(properties.get("SUBSYSTEM")) ? "b" : "c") + major + ":" + minor
+                : properties.containsKey("IFINDEX") ? "n" + properties.get("IFINDEX") : null;
+        if (name == null) {
+            return;
+        }
+        try {
+            for (String line : Files.readAllLines(udevData.resolve(name), StandardCharsets.UTF_8)) {
+                if (line.startsWith("E:")) {
+                    put(line.substring(2), properties);
+                }
+            }
+        } catch (IOException e) {
+            // no udevd here, or it has not seen the device: the kernel's properties alone
+        }
+    }
+
+    private static void put(String line, Map<String, String> properties) {
+        int eq = line.indexOf('=');
+        if (eq > 0) {
+            properties.putIfAbsent(line.substring(0, eq), line.substring(eq + 1));
+        }
+    }
+
     private Optional<Uevent> device(Path list, Path entry) {
         try {
             Path dir = list.resolve(Files.readSymbolicLink(entry)).normalize();
@@ -86,11 +128,9 @@ public final class Sysfs {
             properties.put("DEVPATH", "/" + relative);
             properties.put("SUBSYSTEM", Files.readSymbolicLink(dir.resolve("subsystem")).getFileName().toString());
             for (String line : Files.readAllLines(dir.resolve("uevent"), StandardCharsets.UTF_8)) {
-                int eq = line.indexOf('=');
-                if (eq > 0) {
-                    properties.put(line.substring(0, eq), line.substring(eq + 1));
-                }
+                put(line, properties);
             }
+            addUdevProperties(properties);
             return Uevent.of(properties);
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // not a link, no subsystem, or a device that went while we looked

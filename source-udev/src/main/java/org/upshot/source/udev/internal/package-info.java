@@ -22,8 +22,10 @@
  * lists the devices as {@code udevadm trigger} does (the links in {@code /sys/class/*}
  * and each bus's {@code devices}, to directories under {@code /sys/devices} with a
  * {@code uevent} file and a {@code subsystem} link), and announces each, parents first,
- * as {@code -added} with {@code COLDPLUG=1}. Uevents up to that sequence number are
- * skipped afterwards: the scan already told of them.
+ * as {@code -added} with {@code COLDPLUG=1}. Where udevd runs, the properties its rules
+ * gave each device ({@code E:} lines in {@code /run/udev/data}) join the kernel's, as its
+ * own events would carry them. Uevents up to that sequence number are skipped afterwards:
+ * the scan already told of them.
  *
  * <h2>Only what jobs wait for</h2>
  * Every {@code start on}/{@code stop on} match on a {@code *-device-*} event is judged in

@@ -37,6 +37,21 @@ class SysfsTest {
     }
 
     @Test
+    void whereUdevdRunsItsPropertiesAfterRulesJoinTheKernels() throws Exception {
+        device("devices/pci0000:00/block/sda", "class/block", "MAJOR=8\nMINOR=0\nDEVNAME=sda\nDEVTYPE=disk\n");
+        device("devices/virtual/net/veth0", "class/net", "INTERFACE=veth0\nIFINDEX=7\n");
+        Path data = Files.createDirectories(sys.resolve("udev-data"));
+        Files.writeString(data.resolve("b8:0"), "S:disk/by-label/data\nE:ID_FS_LABEL=data\nE:DEVTYPE=ignored\n");
+        Files.writeString(data.resolve("n7"), "E:ID_NET_NAME_PATH=enp0s3\n");
+
+        Map<String, Uevent> devices = new Sysfs(sys, data).scan();
+        List<String> disk = devices.get("/devices/pci0000:00/block/sda").environment();
+        assertTrue(disk.contains("ID_FS_LABEL=data"), disk.toString());
+        assertTrue(disk.contains("DEVTYPE=disk"), "the kernel's value stands: " + disk);
+        assertTrue(devices.get("/devices/virtual/net/veth0").environment().contains("ID_NET_NAME_PATH=enp0s3"));
+    }
+
+    @Test
     void aScanFindsEveryDeviceInTheClassAndBusListsParentsFirst() throws Exception {
         Path veth = device("devices/virtual/net/veth0", "class/net", "INTERFACE=veth0\nIFINDEX=7\n");
         Path queue = Files.createDirectories(veth.resolve("queues/rx-0"));
