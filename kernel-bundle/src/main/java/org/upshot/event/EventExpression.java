@@ -13,6 +13,28 @@ import java.util.Objects;
  */
 public sealed interface EventExpression {
 
+    /**
+     * Every event match in the tree, left to right, whatever joins them: what a source
+     * reads to learn which of its events a condition waits for.
+     */
+    default List<Match> matches() {
+        List<Match> all = new java.util.ArrayList<>();
+        java.util.Deque<EventExpression> pending = new java.util.ArrayDeque<>(List.of(this));
+        while (!pending.isEmpty()) {
+            EventExpression node = pending.pop();
+            if (node instanceof Or or) {
+                pending.push(or.right());
+                pending.push(or.left());
+            } else if (node instanceof And and) {
+                pending.push(and.right());
+                pending.push(and.left());
+            } else {
+                all.add((Match) node);
+            }
+        }
+        return all;
+    }
+
     /** Either side true. */
     record Or(EventExpression left, EventExpression right) implements EventExpression {
         public Or {

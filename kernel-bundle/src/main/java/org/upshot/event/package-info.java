@@ -10,10 +10,11 @@
  * ({@link org.upshot.event.EventDescriptor}) to the jobs it starts, which the engine
  * releases once the event has finished.
  *
- * <p>History: 2.0 added {@link org.upshot.event.EventDescriptor} and the emitter method that carries descriptors.
+ * <p>History: 2.0 added {@link org.upshot.event.EventDescriptor} and the emitter method that carries descriptors;
+ * 2.1 added {@link org.upshot.event.EventExpression#matches()}.
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package org.upshot.event;
 
 import org.osgi.annotation.bundle.Export;

@@ -47,7 +47,7 @@ final class ConfigReport {
         }
         json.put(field, expression.get().toString());
         List<Object> operands = new ArrayList<>();
-        for (EventExpression.Match match : matches(expression.get(), new ArrayList<>())) {
+        for (EventExpression.Match match : expression.get().matches()) {
             operands.add(operand(match));
         }
         json.put(field + "Operands", operands);
@@ -97,19 +97,5 @@ final class ConfigReport {
             }
         }
         return out;
-    }
-
-    private static List<EventExpression.Match> matches(EventExpression expression,
-            List<EventExpression.Match> into) {
-        if (expression instanceof EventExpression.Or or) {
-            matches(or.left(), into);
-            matches(or.right(), into);
-        } else if (expression instanceof EventExpression.And and) {
-            matches(and.left(), into);
-            matches(and.right(), into);
-        } else {
-            into.add((EventExpression.Match) expression);
-        }
-        return into;
     }
 }

@@ -49,14 +49,7 @@ public final class EventCoverage {
     }
 
     private void collect(EventExpression expression, String stanza, Set<String> problems) {
-        if (expression instanceof EventExpression.Or or) {
-            collect(or.left(), stanza, problems);
-            collect(or.right(), stanza, problems);
-        } else if (expression instanceof EventExpression.And and) {
-            collect(and.left(), stanza, problems);
-            collect(and.right(), stanza, problems);
-        } else {
-            EventExpression.Match match = (EventExpression.Match) expression;
+        for (EventExpression.Match match : expression.matches()) {
             String event = match.event();
             // NAME/failed follows NAME whenever a job it started fails
             String base = event.endsWith(FAILED) ? event.substring(0, event.length() - FAILED.length()) : event;

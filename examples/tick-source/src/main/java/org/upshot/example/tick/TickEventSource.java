@@ -88,13 +88,10 @@ public final class TickEventSource implements EventSource {
     }
 
     private static void collect(EventExpression condition, Set<Long> periods) {
-        if (condition instanceof EventExpression.Or or) {
-            collect(or.left(), periods);
-            collect(or.right(), periods);
-        } else if (condition instanceof EventExpression.And and) {
-            collect(and.left(), periods);
-            collect(and.right(), periods);
-        } else if (condition instanceof EventExpression.Match match && match.event().equals("tick")) {
+        for (EventExpression.Match match : condition.matches()) {
+            if (!match.event().equals("tick")) {
+                continue;
+            }
             for (EventExpression.Argument argument : match.arguments()) {
                 if ("PERIOD".equals(argument.key()) && !argument.negated()) {
                     TickStanza.seconds(argument.pattern()).ifPresent(periods::add);

@@ -57,15 +57,10 @@ public final class JobPatterns {
 
     private static void walk(EventExpression expression, JobView job, boolean startCondition, Path home,
             Map<String, PatternDemand> demands) {
-        if (expression instanceof EventExpression.Or or) {
-            walk(or.left(), job, startCondition, home, demands);
-            walk(or.right(), job, startCondition, home, demands);
-        } else if (expression instanceof EventExpression.And and) {
-            walk(and.left(), job, startCondition, home, demands);
-            walk(and.right(), job, startCondition, home, demands);
-        } else if (expression instanceof EventExpression.Match match
-                && match.event().equals(FileCondition.EVENT_NAME)) {
-            fromMatch(match, job, startCondition, home, demands);
+        for (EventExpression.Match match : expression.matches()) {
+            if (match.event().equals(FileCondition.EVENT_NAME)) {
+                fromMatch(match, job, startCondition, home, demands);
+            }
         }
     }
 

@@ -196,16 +196,9 @@ public final class ListenerTable {
 
     /** The ids of a {@code start on}'s Upstart-form {@code socket} matches, each with the jobs that want it. */
     private static void bridgedAddresses(String job, EventExpression condition, Map<String, Set<String>> into) {
-        if (condition instanceof EventExpression.Or) {
-            bridgedAddresses(job, ((EventExpression.Or) condition).left(), into);
-            bridgedAddresses(job, ((EventExpression.Or) condition).right(), into);
-        } else if (condition instanceof EventExpression.And) {
-            bridgedAddresses(job, ((EventExpression.And) condition).left(), into);
-            bridgedAddresses(job, ((EventExpression.And) condition).right(), into);
-        } else {
-            EventExpression.Match match = (EventExpression.Match) condition;
+        for (EventExpression.Match match : condition.matches()) {
             if (!match.event().equals(SocketSpec.KEYWORD)) {
-                return;
+                continue;
             }
             Map<String, String> keys = new LinkedHashMap<>();
             for (EventExpression.Argument argument : match.arguments()) {
@@ -214,7 +207,7 @@ public final class ListenerTable {
                 }
             }
             if (keys.containsKey(SocketEvents.LISTEN) || !keys.containsKey("PROTO")) {
-                return; // a stanza's own condition, or a match on events of any socket
+                continue; // a stanza's own condition, or a match on events of any socket
             }
             try {
                 into.computeIfAbsent(SocketAddress.fromEventKeys(keys).id(), id -> new TreeSet<>()).add(job);

@@ -62,17 +62,10 @@ public final class DeviceFilter {
     }
 
     private static void collect(EventExpression condition, List<Wanted> into) {
-        if (condition instanceof EventExpression.Or) {
-            collect(((EventExpression.Or) condition).left(), into);
-            collect(((EventExpression.Or) condition).right(), into);
-        } else if (condition instanceof EventExpression.And) {
-            collect(((EventExpression.And) condition).left(), into);
-            collect(((EventExpression.And) condition).right(), into);
-        } else {
-            EventExpression.Match match = (EventExpression.Match) condition;
+        for (EventExpression.Match match : condition.matches()) {
             boolean expanded = match.event().contains("$");
             if (!match.event().contains("-device-") && !expanded) {
-                return;
+                continue;
             }
             List<String> keys = new ArrayList<>();
             List<Glob> values = new ArrayList<>();
