@@ -93,7 +93,7 @@ public record SocketAddress(Kind kind, String host, int port, String path) {
             host = ipv4(address.substring(0, colon));
             port = address.substring(colon + 1);
         }
-        return new SocketAddress(kind, host, port(port), "");
+        return new SocketAddress(kind, host, parsePort(port), "");
     }
 
     /**
@@ -118,7 +118,7 @@ public record SocketAddress(Kind kind, String host, int port, String path) {
                 Kind kind = proto.equals("inet") ? Kind.TCP : Kind.TCP6;
                 String host = keys.get("ADDR");
                 host = host == null ? (kind.ipv6() ? "::" : "0.0.0.0") : kind.ipv6() ? ipv6(host) : ipv4(host);
-                return new SocketAddress(kind, host, port(port), "");
+                return new SocketAddress(kind, host, parsePort(port), "");
             }
             case "unix": {
                 String path = keys.getOrDefault("SOCKET_PATH", keys.get("PATH"));
@@ -146,7 +146,7 @@ public record SocketAddress(Kind kind, String host, int port, String path) {
         return new SocketAddress(Kind.UNIX, "", 0, path);
     }
 
-    private static int port(String text) {
+    private static int parsePort(String text) {
         if (!text.matches("\\d{1,5}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 65535) {
             throw new IllegalArgumentException("bad port '" + text + "': expected 1-65535");
         }
