@@ -57,6 +57,8 @@ import org.upshot.spi.stanza.Readiness;
  * @param debug {@code debug}
  * @param manual {@code manual} appeared after the last {@code start on}
  * @param extensions stanzas parsed by plugin extensions, in file order
+ * @param needs {@code needs}, accumulated in file order: each job is started before this
+ *     one and stops it when it stops
  */
 public record JobClass(
         String name, Path file,
@@ -71,7 +73,7 @@ public record JobClass(
         List<ResourceLimit> limits, Optional<String> chdir, Optional<String> chroot,
         Optional<String> setuid, Optional<String> setgid,
         Optional<String> apparmorLoad, Optional<String> apparmorSwitch, List<CgroupSetting> cgroups,
-        boolean debug, boolean manual, List<ExtensionStanza> extensions) {
+        boolean debug, boolean manual, List<ExtensionStanza> extensions, List<Need> needs) {
 
     public static final int DEFAULT_RESPAWN_LIMIT = 10;
     public static final int DEFAULT_RESPAWN_INTERVAL = 5;
@@ -86,6 +88,7 @@ public record JobClass(
         limits = List.copyOf(limits);
         cgroups = List.copyOf(cgroups);
         extensions = List.copyOf(extensions);
+        needs = List.copyOf(needs);
     }
 
     /** A builder holding Upstart's defaults. */
@@ -107,7 +110,7 @@ public record JobClass(
         b.oomScore = oomScore; b.limits.addAll(limits); b.chdir = chdir; b.chroot = chroot;
         b.setuid = setuid; b.setgid = setgid; b.apparmorLoad = apparmorLoad;
         b.apparmorSwitch = apparmorSwitch; b.cgroups.addAll(cgroups); b.debug = debug;
-        b.manual = manual; b.extensions.addAll(extensions);
+        b.manual = manual; b.extensions.addAll(extensions); b.needs.addAll(needs);
         return b;
     }
 
@@ -120,13 +123,26 @@ public record JobClass(
         return out;
     }
 
-    /** {@code stop on} or-ed with every extension stanza's stop condition. */
+    /**
+     * {@code stop on} or-ed with every extension stanza's stop condition and, for each
+     * {@code needs B}, {@code stopping B}: stopping a needed job stops this one first
+     * (the {@code stopping} event waits for it), as Upstart's own idiom would write it.
+     */
     public Optional<EventExpression> fullStopOn() {
         Optional<EventExpression> out = stopOn;
         for (ExtensionStanza stanza : extensions) {
             out = or(out, stanza.contribution().stopOn());
         }
+        for (String needed : neededJobs()) {
+            out = or(out, Optional.of(new EventExpression.Match("stopping",
+                    List.of(EventExpression.Argument.positional(needed)))));
+        }
         return out;
+    }
+
+    /** The names {@code needs} lists, in file order, each once. */
+    public List<String> neededJobs() {
+        return needs.stream().map(Need::job).distinct().toList();
     }
 
     private static Optional<EventExpression> or(Optional<EventExpression> a, Optional<EventExpression> b) {
@@ -208,6 +224,7 @@ public record JobClass(
         public boolean debug;
         public boolean manual;
         public final List<ExtensionStanza> extensions = new ArrayList<>();
+        public final List<Need> needs = new ArrayList<>();
 
         private Builder(String name, Path file) {
             this.name = name;
@@ -219,7 +236,7 @@ public record JobClass(
                     emits, task, respawn, respawnLimit, respawnInterval, normalExit, instance, env,
                     export, processes, killTimeout, startTimeout, killSignal, reloadSignal, expect, console, umask,
                     nice, oomScore, limits, chdir, chroot, setuid, setgid, apparmorLoad,
-                    apparmorSwitch, cgroups, debug, manual, extensions);
+                    apparmorSwitch, cgroups, debug, manual, extensions, needs);
         }
     }
 }

@@ -19,7 +19,7 @@ import org.upshot.process.Signals;
  * a fixed order, defaults left out, words quoted only where needed, event expressions
  * fully bracketed. Parsing the output gives an equal job (the round trip
  * {@code show-config} promises); only the line numbers recorded for extension stanzas
- * differ.
+ * differ, and the positions recorded for {@code needs}.
  */
 public final class JobWriter {
 
@@ -43,6 +43,7 @@ public final class JobWriter {
         }
         job.startOn().ifPresent(e -> out.append("start on ").append(expression(e)).append('\n'));
         job.stopOn().ifPresent(e -> out.append("stop on ").append(expression(e)).append('\n'));
+        job.needs().forEach(n -> single(out, "needs", n.job()));
         words(out, "emits", job.emits());
         if (job.task()) {
             out.append("task\n");

@@ -12,6 +12,7 @@ import org.upshot.engine.internal.model.CgroupSetting;
 import org.upshot.engine.internal.model.ConsoleMode;
 import org.upshot.engine.internal.model.Expect;
 import org.upshot.engine.internal.model.JobClass;
+import org.upshot.engine.internal.model.Need;
 import org.upshot.engine.internal.model.ProcessSpec;
 import org.upshot.engine.internal.parse.Diagnostic.Kind;
 import org.upshot.engine.internal.parse.Lexer.Word;
@@ -24,7 +25,7 @@ import org.upshot.process.Signals;
  * arguments from the lexer and setting the builder. Stanzas that Upstart lets repeat
  * either overwrite (last wins) or add up ({@code env}, {@code export}, {@code emits},
  * {@code normal exit}, {@code limit} per resource, {@code cgroup} per
- * controller/name/key), as Upstart 1.13 does.
+ * controller/name/key), as Upstart 1.13 does; Upshot's own {@code needs} adds up too.
  */
 final class Stanzas {
 
@@ -95,6 +96,7 @@ final class Stanzas {
         t.put("limit", Stanzas::limit);
         t.put("apparmor", Stanzas::apparmor);
         t.put("cgroup", Stanzas::cgroup);
+        t.put("needs", Stanzas::needs);
         return Map.copyOf(t);
     }
 
@@ -148,6 +150,13 @@ final class Stanzas {
         Word value = run.lexer.require(label, "an argument");
         run.lexer.endOfLine(label);
         setter.accept(run.builder, value.text());
+    }
+
+    /** {@code needs JOB}: one job per stanza, repeatable; an Upshot stanza, Upstart had none. */
+    private static void needs(ParseRun run, Word keyword) throws ParseException {
+        Word job = run.lexer.require("needs", "a job name");
+        run.lexer.endOfLine("needs");
+        run.builder.needs.add(new Need(job.text(), run.lexer.file(), keyword.line(), keyword.column()));
     }
 
     private static void flag(ParseRun run, String label, Consumer<JobClass.Builder> setter)

@@ -67,7 +67,7 @@ class JobCorpusTest {
                 "console owner", "console log", "umask", "nice", "oom score", "oom -?[0-9]+", "oom never", "limit",
                 "chdir", "chroot", "setuid", "setgid", "description", "author", "version", "emits", "usage", "manual",
                 "apparmor load", "apparmor switch", "cgroup \\S+$", "cgroup \\S+ \\S+$", "cgroup \\S+ \\S+ \\S+$",
-                "cgroup \\S+ \\S+ \\S+ \\S+$", "debug", "socket", "every", "expect notify");
+                "cgroup \\S+ \\S+ \\S+ \\S+$", "debug", "socket", "every", "expect notify", "needs");
         for (String form : forms) {
             assertTrue(Pattern.compile("(?m)^\\s*" + form + "(\\s|$)").matcher(all).find(), "no job uses " + form);
         }

@@ -34,7 +34,7 @@ class StanzaErrorTest {
         "kill timeout|1|13", "start timeout|1|14", "kill signal|1|12", "reload signal|1|14", "reload|1|7", "expect|1|7",
         "console|1|8", "umask|1|6", "nice|1|5", "oom|1|4", "oom score|1|10", "limit|1|6", "limit core|1|11",
         "limit core 10|1|14", "apparmor|1|9", "apparmor load|1|14", "apparmor switch|1|16", "cgroup|1|7",
-        "chdir|1|6", "chroot|1|7", "setuid|1|7", "setgid|1|7", "usage|1|6", "author|1|7", "version|1|8"})
+        "chdir|1|6", "chroot|1|7", "setuid|1|7", "setgid|1|7", "usage|1|6", "author|1|7", "version|1|8", "needs|1|6"})
     void missingArgumentIsExpectedToken(String text, int line, int column) {
         error("task\n" + text + "\n", Kind.EXPECTED_TOKEN, line + 1, column);
     }
@@ -45,7 +45,7 @@ class StanzaErrorTest {
         "respawn limit unlimited 5|25", "manual please|8", "debug on|7", "script foo|8", "pre-start script x|18",
         "console owner foo|15", "expect fork twice|13", "umask 022 7|11", "nice 5 5|8", "oom score 1 2|13",
         "limit core 1 2 3|16", "kill timeout 1 2|16", "start timeout 1 2|17", "kill signal TERM INT|18", "apparmor load /a /b|18",
-        "cgroup a b c d e|16", "instance a b|12", "chdir /a /b|10", "setuid a b|10"})
+        "cgroup a b c d e|16", "instance a b|12", "chdir /a /b|10", "setuid a b|10", "needs db web|10"})
     void extraArgumentIsUnexpectedToken(String text, int column) {
         error(text + "\n", Kind.UNEXPECTED_TOKEN, 1, column);
     }
@@ -106,6 +106,7 @@ class StanzaErrorTest {
                 error("env FOO=BAR oops\n", Kind.UNEXPECTED_TOKEN, 1, 13).render());
         assertEquals("test.conf:1:19: 'limit nofile' needs a hard limit",
                 error("limit nofile 65536\n", Kind.EXPECTED_TOKEN, 1, 19).render());
+        assertEquals("test.conf:1:6: 'needs' needs a job name", error("needs\n", Kind.EXPECTED_TOKEN, 1, 6).render());
         assertEquals("test.conf:1:9: unknown argument 'wibble' to 'console'",
                 error("console wibble\n", Kind.UNKNOWN_ARGUMENT, 1, 9).render());
     }

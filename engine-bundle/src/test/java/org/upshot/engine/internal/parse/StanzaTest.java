@@ -17,6 +17,7 @@ import org.upshot.engine.internal.model.CgroupSetting;
 import org.upshot.engine.internal.model.ConsoleMode;
 import org.upshot.engine.internal.model.Expect;
 import org.upshot.engine.internal.model.JobClass;
+import org.upshot.engine.internal.model.Need;
 import org.upshot.engine.internal.model.ProcessSpec;
 import org.upshot.event.EventExpression.Match;
 import org.upshot.job.ProcessKind;
@@ -184,6 +185,18 @@ class StanzaTest {
         assertEquals(0, job("reload signal 0\n").reloadSignal());
         assertEquals(30, job("kill signal 30\n").killSignal());
         assertEquals(Signals.TERM, job("kill signal SIGTERM\n").killSignal());
+    }
+
+    @Test
+    void needsAddsUpWithPositionsAndStopsOnStoppingEachNeededJob() {
+        JobClass job = job("stop on runlevel [016]\nneeds db\n  needs \"cache\"\nneeds db\n");
+        assertEquals(List.of("db", "cache", "db"), job.needs().stream().map(Need::job).toList());
+        assertEquals(List.of(2, 1, 3, 3), List.of(job.needs().get(0).line(), job.needs().get(0).column(),
+                job.needs().get(1).line(), job.needs().get(1).column()));
+        assertEquals(List.of("db", "cache"), job.neededJobs(), "each needed job once");
+        assertEquals("((runlevel [016] or stopping db) or stopping cache)", job.fullStopOn().orElseThrow().toString());
+        assertEquals("runlevel [016]", job.stopOn().orElseThrow().toString(), "the stanza's own stop on is kept apart");
+        assertTrue(JobWriter.write(job).contains("needs db\nneeds cache\nneeds db\n"), JobWriter.write(job));
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.upshot.engine.internal.parse;
 import java.util.List;
 import org.upshot.engine.internal.model.ExtensionStanza;
 import org.upshot.engine.internal.model.JobClass;
+import org.upshot.engine.internal.model.Need;
 import org.upshot.engine.internal.plugin.PluginCatalog;
 import org.upshot.event.EventExpression;
 import org.upshot.spi.source.PluginDeclaration;
@@ -77,13 +78,16 @@ public final class TestExtensions {
         return catalog;
     }
 
-    /** The job with its extension stanzas' line numbers zeroed: canonical output does not keep them. */
+    /** The job with its extension stanzas' and needs' positions zeroed: canonical output does not keep them. */
     public static JobClass withoutLines(JobClass job) {
         JobClass.Builder builder = job.toBuilder();
         List<ExtensionStanza> stanzas = builder.extensions.stream()
                 .map(s -> new ExtensionStanza(s.keyword(), s.arguments(), 0, s.contribution())).toList();
         builder.extensions.clear();
         builder.extensions.addAll(stanzas);
+        List<Need> needs = builder.needs.stream().map(n -> new Need(n.job(), n.file(), 0, 0)).toList();
+        builder.needs.clear();
+        builder.needs.addAll(needs);
         return builder.build();
     }
 }
