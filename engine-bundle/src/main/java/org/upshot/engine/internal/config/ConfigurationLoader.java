@@ -40,7 +40,9 @@ import org.upshot.spi.stanza.StanzaExtension;
  * confdirs the earlier one wins a name, and the clash is reported as a warning. Unlike
  * Upstart, a file edited into something that does not parse keeps its previous
  * definition (the error is reported). A job using a plugin stanza whose extension is
- * not loaded is left out until {@link #extensionsChanged()} finds it.
+ * not loaded is left out until {@link #extensionsChanged()} finds it. Jobs whose
+ * {@code needs} form a cycle are left out too, with an error at each one's {@code needs}
+ * stanza ({@link NeedsCycles}; an Upshot rule).
  *
  * <p>Thread-safe: every method is synchronized, so the watcher thread and the engine
  * may both call in. Parsing happens on the caller's thread.
@@ -52,8 +54,12 @@ public final class ConfigurationLoader {
 
     /** What the last scan knew about each job name. */
     private final Map<String, Entry> entries = new HashMap<>();
-    /** The registry as last handed out. */
+    /** Every job parsed, as last parsed. */
     private final Map<String, JobClass> registry = new HashMap<>();
+    /** The registry as last handed out: {@link #registry} without the jobs on a {@code needs} cycle. */
+    private Map<String, JobClass> loaded = Map.of();
+    /** The jobs left out last time for a {@code needs} cycle. */
+    private Set<String> cyclic = Set.of();
     /** Shadowed files already reported, so a clash is warned about once. */
     private final Set<Path> reportedClashes = new HashSet<>();
     /** Stamps of the files seen by the current scan. */
@@ -80,12 +86,12 @@ public final class ConfigurationLoader {
     /** Re-parses every file and returns the whole registry with every problem found. */
     public synchronized Configuration load() {
         ChangeSet changes = scan(Mode.FORCED);
-        return new Configuration(registry, changes.diagnostics(), waiting());
+        return new Configuration(loaded, changes.diagnostics(), waiting());
     }
 
     /** The registry as it stands, without scanning. Diagnostics are empty. */
     public synchronized Configuration current() {
-        return new Configuration(registry, List.of(), waiting());
+        return new Configuration(loaded, List.of(), waiting());
     }
 
     /** Re-parses the files that changed since the last scan (size, time or inode differ). */
@@ -153,7 +159,8 @@ public final class ConfigurationLoader {
     private ChangeSet scan(Mode mode) {
         List<Diagnostic> diagnostics = new ArrayList<>();
         Map<String, JobFileSet> found = walk(diagnostics);
-        Map<String, JobClass> before = new HashMap<>(registry);
+        Map<String, JobClass> before = loaded;
+        Set<String> parsedNow = new HashSet<>();
 
         entries.keySet().removeIf(name -> !found.containsKey(name));
         registry.keySet().removeIf(name -> !found.containsKey(name));
@@ -188,6 +195,7 @@ public final class ConfigurationLoader {
                 }
             });
             ParseResult result = JobFiles.load(parser, name, files.conf(), files.override());
+            parsedNow.add(name);
             entry.lookedUp = lookedUp;
             diagnostics.addAll(result.diagnostics());
             entry.missing = result.missingExtensions();
@@ -199,18 +207,37 @@ public final class ConfigurationLoader {
             }
             // Otherwise a parse error: the previous definition, if any, stays.
         }
+        leaveOutCycles(parsedNow, diagnostics);
         return diff(before, diagnostics);
+    }
+
+    /**
+     * Sets {@link #loaded}: the jobs on a {@code needs} cycle are not loaded. Each is
+     * reported when its file was parsed now or it has just joined a cycle, so a cycle
+     * is not reported again on every refresh.
+     */
+    private void leaveOutCycles(Set<String> parsedNow, List<Diagnostic> diagnostics) {
+        Map<String, Diagnostic> cycles = NeedsCycles.find(registry);
+        cycles.forEach((name, diagnostic) -> {
+            if (parsedNow.contains(name) || !cyclic.contains(name)) {
+                diagnostics.add(diagnostic);
+            }
+        });
+        cyclic = Set.copyOf(cycles.keySet());
+        Map<String, JobClass> out = new HashMap<>(registry);
+        out.keySet().removeAll(cyclic);
+        loaded = out;
     }
 
     private ChangeSet diff(Map<String, JobClass> before, List<Diagnostic> diagnostics) {
         Map<String, JobClass> updated = new LinkedHashMap<>();
-        registry.forEach((name, job) -> {
+        loaded.forEach((name, job) -> {
             if (!job.equals(before.get(name))) {
                 updated.put(name, job);
             }
         });
         Set<String> removed = new LinkedHashSet<>(before.keySet());
-        removed.removeAll(registry.keySet());
+        removed.removeAll(loaded.keySet());
         return new ChangeSet(updated, removed, diagnostics);
     }
 

@@ -68,6 +68,7 @@ public record Diagnostic(Path file, int line, int column, Kind kind, String mess
         EXTENSION_FAILED("stanza '%s' could not be parsed by its extension: %s"),
         UNREADABLE("cannot read job file: %s"),
         INTERNAL_ERROR("the parser failed on this file (a bug, please report it): %s"),
+        NEEDS_CYCLE("'needs %s' makes a cycle: %s"),
         NAME_CLASH("job '%s' is also defined in %s, which takes precedence", false);
 
         private final String template;

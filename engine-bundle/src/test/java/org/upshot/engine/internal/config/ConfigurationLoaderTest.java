@@ -105,6 +105,48 @@ class ConfigurationLoaderTest {
     }
 
     @Test
+    void jobsOnANeedsCycleAreLeftOutWithAnErrorAtEachNeedsStanza() throws IOException {
+        Path etc = root.resolve("init");
+        Path a = write(etc.resolve("a.conf"), "exec /bin/a\nneeds b\n");
+        Path b = write(etc.resolve("b.conf"), "exec /bin/b\n  needs a\n");
+        Path self = write(etc.resolve("self.conf"), "needs db\nneeds self\n");
+        Path x = write(etc.resolve("x.conf"), "needs y\n");
+        Path y = write(etc.resolve("y.conf"), "needs z\n");
+        Path z = write(etc.resolve("z.conf"), "\n\nneeds x\n");
+        write(etc.resolve("db.conf"), "exec /bin/db\n");
+        write(etc.resolve("web.conf"), "exec /bin/web\nneeds a\nneeds db\n");
+        Configuration config = loader(etc).load();
+        assertEquals(Set.of("db", "web"), config.jobs().keySet(), "a job needing a left-out one still loads");
+        assertEquals(List.of(
+                a + ":2:1: 'needs b' makes a cycle: a -> b -> a",
+                b + ":2:3: 'needs a' makes a cycle: b -> a -> b",
+                self + ":2:1: 'needs self' makes a cycle: self -> self",
+                x + ":1:1: 'needs y' makes a cycle: x -> y -> z -> x",
+                y + ":1:1: 'needs z' makes a cycle: y -> z -> x -> y",
+                z + ":3:1: 'needs x' makes a cycle: z -> x -> y -> z"),
+                config.diagnostics().stream().map(Diagnostic::render).toList());
+        assertTrue(config.diagnostics().stream().allMatch(d -> d.kind() == Kind.NEEDS_CYCLE && d.kind().isError()));
+    }
+
+    @Test
+    void needsCycleIsReportedOnceAndItsJobsLoadWhenItIsBroken() throws IOException {
+        Path etc = root.resolve("init");
+        write(etc.resolve("a.conf"), "exec /bin/a\nneeds b\n");
+        Path b = write(etc.resolve("b.conf"), "exec /bin/b\nneeds a\n");
+        ConfigurationLoader loader = loader(etc);
+        assertEquals(2, loader.load().diagnostics().size());
+        write(etc.resolve("c.conf"), "exec /bin/c\n");
+        ChangeSet unrelated = loader.refresh();
+        assertEquals(List.of(), unrelated.diagnostics(), "an unchanged cycle is not reported again");
+        assertEquals(Set.of("c"), unrelated.updated().keySet());
+        write(b, "exec /bin/b --no-cycle\n");
+        ChangeSet broken = loader.refresh();
+        assertEquals(List.of(), broken.diagnostics());
+        assertEquals(Set.of("a", "b"), broken.updated().keySet());
+        assertEquals(Set.of("a", "b", "c"), loader.current().jobs().keySet());
+    }
+
+    @Test
     void oneBadFileNeverStopsTheOthers() throws IOException {
         Path etc = root.resolve("init");
         write(etc.resolve("a.conf"), "exec /bin/a\n");
