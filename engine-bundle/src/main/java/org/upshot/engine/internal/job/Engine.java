@@ -192,7 +192,7 @@ public final class Engine implements AutoCloseable {
         return environment;
     }
 
-    /** What the event sources show under {@code job} (see {@link SourceNotes#of}); any thread. */
+    /** What the engine ({@code needs}) and the event sources show under {@code job} (see {@link SourceNotes#of}); any thread. */
     List<String> notes(String job) {
         return notes.of(job);
     }
@@ -227,6 +227,7 @@ public final class Engine implements AutoCloseable {
 
     private void forget(Job job) {
         registry.forget(job);
+        notes.engineLines(registry.needsNotes()); // a pending definition may have taken over
     }
 
     private void afterMessage() {
@@ -295,6 +296,7 @@ public final class Engine implements AutoCloseable {
         @Override
         public void configChanged(EngineInput.ConfigChanged changed) {
             registry.apply(changed.updated(), changed.removed(), changed.complete());
+            notes.engineLines(registry.needsNotes());
             sources.jobsChanged(registry.views());
         }
 

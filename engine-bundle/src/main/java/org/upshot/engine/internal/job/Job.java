@@ -43,6 +43,14 @@ final class Job {
 
     private static final Logger LOG = System.getLogger(Job.class.getName());
 
+    /**
+     * {@code PROCESS} of a run that failed because a job it {@code needs} did not start:
+     * no process of this job ran, so the stanza's keyword names the cause.
+     */
+    static final String NEEDS = "needs";
+    /** {@code PROCESS} of a run stopped for respawning too fast, as in Upstart. */
+    private static final String RESPAWN = "respawn";
+
     /** What an entry action decided: wait in the new state, or move on by the table. */
     private enum Step { STAY, ON }
 
@@ -71,8 +79,8 @@ final class Job {
     private ReadinessTarget awaiting;
 
     private boolean failed;
-    /** What failed; null with {@link #failed} means the respawn limit. */
-    private ProcessKind failedProcess;
+    /** What failed, as the {@code PROCESS} of {@code stopping}/{@code stopped}; see {@link #recordFailure}. */
+    private String failedProcess;
     private ProcessExit failedExit;
 
     private long respawnWindowStart;
@@ -291,6 +299,17 @@ final class Job {
         }
 
         @Override
+        public void needFailed(JobInput.NeedFailed input) {
+            if (state != JobState.STARTING || input.starting() != blocker) {
+                return; // an earlier run's need
+            }
+            LOG.log(Level.WARNING, displayName() + " needed job " + input.job() + " failed to start");
+            recordFailure(NEEDS, null);
+            // the starting event still holds this job; when it finishes the job turns to stopping
+            changeGoalQuietly(JobGoal.STOP);
+        }
+
+        @Override
         public void eventFinished(JobInput.EventFinished input) {
             if (input.event() == blocker) {
                 blocker = null;
@@ -344,7 +363,7 @@ final class Job {
         if (abnormal && jobClass.respawn()) {
             if (respawnTooFast()) {
                 LOG.log(Level.WARNING, displayName() + " respawning too fast, stopped");
-                recordFailure(null, null);
+                recordFailure(RESPAWN, null);
                 changeGoalQuietly(JobGoal.STOP);
             } else {
                 LOG.log(Level.INFO, displayName() + " main process ended, respawning");
@@ -582,10 +601,16 @@ final class Job {
         }
     }
 
+    /** The first failure of a run wins. */
     private void recordFailure(ProcessKind kind, ProcessExit exit) {
+        recordFailure(kind.label(), exit);
+    }
+
+    /** @param process {@code PROCESS}: a process label, {@link #RESPAWN} or {@link #NEEDS} */
+    private void recordFailure(String process, ProcessExit exit) {
         if (!failed) {
             failed = true;
-            failedProcess = kind;
+            failedProcess = process;
             failedExit = exit;
         }
     }
@@ -604,7 +629,7 @@ final class Job {
         if (!failed) {
             return Optional.empty();
         }
-        String process = failedProcess == null ? "respawn" : failedProcess.label();
+        String process = failedProcess;
         if (failedExit == null) {
             return Optional.of(new InstanceChange.Failure(process, OptionalInt.empty(), Optional.empty()));
         }

@@ -40,6 +40,8 @@ sealed interface JobInput {
         void startTimeout(StartTimeout input);
 
         void eventFinished(EventFinished input);
+
+        void needFailed(NeedFailed input);
     }
 
     /**
@@ -160,6 +162,25 @@ sealed interface JobInput {
         @Override
         public void sendTo(Receiver receiver) {
             receiver.eventFinished(this);
+        }
+    }
+
+    /**
+     * A job this one {@code needs}, started by its {@code starting} event, failed to start
+     * (or is not loaded): this run fails with {@code PROCESS=needs}.
+     *
+     * @param job the needed job's name
+     * @param starting the {@code starting} event that asked for it: a later run ignores it
+     */
+    record NeedFailed(String job, QueuedEvent starting) implements JobInput {
+        public NeedFailed {
+            Objects.requireNonNull(job, "job");
+            Objects.requireNonNull(starting, "starting");
+        }
+
+        @Override
+        public void sendTo(Receiver receiver) {
+            receiver.needFailed(this);
         }
     }
 }

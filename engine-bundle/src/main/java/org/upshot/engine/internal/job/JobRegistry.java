@@ -165,6 +165,18 @@ final class JobRegistry {
                 jobClass.fullStopOn(), jobClass.emits(), stanzas, instances.stream().map(Job::view).toList());
     }
 
+    /** The engine's lines under each definition that {@code needs} others: {@code needs B}, one per job. */
+    Map<String, List<String>> needsNotes() {
+        Map<String, List<String>> out = new TreeMap<>();
+        for (JobEntry entry : entries.values()) {
+            List<String> needed = entry.jobClass().neededJobs();
+            if (!needed.isEmpty()) {
+                out.put(entry.jobClass().name(), needed.stream().map(name -> "needs " + name).toList());
+            }
+        }
+        return out;
+    }
+
     /** The live instances of every definition. */
     List<Job> allInstances() {
         List<Job> out = new ArrayList<>();

@@ -121,6 +121,14 @@ final class EngineHarness implements AutoCloseable {
         get(engine.ask(() -> null));
     }
 
+    /** Loads every job file, whatever the diagnostics, waits until the engine has them, and returns them. */
+    Configuration loadWithDiagnostics() {
+        Configuration configuration = loader.load();
+        engine.configure(configuration.jobs().values());
+        get(engine.ask(() -> null));
+        return configuration;
+    }
+
     static <T> T get(CompletionStage<T> stage) {
         try {
             return stage.toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

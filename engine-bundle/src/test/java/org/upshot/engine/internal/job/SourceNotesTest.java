@@ -3,6 +3,7 @@ package org.upshot.engine.internal.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,19 @@ class SourceNotesTest {
         notes.describe("web", "socket", List.of());
         assertEquals(List.of(), notes.of("web"));
         assertEquals(List.of("listening tcp 127.0.0.1:5432"), notes.of("db"));
+    }
+
+    @Test
+    void theEngineLinesComeFirstAndAreReplacedWhole() {
+        // needs lines from the definitions, before any source's; a new set replaces the old.
+        notes.jobs(Set.of("web"));
+        notes.describe("web", "socket", List.of("listening tcp 127.0.0.1:8080"));
+        notes.engineLines(Map.of("web", List.of("needs db", "needs cache"), "worker", List.of("needs db")));
+        assertEquals(List.of("needs db", "needs cache", "listening tcp 127.0.0.1:8080"), notes.of("web"));
+        assertEquals(List.of("needs db"), notes.of("worker"), "a job no source knows still shows its needs");
+        notes.engineLines(Map.of());
+        assertEquals(List.of("listening tcp 127.0.0.1:8080"), notes.of("web"));
+        assertEquals(List.of(), notes.of("worker"));
     }
 
     @Test
