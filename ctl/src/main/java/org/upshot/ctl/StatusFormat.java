@@ -7,8 +7,8 @@ import java.util.Map;
  * Upstart's status lines from the protocol's job and instance objects:
  * {@code getty (tty1) start/running, process 4152}, further processes on
  * tab-indented lines ({@code \tpre-stop process 8609}), and after a job's instances
- * the lines event sources show under it, tab-indented too
- * ({@code \tlistening tcp 127.0.0.1:8080}).
+ * its notes, tab-indented too: the engine's ({@code \tneeds db}), then the event
+ * sources' ({@code \tlistening tcp 127.0.0.1:8080}).
  */
 final class StatusFormat {
 
