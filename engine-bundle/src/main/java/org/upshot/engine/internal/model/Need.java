@@ -15,6 +15,6 @@ import java.util.Objects;
 public record Need(String job, Path file, int line, int column) {
     public Need {
         Objects.requireNonNull(job, "job");
-        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(file, "the file of the needs stanza"); // not "file": a plugin event name
     }
 }
