@@ -20,8 +20,13 @@ import org.upshot.engine.internal.api.ControlException;
 @Timeout(60)
 class NeedsIT {
 
-    /** The job events of {@code jobs} only, in the order the engine handled them. */
-    private static List<String> eventsOf(EngineHarness h, List<String> jobs) {
+    /**
+     * The job events of {@code jobs} only, in the order the engine handled them, once
+     * {@code last} has been handled: a request completes when its job comes to rest,
+     * before the engine has handled the event it emitted on the way.
+     */
+    private static List<String> eventsOf(EngineHarness h, List<String> jobs, String last) {
+        await(last + " handled", () -> h.jobEvents().contains(last));
         return h.jobEvents().stream()
                 .filter(e -> e.contains(" ") && jobs.contains(e.substring(e.indexOf(' ') + 1)))
                 .toList();
@@ -43,7 +48,7 @@ class NeedsIT {
             h.start("a");
             assertTrue(h.running("a") && h.running("b"));
             assertEquals(List.of("starting a", "starting b", "started b", "started a"),
-                    eventsOf(h, List.of("a", "b")));
+                    eventsOf(h, List.of("a", "b"), "started a"));
             assertEquals(List.of("needs b"), h.control.notes("a"));
             assertEquals(List.of(), h.control.notes("b"));
         }
@@ -59,7 +64,7 @@ class NeedsIT {
             h.start("a");
             assertEquals(pid, h.mainPid("b"), "b was not started again");
             assertEquals(List.of("starting b", "started b", "starting a", "started a"),
-                    eventsOf(h, List.of("a", "b")));
+                    eventsOf(h, List.of("a", "b"), "started a"));
         }
     }
 
@@ -71,7 +76,7 @@ class NeedsIT {
                     .job("a", "needs b", "console none", "exec sleep 1000").load();
             h.start("a");
             assertEquals(List.of("starting a", "starting b", "starting c", "started c", "started b", "started a"),
-                    eventsOf(h, List.of("a", "b", "c")));
+                    eventsOf(h, List.of("a", "b", "c"), "started a"));
         }
     }
 
@@ -83,7 +88,7 @@ class NeedsIT {
             h.start("a");
             h.stop("b");
             assertTrue(h.stopped("a") && h.stopped("b"));
-            List<String> events = eventsOf(h, List.of("a", "b"));
+            List<String> events = eventsOf(h, List.of("a", "b"), "stopped b");
             assertEquals(List.of("stopping b", "stopping a", "stopped a", "stopped b"),
                     events.subList(4, events.size()));
             assertEquals("stopped JOB=a INSTANCE= RESULT=ok", stoppedEvent(h, "a"));
