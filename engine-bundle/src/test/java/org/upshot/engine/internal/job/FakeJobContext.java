@@ -21,6 +21,7 @@ final class FakeJobContext implements JobContext {
 
     private final EventQueue queue = new EventQueue(event -> { });
     private final List<String> effects = new ArrayList<>();
+    private final List<QueuedEvent> emitted = new ArrayList<>();
     private int nextPid = 100;
     private int killToken;
     private int startToken;
@@ -51,10 +52,22 @@ final class FakeJobContext implements JobContext {
         return startToken;
     }
 
+    /** The last job event emitted named {@code name}, for a test to hand back to the job. */
+    QueuedEvent lastEmitted(String name) {
+        for (int i = emitted.size() - 1; i >= 0; i--) {
+            if (emitted.get(i).name().equals(name)) {
+                return emitted.get(i);
+            }
+        }
+        throw new AssertionError("no " + name + " event emitted");
+    }
+
     @Override
     public QueuedEvent emit(Event event) {
         effects.add("emit:" + event.name());
-        return queue.emit(event);
+        QueuedEvent queued = queue.emit(event);
+        emitted.add(queued);
+        return queued;
     }
 
     @Override

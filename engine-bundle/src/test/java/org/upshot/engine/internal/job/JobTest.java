@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
+import org.upshot.engine.internal.event.QueuedEvent;
 import org.upshot.engine.internal.model.JobClass;
 import org.upshot.engine.internal.parse.JobParser;
 import org.upshot.engine.internal.parse.StanzaLookup;
@@ -189,5 +190,42 @@ class JobTest {
         start().accept(job, context);
         assertEquals(List.of(), context.effects());
         assertEquals("starting/start", label(job));
+    }
+
+    @Test
+    void aNeedThatFailsWhileStartingStopsTheRunWithProcessNeedsOnceStartingFinishes() {
+        // no pre-start, no main; post-stop still runs, as after a failed pre-start;
+        // stopping and stopped say RESULT=failed PROCESS=needs.
+        FakeJobContext context = new FakeJobContext();
+        Job job = new Job(jobClass(SERVICE), "", List.of(), null, bound -> context);
+        start().accept(job, context);
+        job.handle(new JobInput.NeedFailed("db", context.lastEmitted("starting")));
+        assertEquals("starting/stop", label(job), "the starting event still holds the job");
+        context.effects();
+        context.finishEvents();
+        assertEquals("post-stop/stop", label(job));
+        assertEquals(List.of("emit:stopping", "spawn:post-stop"), context.effects().stream()
+                .filter(e -> e.startsWith("emit:") || e.startsWith("spawn:")).toList());
+        assertEquals("stopping JOB=svc INSTANCE= RESULT=failed PROCESS=needs",
+                context.lastEmitted("stopping").event().toString());
+        exit(ProcessKind.POST_STOP, 0).accept(job, context);
+        assertEquals("waiting/stop", label(job));
+        assertEquals("stopped JOB=svc INSTANCE= RESULT=failed PROCESS=needs",
+                context.lastEmitted("stopped").event().toString());
+    }
+
+    @Test
+    void aNeedFailureFromAnEarlierRunIsIgnored() {
+        // the job is past starting (its need was met then): a late failure changes nothing.
+        FakeJobContext context = new FakeJobContext();
+        Job job = new Job(jobClass(SERVICE), "", List.of(), null, bound -> context);
+        start().accept(job, context);
+        QueuedEvent starting = context.lastEmitted("starting");
+        finish().accept(job, context);
+        assertEquals("pre-start/start", label(job));
+        context.effects();
+        job.handle(new JobInput.NeedFailed("db", starting));
+        assertEquals("pre-start/start", label(job));
+        assertEquals(List.of(), context.effects());
     }
 }
