@@ -29,7 +29,8 @@ class EngineBasicsIT {
             assertEquals(JobState.RUNNING, view.state());
             int pid = view.processes().get(ProcessKind.MAIN);
             assertTrue(alive(pid));
-            assertTrue(EngineHarness.proc(pid, "cmdline").startsWith("sleep\0" + "1000"));
+            // posix_spawn returns once the child began its exec, before /proc/PID/cmdline is filled in
+            await("sleep's command line", () -> EngineHarness.proc(pid, "cmdline").startsWith("sleep\0" + "1000"));
 
             InstanceView stopped = h.stop("sleeper");
             assertEquals(JobState.WAITING, stopped.state());
