@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.upshot.spi.stanza.Readiness;
 import org.upshot.spi.stanza.ReadinessTarget;
@@ -41,7 +40,8 @@ public final class ListenReadiness implements Readiness {
 
     private final List<String> wanted;
     private final ScheduledExecutorService checks;
-    private final Map<ReadinessTarget, ScheduledFuture<?>> looking = new ConcurrentHashMap<>();
+    /** The targets being looked at, each with the stage that answers it. */
+    private final Map<ReadinessTarget, CompletableFuture<Integer>> looking = new ConcurrentHashMap<>();
 
     private ListenReadiness(List<String> wanted, ScheduledExecutorService checks) {
         this.wanted = List.copyOf(wanted);
@@ -75,38 +75,35 @@ public final class ListenReadiness implements Readiness {
     @Override
     public CompletionStage<Integer> await(ReadinessTarget target) {
         CompletableFuture<Integer> ready = new CompletableFuture<>();
-        looking.put(target, checks.schedule(() -> look(target, ready, FIRST_LOOK_MILLIS), FIRST_LOOK_MILLIS,
-                TimeUnit.MILLISECONDS));
+        // registered before the first look is scheduled, which may run at once
+        looking.put(target, ready);
+        checks.schedule(() -> look(target, ready, FIRST_LOOK_MILLIS), FIRST_LOOK_MILLIS, TimeUnit.MILLISECONDS);
         return ready;
     }
 
     /** One look; if not yet, the next, unless {@link #abandon} removed the target meanwhile. */
     private void look(ReadinessTarget target, CompletableFuture<Integer> ready, long lastDelayMillis) {
-        if (ready.isDone() || !looking.containsKey(target)) {
-            return;
+        if (looking.get(target) != ready) {
+            return; // abandoned
         }
         try {
             if (listening(target.pid())) {
-                looking.remove(target);
+                looking.remove(target, ready);
                 ready.complete(target.pid());
                 return;
             }
         } catch (RuntimeException e) {
-            looking.remove(target);
+            looking.remove(target, ready);
             ready.completeExceptionally(e);
             return;
         }
         long delay = Math.min(lastDelayMillis * 2, LONGEST_WAIT_MILLIS);
-        looking.computeIfPresent(target, (key, current) -> checks.schedule(() -> look(target, ready, delay), delay,
-                TimeUnit.MILLISECONDS));
+        checks.schedule(() -> look(target, ready, delay), delay, TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void abandon(ReadinessTarget target) {
-        ScheduledFuture<?> next = looking.remove(target);
-        if (next != null) {
-            next.cancel(false);
-        }
+        looking.remove(target); // a look under way sees it and schedules no other
     }
 
     /** Whether {@code pid} and its descendants hold what is wanted. */

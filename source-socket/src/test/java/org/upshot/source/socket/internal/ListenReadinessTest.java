@@ -34,7 +34,11 @@ class ListenReadinessTest {
 
     @AfterEach
     void stop() {
-        processes.forEach(Process::destroyForcibly);
+        // the python servers are the shells' children: end them too, or they outlive the test
+        for (Process process : processes) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
         checks.shutdownNow();
     }
 
@@ -48,7 +52,7 @@ class ListenReadinessTest {
 
     /** A shell whose python child (a descendant, as a script's daemon is) listens after a while. */
     private ReadinessTarget serverListeningLater(String python) throws IOException {
-        Process shell = new ProcessBuilder("sh", "-c", "python3 -c '" + python + "'; sleep 1000").start();
+        Process shell = new ProcessBuilder("sh", "-c", "python3 -c '" + python + "'").start();
         processes.add(shell);
         return new ReadinessTarget(new InstanceRef("web", ""), (int) shell.pid());
     }
