@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -57,8 +56,8 @@ public final class FilesJobLatencyBench {
                     "--plugin-dir", plugins.toString(), "--runtime-dir", work.resolve("run").toString(),
                     "--confdir", conf.toString(), "--log-dir", work.resolve("log").toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            await(() -> contains(log, "started in session mode"), 60, "daemon start");
-            await(() -> contains(log, "started org.upshot.source-files"), 60, "files source");
+            Harness.await(() -> contains(log, "started in session mode"), 60, "daemon start", 200_000);
+            Harness.await(() -> contains(log, "started org.upshot.source-files"), 60, "files source", 200_000);
 
             long[] latencies = new long[files + 10];
             long lastPid = 0;
@@ -68,13 +67,14 @@ public final class FilesJobLatencyBench {
                 Files.createFile(queue.resolve("c" + i));
                 long previous = lastPid;
                 long[] pid = {0};
-                await(() -> (pid[0] = readPid(out)) != previous && pid[0] != 0, 10, "job start " + i);
+                Harness.await(() -> (pid[0] = readPid(out)) != previous && pid[0] != 0, 10, "job start " + i, 200_000);
                 latencies[i] = System.nanoTime() - start;
                 lastPid = pid[0];
                 ProcessHandle process = ProcessHandle.of(pid[0]).orElseThrow();
                 process.destroy();
                 int round = i + 1;
-                await(() -> count(log, "cups state changed from post-stop to waiting") >= round, 10, "job stop " + i);
+                Harness.await(() -> Harness.count(log, "cups state changed from post-stop to waiting") >= round, 10,
+                        "job stop " + i, 200_000);
             }
             // The first ten rounds warm the JIT up.
             print("file created -> job main process running", Arrays.copyOfRange(latencies, 10, latencies.length));
@@ -103,30 +103,7 @@ public final class FilesJobLatencyBench {
     }
 
     private static boolean contains(Path log, String text) {
-        return count(log, text) > 0;
-    }
-
-    private static int count(Path log, String text) {
-        try {
-            String content = Files.readString(log);
-            int count = 0;
-            for (int at = content.indexOf(text); at >= 0; at = content.indexOf(text, at + 1)) {
-                count++;
-            }
-            return count;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void await(BooleanSupplier condition, int seconds, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(200_000);
-        }
+        return Harness.count(log, text) > 0;
     }
 
     static void print(String label, long[] latencies) {

@@ -28,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /**
  * The one client of {@code bench/socket-activation.sh}, the same for every contender
@@ -113,7 +112,7 @@ public final class SocketActivationBench {
         for (double[] contender : millis) {
             Arrays.sort(contender);
             System.out.printf(Locale.ROOT, "RESULT n=%d median=%.2f p90=%.2f min=%.2f max=%.2f%n", samples,
-                    contender[samples / 2], percentile(contender, 0.90), contender[0], contender[samples - 1]);
+                    contender[samples / 2], Stats.percentile(contender, 0.90), contender[0], contender[samples - 1]);
         }
     }
 
@@ -178,7 +177,7 @@ public final class SocketActivationBench {
             // A harness, not the daemon: ProcessBuilder is fine here.
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            await(() -> listening(port) || !process.isAlive(), 10, "port " + port + " listening");
+            Harness.await(() -> listening(port) || !process.isAlive(), 10, "port " + port + " listening", 500_000);
             if (!process.isAlive()) {
                 throw new IllegalStateException(command + " exited with " + process.exitValue());
             }
@@ -191,7 +190,7 @@ public final class SocketActivationBench {
                 process.destroyForcibly().waitFor();
             }
             // the next sample binds the same port: wait until this one's listener is gone
-            await(() -> !listening(port), 10, "port " + port + " closed");
+            Harness.await(() -> !listening(port), 10, "port " + port + " closed", 500_000);
         }
     }
 
@@ -483,18 +482,4 @@ public final class SocketActivationBench {
     }
 
     // ---- helpers --------------------------------------------------------------------------
-
-    private static double percentile(double[] sorted, double p) {
-        return sorted[(int) Math.ceil(sorted.length * p) - 1];
-    }
-
-    private static void await(BooleanSupplier condition, int seconds, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(500_000);
-        }
-    }
 }

@@ -185,9 +185,9 @@ public final class UdevBench {
         daemon = builder.start();
         daemonPid = daemon.pid();
         Files.writeString(work.resolve("daemon.pid"), daemonPid + "\n");
-        await(() -> count(log, "device events from") + count(log, "no device events"), 1, 60, "the udev source",
-                daemon);
-        if (count(log, "no device events") > 0) {
+        await(() -> Harness.count(log, "device events from") + Harness.count(log, "no device events"), 1, 60,
+                "the udev source", daemon);
+        if (Harness.count(log, "no device events") > 0) {
             throw new IllegalStateException("the daemon has no device events: " + Files.readString(log));
         }
         System.out.println("daemon pid " + daemonPid + ": " + lastLine(log, "device events from"));
@@ -233,9 +233,13 @@ public final class UdevBench {
         row("bare reader + posix_spawn: remove uevent -> process running (first end)", bare[1][0]);
         row("Upshot: remove, second end", upshot[1][1]);
         row("bare reader + posix_spawn: remove, second end", bare[1][1]);
+        long upAdd = Stats.median(upshot[0][0]);
+        long bareAdd = Stats.median(bare[0][0]);
+        long upRemove = Stats.median(upshot[1][0]);
+        long bareRemove = Stats.median(bare[1][0]);
         System.out.printf("%nUpshot - bare, medians, first end: add %+.2f ms (x%.1f), remove %+.2f ms (x%.1f)%n",
-                (median(upshot[0][0]) - median(bare[0][0])) / 1e3, (double) median(upshot[0][0]) / median(bare[0][0]),
-                (median(upshot[1][0]) - median(bare[1][0])) / 1e3, (double) median(upshot[1][0]) / median(bare[1][0]));
+                (upAdd - bareAdd) / 1e3, (double) upAdd / bareAdd, (upRemove - bareRemove) / 1e3,
+                (double) upRemove / bareRemove);
     }
 
     private static void record(long[][] ends, int round, long[] latencies) {
@@ -489,7 +493,7 @@ public final class UdevBench {
             readerMessages = reader.messages();
             readerOurs = reader.ours();
             readerOverflows = reader.overflows();
-            lost = count(work.resolve("daemon.log"), LOST);
+            lost = Harness.count(work.resolve("daemon.log"), LOST);
             drops = ProcStat.uEventDrops(daemonPid);
             readerDrops = ProcStat.uEventDrops(ProcessHandle.current().pid());
             start = System.nanoTime();
@@ -507,7 +511,7 @@ public final class UdevBench {
             readerMessages = reader.messages() - readerMessages;
             readerOurs = reader.ours() - readerOurs;
             readerOverflows = reader.overflows() - readerOverflows;
-            lost = count(work.resolve("daemon.log"), LOST) - lost;
+            lost = Harness.count(work.resolve("daemon.log"), LOST) - lost;
             drops = ProcStat.uEventDrops(daemonPid) - drops;
             readerDrops = ProcStat.uEventDrops(ProcessHandle.current().pid()) - readerDrops;
             Map<Long, ProcStat.Task> delta = new HashMap<>();
@@ -688,19 +692,6 @@ public final class UdevBench {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
 
-    private static int count(Path log, String text) {
-        try {
-            String content = Files.readString(log);
-            int count = 0;
-            for (int at = content.indexOf(text); at >= 0; at = content.indexOf(text, at + 1)) {
-                count++;
-            }
-            return count;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     private static String lastLine(Path log, String text) throws IOException {
         String found = "";
         for (String line : Files.readAllLines(log)) {
@@ -711,20 +702,11 @@ public final class UdevBench {
         return found;
     }
 
-    private static long median(long[] values) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
-    }
-
-    private static long percentile(long[] sorted, double p) {
-        return sorted[(int) Math.ceil(sorted.length * p) - 1];
-    }
-
     private static void row(String label, long[] micros) {
         long[] sorted = micros.clone();
         Arrays.sort(sorted);
         System.out.printf("| %s | %.3f ms | %.3f ms | %.3f ms | %.3f ms |%n", label, sorted[sorted.length / 2] / 1e3,
-                percentile(sorted, 0.90) / 1e3, percentile(sorted, 0.99) / 1e3, sorted[sorted.length - 1] / 1e3);
+                Stats.percentile(sorted, 0.90) / 1e3, Stats.percentile(sorted, 0.99) / 1e3,
+                sorted[sorted.length - 1] / 1e3);
     }
 }
