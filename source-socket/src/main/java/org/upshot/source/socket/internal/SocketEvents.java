@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.upshot.event.Event;
 import org.upshot.event.EventDescriptor;
 import org.upshot.event.EventExpression;
@@ -15,6 +17,9 @@ public final class SocketEvents {
     public static final String NAME = SocketSpec.KEYWORD;
     /** The variable naming a stanza's listener ({@code tcp:127.0.0.1:8080}), which its condition matches. */
     public static final String LISTEN = "LISTEN";
+    /** The variable numbering accepted connections. */
+    private static final String CONNECTION = "CONNECTION";
+    private static final Pattern VARIABLE = Pattern.compile("\\$([A-Z_]+)");
 
     private SocketEvents() {}
 
@@ -43,7 +48,7 @@ public final class SocketEvents {
     /** An accepted connection: the listener's variables, {@code CONNECTION=N} and the peer's. */
     static Event connection(Listener listener, String number, Map<String, String> peer) {
         List<String> env = environment(listener, peer);
-        env.add("CONNECTION=" + number);
+        env.add(CONNECTION + "=" + number);
         return new Event(NAME, env);
     }
 
@@ -63,10 +68,19 @@ public final class SocketEvents {
                 : "$CONNECTION-$REMOTE_ADDR:$REMOTE_PORT";
     }
 
-    /** {@link #instanceTemplate} expanded for one connection. */
+    /**
+     * {@link #instanceTemplate} expanded for one connection, as the engine will expand it
+     * from the event: the source tracks each connection by its instance's name.
+     */
     static String instanceName(SocketAddress address, String number, Map<String, String> peer) {
-        return address.kind() == SocketAddress.Kind.UNIX ? number + "-" + peer.getOrDefault("REMOTE_PID", "")
-                : number + "-" + peer.get("REMOTE_ADDR") + ":" + peer.get("REMOTE_PORT");
+        Matcher variable = VARIABLE.matcher(instanceTemplate(address));
+        StringBuilder name = new StringBuilder();
+        while (variable.find()) {
+            String key = variable.group(1);
+            variable.appendReplacement(name, Matcher.quoteReplacement(key.equals(CONNECTION) ? number
+                    : peer.getOrDefault(key, "")));
+        }
+        return variable.appendTail(name).toString();
     }
 
     /** A descriptor the event carries and closes once it has finished with it. */
