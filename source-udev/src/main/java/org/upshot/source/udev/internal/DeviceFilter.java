@@ -86,11 +86,7 @@ public final class DeviceFilter {
             return false;
         }
         String name = event.eventName();
-        java.util.Map<String, String> env = new java.util.HashMap<>();
-        for (String entry : event.environment()) {
-            int eq = entry.indexOf('=');
-            env.put(entry.substring(0, eq), entry.substring(eq + 1));
-        }
+        java.util.Map<String, String> env = event.variables();
         for (Wanted one : wanted) {
             if (one.matches(name, env)) {
                 return true;

@@ -144,6 +144,13 @@ public record Uevent(String action, String devpath, String subsystem, Map<String
      * every other property in order; bytes that are not printable are dropped.
      */
     public List<String> environment() {
+        List<String> out = new ArrayList<>();
+        variables().forEach((key, value) -> out.add(key + "=" + value));
+        return out;
+    }
+
+    /** {@link #environment()} as a map, in the same order. */
+    public Map<String, String> variables() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KERNEL", devpath.substring(devpath.lastIndexOf('/') + 1));
         env.put("DEVPATH", devpath);
@@ -158,9 +165,9 @@ public record Uevent(String action, String devpath, String subsystem, Map<String
                 env.put(key, value);
             }
         });
-        List<String> out = new ArrayList<>(env.size());
-        env.forEach((key, value) -> out.add(printable(key) + "=" + printable(value)));
-        return out;
+        Map<String, String> printable = new LinkedHashMap<>();
+        env.forEach((key, value) -> printable.put(printable(key), printable(value)));
+        return printable;
     }
 
     /** The event the engine gets. */
