@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -107,6 +108,21 @@ public final class FilesLatencyBench {
             public void describe(String job, List<String> lines) {
                 // nothing shows them: the bench times events only
             }
+
+            // the files source supervises nothing: no instance, no report
+            @Override
+            public OptionalInt mainProcess(InstanceRef instance) {
+                return OptionalInt.empty();
+            }
+
+            @Override
+            public void moveMainProcess(InstanceRef instance, int oldPid, int newPid) {}
+
+            @Override
+            public void abort(InstanceRef instance, int pid, String process) {}
+
+            @Override
+            public void extendTimeout(InstanceRef instance, int pid, java.time.Duration extension) {}
         });
         try {
             EventExpression.Match match = new EventExpression.Match("file", List.of(

@@ -8,7 +8,7 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Per-job cgroup v2 directories, used to follow forking daemons ({@code expect fork},
- * {@code expect daemon}) exactly: a child joins its job's cgroup before exec (see
+ * {@code expect daemon}) exactly, and to apply a job's {@code cgroup} settings: a child joins its job's cgroup before exec (see
  * {@link ProcessAttributes#cgroup()}), so every process it forks stays listed there,
  * and {@link #populated} turns false when the last one is gone. Provided by the kernel
  * bundle as a service.
@@ -47,6 +47,17 @@ public interface Cgroups {
 
     /** True while any process is in the cgroup ({@code populated 1} in {@code cgroup.events}). */
     boolean populated(Path cgroup);
+
+    /**
+     * Writes {@code value} to the interface file {@code file} ({@code memory.max},
+     * {@code cpu.weight}, {@code pids.max}) of a cgroup made by {@link #create}, first
+     * enabling the file's controller (the part before the dot) for the job cgroups.
+     *
+     * @throws IOException with the reason when the controller is not available to cgroup v2
+     *     here (bound to a v1 hierarchy, or not delegated) or the kernel refuses the value
+     * @since 1.3
+     */
+    void apply(Path cgroup, String file, String value) throws IOException;
 
     /**
      * Removes an empty cgroup; removing one that is already gone does nothing.

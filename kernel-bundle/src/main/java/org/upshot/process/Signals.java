@@ -9,6 +9,7 @@ public final class Signals {
 
     public static final int HUP = 1;
     public static final int INT = 2;
+    public static final int ABRT = 6;
     public static final int KILL = 9;
     public static final int TERM = 15;
     public static final int CONT = 18;

@@ -10,8 +10,9 @@ import java.util.Objects;
  * @param argv the command; {@code argv[0]} is looked up in the child's {@code PATH}
  *     if it has no slash
  * @param environment the complete environment, {@code KEY=VALUE}; an entry
- *     {@code LISTEN_PID=} (any value) is set to the child's own pid, which is only known
- *     in the child (systemd's socket-passing convention)
+ *     {@code LISTEN_PID=} or {@code WATCHDOG_PID=} (any value) is set to the child's own
+ *     pid, which is only known in the child (systemd's socket-passing and watchdog
+ *     conventions)
  * @param workingDirectory the directory to run in (after any chroot)
  * @param stdio where stdin, stdout and stderr go
  * @param inheritedFds daemon descriptors passed as 3, 4, ... in order; every other

@@ -25,9 +25,11 @@
  * reports stops), {@link org.upshot.process.Host#children()},
  * {@link org.upshot.process.Host#reboot(int)} and {@link org.upshot.process.Cgroups}.
  * 1.2 added {@link org.upshot.process.Stdio.Connection} (a connection on stdin and stdout, inetd-style) and {@link org.upshot.process.Host#parentOf(int)}.
+ * 1.3 added {@link org.upshot.process.Signals#ABRT} (a watchdog's kill) and
+ * {@link org.upshot.process.Cgroups#apply} (a job's {@code cgroup} settings).
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.upshot.process;
 
 import org.osgi.annotation.bundle.Export;

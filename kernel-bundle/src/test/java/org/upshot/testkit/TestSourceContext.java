@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.upshot.daemon.DaemonSettings;
@@ -15,8 +17,10 @@ import org.upshot.spi.source.SourceContext;
 
 /**
  * A {@link SourceContext} for testing a source on its own, without an engine: events go
- * to the emitter the test gives (one that records them), no process belongs to any
- * instance, the settings are a session daemon's under a directory of the test's, and the
+ * to the emitter the test gives (one that records them), a process belongs to the
+ * instance the test said it does ({@link #own}), what the source reports about instances
+ * ({@code moveMainProcess}, {@code abort}, {@code extendTimeout}) is kept as text
+ * ({@link #reports}), the settings are a session daemon's under a directory of the test's, and the
  * latest lines the source {@linkplain #describe described} under each job are kept for
  * the test to read. Thread-safe.
  */
@@ -25,6 +29,8 @@ public final class TestSourceContext implements SourceContext {
     private final EventEmitter emitter;
     private final DaemonSettings settings;
     private final Map<String, List<String>> descriptions = new ConcurrentHashMap<>();
+    private final Map<Integer, InstanceRef> owners = new ConcurrentHashMap<>();
+    private final List<String> reports = new CopyOnWriteArrayList<>();
 
     /**
      * @param emitter where the source's events go
@@ -47,9 +53,44 @@ public final class TestSourceContext implements SourceContext {
         return emitter;
     }
 
+    /** From now on {@link #ownerOf} answers {@code instance} for {@code pid} (and for nothing else it was not told). */
+    public void own(long pid, InstanceRef instance) {
+        owners.put((int) pid, instance);
+    }
+
     @Override
     public Optional<InstanceRef> ownerOf(int pid) {
-        return Optional.empty();
+        return Optional.ofNullable(owners.get(pid));
+    }
+
+    /** The highest pid the test made a process of {@code instance} ({@link #own}); empty if none. */
+    @Override
+    public OptionalInt mainProcess(InstanceRef instance) {
+        return owners.entrySet().stream().filter(e -> e.getValue().equals(instance))
+                .mapToInt(Map.Entry::getKey).max();
+    }
+
+    /** {@code move INSTANCE OLD NEW}, as {@link InstanceRef#displayName()} names the instance. */
+    @Override
+    public void moveMainProcess(InstanceRef instance, int oldPid, int newPid) {
+        reports.add("move " + instance.displayName() + " " + oldPid + " " + newPid);
+    }
+
+    /** {@code abort INSTANCE PID PROCESS}. */
+    @Override
+    public void abort(InstanceRef instance, int pid, String process) {
+        reports.add("abort " + instance.displayName() + " " + pid + " " + process);
+    }
+
+    /** {@code extend INSTANCE PID MILLIS}. */
+    @Override
+    public void extendTimeout(InstanceRef instance, int pid, Duration extension) {
+        reports.add("extend " + instance.displayName() + " " + pid + " " + extension.toMillis());
+    }
+
+    /** What the source reported about instances, in order; see the class comment. */
+    public List<String> reports() {
+        return List.copyOf(reports);
     }
 
     @Override

@@ -119,6 +119,55 @@ public final class CgroupTree implements Cgroups {
     }
 
     @Override
+    public void apply(Path cgroup, String file, String value) throws IOException {
+        String controller = file.substring(0, Math.max(0, file.indexOf('.')));
+        if (!controller.equals("cgroup")) {
+            enable(controller);
+        }
+        try {
+            Files.writeString(cgroup.resolve(file), value);
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + " is no interface file of " + cgroup);
+        } catch (IOException e) {
+            throw new IOException("writing " + value + " to " + cgroup.resolve(file) + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Makes {@code controller} available to the job cgroups: enabled in our directory's
+     * {@code cgroup.subtree_control}, and in the daemon's own group's first if it is not
+     * offered yet (allowed when that group holds no process, or is the root).
+     */
+    private void enable(String controller) throws IOException {
+        if (words(base.resolve("cgroup.subtree_control")).contains(controller)) {
+            return;
+        }
+        if (!words(base.resolve("cgroup.controllers")).contains(controller)) {
+            Path own = base.getParent();
+            if (!words(own.resolve("cgroup.controllers")).contains(controller)) {
+                throw new IOException("the " + controller + " controller is not available to cgroup v2 here (offered: "
+                        + String.join(" ", words(own.resolve("cgroup.controllers")))
+                        + "); on a hybrid machine it is bound to a v1 hierarchy");
+            }
+            write(own.resolve("cgroup.subtree_control"), "+" + controller);
+        }
+        write(base.resolve("cgroup.subtree_control"), "+" + controller);
+    }
+
+    private static List<String> words(Path file) throws IOException {
+        return List.of(Files.readString(file).trim().split("\\s+"));
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new IOException("cannot enable " + text.substring(1) + " in " + file + ": " + e.getMessage()
+                    + " (a group that holds processes may not pass controllers on)");
+        }
+    }
+
+    @Override
     public void remove(Path cgroup) throws IOException {
         try {
             Files.delete(cgroup);

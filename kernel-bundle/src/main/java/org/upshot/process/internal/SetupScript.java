@@ -24,7 +24,8 @@ final class SetupScript {
     /** Marks a failure line on the report descriptor: {@code !step errno}. */
     static final char FAILURE_MARK = '!';
 
-    private static final String LISTEN_PID = "LISTEN_PID=";
+    /** Variables that name the process they are meant for, which only the child knows. */
+    private static final List<String> OWN_PID_VARIABLES = List.of("LISTEN_PID", "WATCHDOG_PID");
 
     private final StringBuilder script = new StringBuilder();
     private final int reportFd;
@@ -39,7 +40,7 @@ final class SetupScript {
         return request.stopBeforeExec() || a.umask().isPresent() || a.nice().isPresent()
                 || a.oomScore().isPresent() || !a.limits().isEmpty() || a.chroot().isPresent()
                 || a.user().isPresent() || a.group().isPresent() || a.cgroup().isPresent()
-                || request.environment().stream().anyMatch(e -> e.startsWith(LISTEN_PID));
+                || !ownPidVariables(request).isEmpty();
     }
 
     /**
@@ -90,8 +91,8 @@ final class SetupScript {
         a.nice().ifPresent(nice -> s.step("nice", 0, "renice -n " + nice + " -p $$ >/dev/null"));
         a.cgroup().ifPresent(group -> s.step("cgroup", 0,
                 "echo $$ >" + quote(group.resolve("cgroup.procs").toString())));
-        if (request.environment().stream().anyMatch(e -> e.startsWith(LISTEN_PID))) {
-            s.line("LISTEN_PID=$$; export LISTEN_PID");
+        for (String variable : ownPidVariables(request)) {
+            s.line(variable + "=$$; export " + variable);
         }
         s.restorePwd(request.environment());
         Path root = a.chroot().orElse(null);
@@ -106,6 +107,12 @@ final class SetupScript {
         }
         s.line("exec " + s.switchCommand(root, request.workingDirectory(), identity) + "\"$@\"");
         return s.script.toString();
+    }
+
+    private static List<String> ownPidVariables(SpawnRequest request) {
+        return OWN_PID_VARIABLES.stream()
+                .filter(variable -> request.environment().stream().anyMatch(e -> e.startsWith(variable + "=")))
+                .toList();
     }
 
     private void step(String name, int errno, String command) {

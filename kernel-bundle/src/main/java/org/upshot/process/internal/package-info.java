@@ -22,7 +22,7 @@
  *
  * <h2>The set-up preamble</h2>
  * umask, nice, OOM score, rlimits, joining a cgroup, chroot, user and group, an exact
- * {@code LISTEN_PID} and stopping before exec cannot be expressed as spawn actions. A
+ * {@code LISTEN_PID}, {@code WATCHDOG_PID} and stopping before exec cannot be expressed as spawn actions. A
  * request with any of them runs as
  * {@code /bin/sh -c PREAMBLE upshot-setup ARGV...}, where the preamble is generated
  * ({@code SetupScript}) from shell builtins and util-linux/coreutils tools, acts on
@@ -30,7 +30,7 @@
  * order: {@code umask}; {@code prlimit --pid $$} (before dropping privileges, which could
  * forbid raising a hard limit); writing {@code /proc/$$/oom_score_adj} (lowering needs
  * root); {@code renice} (likewise); writing {@code $$} to the cgroup's
- * {@code cgroup.procs} (so every later fork is counted); {@code LISTEN_PID=$$};
+ * {@code cgroup.procs} (so every later fork is counted); {@code LISTEN_PID=$$} and {@code WATCHDOG_PID=$$};
  * restoring {@code PWD} as the job gave it (dash exports one); checking that the
  * command exists; closing the report descriptor; {@code kill -STOP $$} if asked; and
  * finally {@code exec [chroot --userspec=U:G --groups=L ROOT [sh -c 'cd DIR...']]

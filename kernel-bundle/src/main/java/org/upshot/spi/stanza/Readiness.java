@@ -1,5 +1,6 @@
 package org.upshot.spi.stanza;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -30,4 +31,19 @@ public interface Readiness {
      * stopped): forget it. A stage completed afterwards is ignored.
      */
     default void abandon(ReadinessTarget target) {}
+
+    /**
+     * {@code reload JOB} is about to send the job's reload signal to {@code target.pid()},
+     * the main process of a ready instance: a stage completed once the daemon has finished
+     * reloading (sd_notify's {@code RELOADING=1} then {@code READY=1}), which the reload
+     * waits for, or completed exceptionally if the daemon failed at it; the message is the
+     * error {@code reload} answers. Called on the engine's thread before the signal is sent;
+     * returns at once.
+     *
+     * @return empty (the default) when this kind cannot tell: the reload returns once the
+     *     signal is sent
+     */
+    default Optional<CompletionStage<Void>> reload(ReadinessTarget target) {
+        return Optional.empty();
+    }
 }

@@ -1,6 +1,5 @@
 package org.upshot.engine.internal.job;
 
-import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.upshot.engine.internal.model.Expect;
 import org.upshot.job.JobState;
 import org.upshot.job.ProcessKind;
-import org.upshot.process.Cgroups;
 import org.upshot.process.Host;
 import org.upshot.process.ProcessExit;
 
@@ -42,11 +40,10 @@ final class DaemonTracker {
 
     private final ProcessTable processes;
     private final EngineLoop loop;
-    private final Optional<Cgroups> cgroupTree;
+    private final JobCgroups cgroups;
     private final Host host;
     private final Map<Integer, Tracked> byParent = new HashMap<>();
     private final Map<Job, Tracked> byJob = new HashMap<>();
-    private final Map<Job, Path> cgroups = new HashMap<>();
 
     private static final class Tracked {
         final Job job;
@@ -67,29 +64,11 @@ final class DaemonTracker {
      * @param processes the pid table, for the child-list fallback
      * @param loop where re-checks are scheduled ({@link EngineInput.DaemonCheck})
      */
-    DaemonTracker(ProcessTable processes, EngineLoop loop, Optional<Cgroups> cgroupTree, Host host) {
+    DaemonTracker(ProcessTable processes, EngineLoop loop, JobCgroups cgroups, Host host) {
         this.processes = processes;
         this.loop = loop;
-        this.cgroupTree = cgroupTree;
+        this.cgroups = cgroups;
         this.host = host;
-    }
-
-    /** A fresh cgroup for a forking job's main process, if cgroups are usable. */
-    Optional<Path> cgroupFor(Job job) {
-        Expect expect = job.jobClass().expect();
-        if (cgroupTree.isEmpty() || expect != Expect.FORK && expect != Expect.DAEMON) {
-            return Optional.empty();
-        }
-        removeGroup(job);
-        try {
-            Path group = cgroupTree.get().create(job.displayName().replace(' ', '_').replace("(", "").replace(")", ""));
-            cgroups.put(job, group);
-            return Optional.of(group);
-        } catch (IOException | IllegalStateException e) {
-            LOG.log(Level.WARNING, "cannot create a cgroup for " + job.displayName()
-                    + ", following it through the child list instead: " + e.getMessage());
-            return Optional.empty();
-        }
     }
 
     void track(Job job, int parentPid) {
@@ -155,10 +134,10 @@ final class DaemonTracker {
     }
 
     private Set<Integer> candidates(Job job) {
-        Path group = cgroups.get(job);
+        Optional<Path> group = cgroups.group(job);
         Set<Integer> pids = new LinkedHashSet<>();
-        if (group != null) {
-            pids.addAll(cgroupTree.orElseThrow().pids(group));
+        if (group.isPresent()) {
+            pids.addAll(cgroups.tree().pids(group.get()));
             return pids;
         }
         for (int pid : host.children()) {
@@ -169,23 +148,11 @@ final class DaemonTracker {
         return pids;
     }
 
-    /** The job stopped: drop its tracking and its (now empty) cgroup. */
+    /** The job stopped: drop its tracking. */
     void forget(Job job) {
         Tracked tracked = byJob.remove(job);
         if (tracked != null) {
             byParent.remove(tracked.parentPid);
-        }
-        removeGroup(job);
-    }
-
-    private void removeGroup(Job job) {
-        Path group = cgroups.remove(job);
-        if (group != null) {
-            try {
-                cgroupTree.orElseThrow().remove(group);
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, () -> "cgroup " + group + " not removed: " + e.getMessage());
-            }
         }
     }
 }

@@ -61,12 +61,15 @@ public final class Engine implements AutoCloseable {
         this.processes = new ProcessTable(host);
         this.loop = new EngineLoop(new Handler(), this::afterMessage, this::onExit);
         this.environment = new JobEnvironment(settings);
-        this.sources = new SourceHost(this::emitterFor, processes::ownerOf, settings.daemon(), notes);
-        this.daemons = new DaemonTracker(processes, loop, settings.cgroups(), host);
+        this.sources = new SourceHost(this::emitterFor, processes::ownerOf, processes::mainOf, this::toInstance, settings.daemon(),
+                notes);
+        JobCgroups cgroups = new JobCgroups(settings.cgroups());
+        this.daemons = new DaemonTracker(processes, loop, cgroups, host);
         // the queue, the registry and the instances' runtime refer to one another only
         // through these two methods, which run once construction is over
         this.queue = new EventQueue(this::match);
-        JobRuntime runtime = new JobRuntime(launcher, new ProcessSetup(settings), processes, daemons, queue, loop,
+        JobRuntime runtime = new JobRuntime(launcher, new ProcessSetup(settings), processes, daemons, cgroups, queue,
+                loop,
                 sources, this::forget);
         this.registry = new JobRegistry(runtime::contextFor);
         this.matching = new EventMatching(registry, environment);
@@ -201,7 +204,18 @@ public final class Engine implements AutoCloseable {
         return queue.subscribe(subscriber);
     }
 
-    /** Sends a signal to one process (reload). */
+    /** Hands {@code input} to the live instance {@code ref} on the engine thread; dropped if it is gone. */
+    private void toInstance(InstanceRef ref, JobInput input) {
+        request(() -> {
+            JobEntry entry = registry.entry(ref.job());
+            Job instance = entry == null ? null : entry.instance(ref.instance());
+            if (instance != null) {
+                instance.handle(input);
+            }
+        });
+    }
+
+        /** Sends a signal to one process (reload). */
     void signal(int pid, int signal) {
         try {
             launcher.signal(pid, signal);

@@ -2,7 +2,9 @@ package org.upshot.engine.internal.job;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -126,8 +128,23 @@ public final class EngineControl implements JobControl {
             if (main == null) {
                 throw new ControlException(Reason.NOT_RUNNING, "Job is not running: " + instance.displayName());
             }
+            // asked before the signal, so that a daemon quick to answer is not missed
+            Optional<CompletionStage<Void>> reloaded = instance.reloadWatch(main);
             engine.signal(main, instance.jobClass().reloadSignal());
-            answer.complete(instance.view());
+            if (reloaded.isEmpty()) {
+                answer.complete(instance.view());
+                return;
+            }
+            reloaded.get().whenComplete((nothing, error) -> engine.request(() -> {
+                if (error == null) {
+                    answer.complete(instance.view());
+                } else {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    answer.completeExceptionally(new ControlException(Reason.FAILED, "Job failed to reload: "
+                            + instance.displayName() + ": " + cause.getMessage()));
+                }
+            }));
         });
     }
 

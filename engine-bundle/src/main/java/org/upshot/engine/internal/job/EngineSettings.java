@@ -17,7 +17,8 @@ import org.upshot.process.Cgroups;
  * @param baseEnvironment the job-environment table every job starts from
  *     ({@code PATH}, {@code TERM})
  * @param daemonEnvironment the daemon's own environment, for bare {@code env KEY}
- * @param cgroups per-job cgroups for exact tracking of forking daemons, present only
+ * @param cgroups per-job cgroups for exact tracking of forking daemons and for jobs'
+ *     {@code cgroup} settings, present only
  *     when {@linkplain Cgroups#isAvailable() available}; empty falls back to the
  *     subreaper and the child list
  */

@@ -2,12 +2,14 @@ package org.upshot.engine.internal.job;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.upshot.engine.internal.event.Blocked;
 import org.upshot.engine.internal.event.QueuedEvent;
@@ -82,6 +84,10 @@ final class Job {
     /** What failed, as the {@code PROCESS} of {@code stopping}/{@code stopped}; see {@link #recordFailure}. */
     private String failedProcess;
     private ProcessExit failedExit;
+    /** Why a source aborted the main process ({@code PROCESS} of the failure), until it exits. */
+    private String abortedAs;
+    /** {@code System.nanoTime()} before which the current phase's timeout does not fire (0: not extended). */
+    private long extendedUntil;
 
     private long respawnWindowStart;
     private int respawnCount;
@@ -151,6 +157,23 @@ final class Job {
 
     InstanceView view() {
         return new InstanceView(jobClass.name(), ref.instance(), goal, state, pids, env);
+    }
+
+    /**
+     * What tells when a reload of the ready main process {@code main} is done: the job's
+     * readiness kind, if it can tell (sd_notify's {@code RELOADING=1} ... {@code READY=1}).
+     */
+    Optional<CompletionStage<Void>> reloadWatch(int main) {
+        Optional<Readiness> readiness = jobClass.readiness();
+        if (readiness.isEmpty() || state != JobState.RUNNING) {
+            return Optional.empty();
+        }
+        try {
+            return readiness.get().reload(new ReadinessTarget(ref, main));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "readiness of " + displayName() + " failed to watch a reload", e);
+            return Optional.empty();
+        }
     }
 
     /** {@code initctl set-env} on this instance: later processes see the new table. */
@@ -265,19 +288,56 @@ final class Job {
                 return;
             }
             if (input.mainPid() != input.pid()) {
-                LOG.log(Level.INFO, displayName() + " main process is now " + input.mainPid());
-                context.disown(input.pid());
-                pids.put(ProcessKind.MAIN, input.mainPid());
-                context.adopt(input.mainPid());
+                moveMain(input.pid(), input.mainPid());
             }
             advance();
         }
 
         @Override
+        public void mainMoved(JobInput.MainMoved input) {
+            boolean live = state == JobState.POST_START || state == JobState.RUNNING || state == JobState.PRE_STOP;
+            if (!live || pid(ProcessKind.MAIN).orElse(-1) != input.oldPid() || input.oldPid() == input.newPid()) {
+                return;
+            }
+            if (!context.ownerOf(input.newPid()).equals(Optional.of(ref))) {
+                LOG.log(Level.WARNING, displayName() + " named " + input.newPid()
+                        + " its main process, which is not one of its processes; ignored");
+                return;
+            }
+            moveMain(input.oldPid(), input.newPid());
+        }
+
+        @Override
+        public void abort(JobInput.Abort input) {
+            boolean live = state == JobState.SPAWNED || state == JobState.POST_START || state == JobState.RUNNING
+                    || state == JobState.PRE_STOP;
+            if (!live || goal == JobGoal.STOP || pid(ProcessKind.MAIN).orElse(-1) != input.pid() || abortedAs != null) {
+                return; // being killed anyway, or no longer the process the source meant
+            }
+            LOG.log(Level.WARNING, displayName() + " main process (" + input.pid() + ") failed its "
+                    + input.process() + ", sending ABRT");
+            abortedAs = input.process();
+            context.kill(input.pid(), Signals.ABRT);
+            scheduleKillTimeout(); // and if it ignores the signal, KILL
+        }
+
+        @Override
+        public void extendTimeout(JobInput.ExtendTimeout input) {
+            if (pid(ProcessKind.MAIN).orElse(-1) == input.pid()) {
+                extendedUntil = Math.max(extendedUntil, System.nanoTime() + input.extension().toNanos());
+            }
+        }
+
+        @Override
         public void killTimeout(JobInput.KillTimeout input) {
             Integer main = pids.get(ProcessKind.MAIN);
-            boolean killing = state == JobState.KILLED || state == JobState.SPAWNED && goal == JobGoal.STOP;
+            boolean killing = state == JobState.KILLED || state == JobState.SPAWNED && goal == JobGoal.STOP
+                    || abortedAs != null;
             if (killing && input.token() == killToken && main != null) {
+                if (stillExtended()) {
+                    context.scheduleKillTimeout(killToken, Duration.ofNanos(extendedUntil - System.nanoTime()));
+                    return;
+                }
                 LOG.log(Level.WARNING, displayName() + " main process (" + main + ") killed by timeout, sending KILL");
                 context.kill(main, Signals.KILL);
             }
@@ -289,13 +349,17 @@ final class Job {
             if (state != JobState.SPAWNED || input.token() != startToken || main == null) {
                 return; // ready in time, or this run is over
             }
+            if (stillExtended()) {
+                context.scheduleStartTimeout(startToken, Duration.ofNanos(extendedUntil - System.nanoTime()));
+                return;
+            }
             LOG.log(Level.WARNING, displayName() + " main process (" + main + ") not ready within "
                     + jobClass.startTimeout() + " s (start timeout), killing it");
             abandonReadiness();
             recordFailure(ProcessKind.MAIN, null);
             changeGoalQuietly(JobGoal.STOP);
             context.kill(main, jobClass.killSignal()); // its exit moves the job on
-            context.scheduleKillTimeout(++killToken); // and if it ignores the signal, KILL
+            scheduleKillTimeout(); // and if it ignores the signal, KILL
         }
 
         @Override
@@ -316,6 +380,22 @@ final class Job {
                 advance();
             }
         }
+    }
+
+    private void moveMain(int from, int to) {
+        LOG.log(Level.INFO, displayName() + " main process is now " + to);
+        context.disown(from);
+        pids.put(ProcessKind.MAIN, to);
+        context.adopt(to);
+    }
+
+    /** Whether the daemon asked for more time than the phase's timeout gave, and has some left. */
+    private boolean stillExtended() {
+        return extendedUntil != 0 && extendedUntil - System.nanoTime() > 0;
+    }
+
+    private void scheduleKillTimeout() {
+        context.scheduleKillTimeout(++killToken, Duration.ofSeconds(jobClass.killTimeout()));
     }
 
     /** The helper of {@code kind} ended; its state waited for it, so move on. */
@@ -357,6 +437,9 @@ final class Job {
      * stop, or to respawn.
      */
     private void judgeMainExit(ProcessExit exit) {
+        if (abortedAs != null) {
+            recordFailure(abortedAs, exit); // a failure even when it respawns
+        }
         boolean normalListed = jobClass.normalExit().contains(exit.normalExitKey());
         boolean nonZero = !exit.exited() || exit.exitCode() != 0;
         boolean abnormal = !normalListed && (nonZero || jobClass.respawn() && !jobClass.task());
@@ -442,7 +525,7 @@ final class Job {
         }
         return switch (to) {
             case STARTING -> enterStarting();
-            case SECURITY -> Step.ON; // apparmor is not supported: nothing to load
+            case SECURITY -> Step.ON; // apparmor load is left to the apparmor service; switch is applied at spawn
             case PRE_START -> runHelper(ProcessKind.PRE_START);
             case SPAWNED -> enterSpawned();
             case POST_START -> runHelper(ProcessKind.POST_START);
@@ -466,6 +549,8 @@ final class Job {
         failed = false;
         failedProcess = null;
         failedExit = null;
+        abortedAs = null;
+        extendedUntil = 0;
         if (stopOn != null) {
             stopOn.reset();
         }
@@ -492,7 +577,7 @@ final class Job {
         // expect fork/daemon is not timed here: the daemon tracker has its own give-up, and
         // the pid to kill may be a parent that is long gone
         if (jobClass.startTimeout() > 0 && (jobClass.readiness().isPresent() || jobClass.expect() == Expect.STOP)) {
-            context.scheduleStartTimeout(startToken);
+            context.scheduleStartTimeout(startToken, Duration.ofSeconds(jobClass.startTimeout()));
         }
         Optional<Readiness> readiness = jobClass.readiness();
         if (readiness.isPresent()) {
@@ -511,6 +596,7 @@ final class Job {
     }
 
     private Step enterRunning() {
+        extendedUntil = 0; // an extension is for the phase it was asked in
         context.emit(jobEvent("started", false));
         context.milestone(new InstanceChange(ref, InstanceChange.Phase.STARTED, Optional.empty()));
         if (!jobClass.task()) {
@@ -538,8 +624,9 @@ final class Job {
         }
         LOG.log(Level.DEBUG, () -> "Sending " + Signals.name(jobClass.killSignal())
                 + " signal to " + displayName() + " main process (" + main + ")");
+        extendedUntil = 0;
         context.kill(main, jobClass.killSignal());
-        context.scheduleKillTimeout(++killToken);
+        scheduleKillTimeout();
         return Step.STAY;
     }
 

@@ -1,8 +1,11 @@
 package org.upshot.engine.internal.job;
 
+import java.time.Duration;
+import java.util.Optional;
 import org.upshot.engine.internal.event.QueuedEvent;
 import org.upshot.event.Event;
 import org.upshot.job.InstanceChange;
+import org.upshot.job.InstanceRef;
 import org.upshot.job.ProcessKind;
 import org.upshot.process.PosixException;
 import org.upshot.spi.stanza.Readiness;
@@ -35,11 +38,14 @@ interface JobContext {
     /** Sends SIGCONT (expect stop). */
     void resume(int pid);
 
-    /** Arranges a {@link JobInput.KillTimeout} for the job after its kill timeout. */
-    void scheduleKillTimeout(int token);
+    /** Arranges a {@link JobInput.KillTimeout} for the job after {@code delay}. */
+    void scheduleKillTimeout(int token, Duration delay);
 
-    /** Arranges a {@link JobInput.StartTimeout} for the job after its start timeout. */
-    void scheduleStartTimeout(int token);
+    /** Arranges a {@link JobInput.StartTimeout} for the job after {@code delay}. */
+    void scheduleStartTimeout(int token, Duration delay);
+
+    /** The instance {@code pid} is a process of, or descends from; empty if none. */
+    Optional<InstanceRef> ownerOf(int pid);
 
     /**
      * Starts following a forking daemon (expect fork/daemon) whose first process is

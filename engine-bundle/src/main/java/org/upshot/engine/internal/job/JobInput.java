@@ -1,5 +1,6 @@
 package org.upshot.engine.internal.job;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.upshot.engine.internal.event.Blocked;
@@ -42,6 +43,12 @@ sealed interface JobInput {
         void eventFinished(EventFinished input);
 
         void needFailed(NeedFailed input);
+
+        void mainMoved(MainMoved input);
+
+        void abort(Abort input);
+
+        void extendTimeout(ExtendTimeout input);
     }
 
     /**
@@ -134,6 +141,41 @@ sealed interface JobInput {
         @Override
         public void sendTo(Receiver receiver) {
             receiver.ready(this);
+        }
+    }
+
+    /** The instance's daemon says its main process is now {@code newPid}, no longer {@code oldPid}. */
+    record MainMoved(int oldPid, int newPid) implements JobInput {
+        @Override
+        public void sendTo(Receiver receiver) {
+            receiver.mainMoved(this);
+        }
+    }
+
+    /**
+     * A source ends the main process {@code pid} with SIGABRT: the run fails as
+     * {@code PROCESS=<process>} (a missed watchdog ping).
+     */
+    record Abort(int pid, String process) implements JobInput {
+        public Abort {
+            Objects.requireNonNull(process, "process");
+        }
+
+        @Override
+        public void sendTo(Receiver receiver) {
+            receiver.abort(this);
+        }
+    }
+
+    /** The daemon (main process {@code pid}) asks for {@code extension} more in its current phase. */
+    record ExtendTimeout(int pid, Duration extension) implements JobInput {
+        public ExtendTimeout {
+            Objects.requireNonNull(extension, "extension");
+        }
+
+        @Override
+        public void sendTo(Receiver receiver) {
+            receiver.extendTimeout(this);
         }
     }
 

@@ -1,10 +1,11 @@
 package org.upshot.engine.internal.job;
 
 import java.io.IOException;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,7 @@ import org.upshot.engine.internal.event.EventQueue;
 import org.upshot.engine.internal.event.QueuedEvent;
 import org.upshot.event.Event;
 import org.upshot.job.InstanceChange;
+import org.upshot.job.InstanceRef;
 import org.upshot.job.ProcessKind;
 import org.upshot.process.PosixException;
 import org.upshot.process.ProcessLauncher;
@@ -36,6 +38,7 @@ final class JobRuntime {
     private final ProcessSetup setup;
     private final ProcessTable processes;
     private final DaemonTracker daemons;
+    private final JobCgroups cgroups;
     private final EventQueue queue;
     private final EngineLoop loop;
     private final SourceHost sources;
@@ -43,11 +46,12 @@ final class JobRuntime {
 
     /** @param stopped forgets an instance that came to rest stopped (the registry's) */
     JobRuntime(ProcessLauncher launcher, ProcessSetup setup, ProcessTable processes, DaemonTracker daemons,
-            EventQueue queue, EngineLoop loop, SourceHost sources, Consumer<Job> stopped) {
+            JobCgroups cgroups, EventQueue queue, EngineLoop loop, SourceHost sources, Consumer<Job> stopped) {
         this.launcher = launcher;
         this.setup = setup;
         this.processes = processes;
         this.daemons = daemons;
+        this.cgroups = cgroups;
         this.queue = queue;
         this.loop = loop;
         this.sources = sources;
@@ -88,15 +92,20 @@ final class JobRuntime {
             }
 
             @Override
-            public void scheduleKillTimeout(int token) {
+            public void scheduleKillTimeout(int token, Duration delay) {
                 loop.schedule(new EngineInput.ToJob(job, new JobInput.KillTimeout(token)),
-                        job.jobClass().killTimeout(), TimeUnit.SECONDS);
+                        delay.toNanos(), TimeUnit.NANOSECONDS);
             }
 
             @Override
-            public void scheduleStartTimeout(int token) {
+            public void scheduleStartTimeout(int token, Duration delay) {
                 loop.schedule(new EngineInput.ToJob(job, new JobInput.StartTimeout(token)),
-                        job.jobClass().startTimeout(), TimeUnit.SECONDS);
+                        delay.toNanos(), TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public Optional<InstanceRef> ownerOf(int pid) {
+                return processes.ownerOf(pid);
             }
 
             @Override
@@ -123,13 +132,14 @@ final class JobRuntime {
             @Override
             public void instanceStopped() {
                 daemons.forget(job);
+                cgroups.remove(job);
                 stopped.accept(job);
             }
         };
     }
 
     private int spawn(Job job, ProcessKind kind) throws PosixException {
-        Optional<Path> cgroup = kind == ProcessKind.MAIN ? daemons.cgroupFor(job) : Optional.empty();
+        Optional<Path> cgroup = kind == ProcessKind.MAIN ? cgroups.groupFor(job) : Optional.empty();
         SpawnRequest request = setup.request(job, kind, cgroup);
         Stdio stdio = request.stdio() instanceof Stdio.Connection connection ? connection.errors() : request.stdio();
         if (stdio instanceof Stdio.Log log) {

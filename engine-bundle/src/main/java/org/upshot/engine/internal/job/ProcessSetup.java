@@ -1,9 +1,15 @@
 package org.upshot.engine.internal.job;
 
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.upshot.engine.internal.match.Environ;
 import org.upshot.engine.internal.model.ConsoleMode;
 import org.upshot.engine.internal.model.ExtensionStanza;
@@ -22,13 +28,29 @@ import org.upshot.spi.stanza.InheritedDescriptor;
  */
 final class ProcessSetup {
 
+    private static final Logger LOG = System.getLogger(ProcessSetup.class.getName());
+
     /** Upstart's {@code SHELL_CHARS}: an {@code exec} line with any of these runs under sh. */
     private static final String SHELL_CHARS = "~`!$^&*()=|\\{}[];\"'<>?";
+    private static final Path APPARMOR_ENABLED = Path.of("/sys/module/apparmor/parameters/enabled");
 
     private final EngineSettings settings;
+    /** Whether AppArmor confines processes here; read once. */
+    private final boolean apparmorEnabled;
+    /** Jobs told once that their {@code apparmor} stanza is not applied here. */
+    private final Set<JobClass> apparmorReported = new HashSet<>();
 
     ProcessSetup(EngineSettings settings) {
         this.settings = settings;
+        this.apparmorEnabled = apparmorEnabled();
+    }
+
+    private static boolean apparmorEnabled() {
+        try {
+            return Files.readString(APPARMOR_ENABLED).strip().equals("Y");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     SpawnRequest request(Job job, ProcessKind kind, Optional<Path> cgroup) {
@@ -58,7 +80,7 @@ final class ProcessSetup {
                 passDescriptors(environment, names);
             }
         }
-        List<String> argv = command(spec);
+        List<String> argv = confined(jobClass, kind, command(spec));
         Path workingDirectory = Path.of(jobClass.chdir().orElse("/"));
         // without a umask stanza the child keeps the daemon's (the launcher sets 022):
         // applying it costs every spawn an extra exec of the set-up shell
@@ -66,6 +88,30 @@ final class ProcessSetup {
                 jobClass.oomScore(), jobClass.limits(), jobClass.chroot().map(Path::of),
                 jobClass.setuid(), jobClass.setgid(), cgroup);
         return new SpawnRequest(argv, environment, workingDirectory, stdio, fds, attributes, false);
+    }
+
+    /**
+     * {@code apparmor switch PROFILE}: the main process execs under the profile, as
+     * Upstart's {@code aa_change_onexec} did ({@code exec PROFILE} written to the process's
+     * {@code attr/exec}, the profile expanded by the shell from the job's environment).
+     * Where AppArmor is not enabled the job runs unconfined, and that is said once per job.
+     */
+    private List<String> confined(JobClass jobClass, ProcessKind kind, List<String> argv) {
+        if (kind != ProcessKind.MAIN || jobClass.apparmorSwitch().isEmpty()) {
+            return argv;
+        }
+        if (!apparmorEnabled) {
+            if (apparmorReported.add(jobClass)) {
+                LOG.log(Level.WARNING, jobClass.name() + ": apparmor switch " + jobClass.apparmorSwitch().get()
+                        + " not applied: AppArmor is not enabled here (" + APPARMOR_ENABLED + ")");
+            }
+            return argv;
+        }
+        String profile = jobClass.apparmorSwitch().get().replaceAll("([\"\\\\`])", "\\\\$1");
+        List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c",
+                "printf 'exec %s' \"" + profile + "\" >/proc/$$/attr/exec && exec \"$@\"", "upshot-apparmor"));
+        wrapped.addAll(argv);
+        return wrapped;
     }
 
     /** systemd's and Upstart's variables for descriptors passed from 3 on. */

@@ -3,6 +3,7 @@ package org.upshot.engine.internal.job;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import org.upshot.job.InstanceRef;
 import org.upshot.job.ProcessKind;
@@ -23,6 +24,8 @@ final class ProcessTable {
 
     private final Map<Integer, Owner> owners = new HashMap<>();
     private final Map<Integer, InstanceRef> instances = new ConcurrentHashMap<>();
+    /** Each instance's main process, for sources on any thread ({@link #mainOf}). */
+    private final Map<InstanceRef, Integer> mains = new ConcurrentHashMap<>();
     private final Host host;
 
     /** @param host the daemon's process: where parents are read and the walk ends */
@@ -33,12 +36,24 @@ final class ProcessTable {
     void put(int pid, Job job, ProcessKind kind) {
         owners.put(pid, new Owner(job, kind));
         instances.put(pid, job.ref());
+        if (kind == ProcessKind.MAIN) {
+            mains.put(job.ref(), pid);
+        }
     }
 
     /** The owner of a reaped process, now forgotten; null if no job owned it. */
     Owner remove(int pid) {
-        instances.remove(pid);
+        InstanceRef instance = instances.remove(pid);
+        if (instance != null) {
+            mains.remove(instance, pid);
+        }
         return owners.remove(pid);
+    }
+
+    /** The main process of {@code instance} now, while the engine knows one; any thread. */
+    OptionalInt mainOf(InstanceRef instance) {
+        Integer pid = mains.get(instance);
+        return pid == null ? OptionalInt.empty() : OptionalInt.of(pid);
     }
 
     /** The owner of a live process; null if none. */

@@ -9,6 +9,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.upshot.daemon.DaemonSettings;
@@ -57,6 +59,8 @@ final class SourceHost {
 
     private final Function<String, EventEmitter> emitters;
     private final Function<Integer, Optional<InstanceRef>> owners;
+    private final Function<InstanceRef, OptionalInt> mains;
+    private final BiConsumer<InstanceRef, JobInput> reports;
     private final DaemonSettings settings;
     private final SourceNotes notes;
     private final Duration callTimeout;
@@ -68,13 +72,19 @@ final class SourceHost {
     /**
      * @param emitters the engine's emitter for a source name
      * @param owners the instance a pid belongs to ({@link SourceContext#ownerOf})
+     * @param mains the main process of an instance ({@link SourceContext#mainProcess})
+     * @param reports takes an input a source's report makes to the instance it names
+     *     ({@link SourceContext#moveMainProcess} and the like); any thread
      * @param settings the daemon's settings, handed to sources; its source call timeout applies
      * @param notes where what sources describe under jobs is kept
      */
     SourceHost(Function<String, EventEmitter> emitters, Function<Integer, Optional<InstanceRef>> owners,
+            Function<InstanceRef, OptionalInt> mains, BiConsumer<InstanceRef, JobInput> reports,
             DaemonSettings settings, SourceNotes notes) {
         this.emitters = emitters;
         this.owners = owners;
+        this.mains = mains;
+        this.reports = reports;
         this.settings = settings;
         this.notes = notes;
         this.callTimeout = settings.sourceCallTimeout();
@@ -308,8 +318,35 @@ final class SourceHost {
         }
 
         @Override
+        public OptionalInt mainProcess(InstanceRef instance) {
+            return mains.apply(instance);
+        }
+
+        @Override
         public DaemonSettings settings() {
             return settings;
+        }
+
+        @Override
+        public void moveMainProcess(InstanceRef instance, int oldPid, int newPid) {
+            report(instance, new JobInput.MainMoved(oldPid, newPid));
+        }
+
+        @Override
+        public void abort(InstanceRef instance, int pid, String process) {
+            report(instance, new JobInput.Abort(pid, process));
+        }
+
+        @Override
+        public void extendTimeout(InstanceRef instance, int pid, Duration extension) {
+            report(instance, new JobInput.ExtendTimeout(pid, extension));
+        }
+
+        /** A disabled or unbound source's reports are dropped, as its events are. */
+        private void report(InstanceRef instance, JobInput input) {
+            if (!disabled && !unbound) {
+                reports.accept(instance, input);
+            }
         }
 
         @Override

@@ -58,8 +58,10 @@
  * {@code LISTEN_FDS}, {@code LISTEN_PID}, {@code UPSTART_FDS}) come from the stanzas.
  * Spawning is synchronous on the engine thread (posix_spawn returns in a millisecond);
  * exits come back through the reaper as messages, routed by a pid table.
- * {@code DaemonTracker} follows {@code expect fork}/{@code daemon} through a cgroup per
- * job (exact), or the child list when no cgroup is writable (see its Javadoc).
+ * {@code JobCgroups} gives forking daemons and jobs with {@code cgroup} settings a cgroup
+ * per run; {@code DaemonTracker} follows {@code expect fork}/{@code daemon} through it
+ * (exact), or the child list when no cgroup is writable (see its Javadoc). Settings the
+ * machine does not allow are reported once per job.
  *
  * <h2>Configuration</h2>
  * A changed or deleted definition waits until its last instance is at rest: running

@@ -1,11 +1,14 @@
 package org.upshot.engine.internal.job;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.upshot.engine.internal.event.EventQueue;
 import org.upshot.engine.internal.event.QueuedEvent;
 import org.upshot.event.Event;
 import org.upshot.job.InstanceChange;
+import org.upshot.job.InstanceRef;
 import org.upshot.job.ProcessKind;
 import org.upshot.process.PosixException;
 import org.upshot.process.Signals;
@@ -102,15 +105,20 @@ final class FakeJobContext implements JobContext {
     }
 
     @Override
-    public void scheduleKillTimeout(int token) {
+    public void scheduleKillTimeout(int token, Duration delay) {
         killToken = token;
         effects.add("kill-timer");
     }
 
     @Override
-    public void scheduleStartTimeout(int token) {
+    public void scheduleStartTimeout(int token, Duration delay) {
         startToken = token;
         effects.add("start-timer");
+    }
+
+    @Override
+    public Optional<InstanceRef> ownerOf(int pid) {
+        return Optional.empty();
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,6 +137,11 @@ class JobTest {
         inputs.put("kill timeout", (job, context) -> job.handle(new JobInput.KillTimeout(context.killToken())));
         inputs.put("start timeout", (job, context) -> job.handle(new JobInput.StartTimeout(context.startToken())));
         inputs.put("job event finishes", finish());
+        inputs.put("source aborts main", (job, context) -> job.handle(new JobInput.Abort(context.mainPid(), "watchdog")));
+        inputs.put("extension then start timeout", (job, context) -> {
+            job.handle(new JobInput.ExtendTimeout(context.mainPid(), Duration.ofMinutes(1)));
+            job.handle(new JobInput.StartTimeout(context.startToken()));
+        });
         return inputs;
     }
 
@@ -167,7 +173,7 @@ class JobTest {
 
     @Test
     void everyRestStateAndGoalTakesEveryInputAsTheGoldenTableSays() throws IOException {
-        // 20 (state, goal) pairs × 13 inputs against src/test/resources/state/job-inputs.tsv.
+        // 20 (state, goal) pairs × 15 inputs against src/test/resources/state/job-inputs.tsv.
         List<String> rows = new ArrayList<>();
         rows.add("# Job.handle, golden: state/goal reached, input, state/goal after, what the job asked for.");
         rows.add("# Written by JobTest with -Dupshot.golden.write=true; review the diff of every change.");

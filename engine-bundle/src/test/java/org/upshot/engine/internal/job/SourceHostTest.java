@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -91,7 +92,8 @@ class SourceHostTest {
             DaemonSettings settings = DaemonSettings.builder(DaemonSettings.Mode.SESSION,
                     DaemonSettings.Facts.current(), dir).build();
             host = new SourceHost(source -> (event, descriptors) -> CompletableFuture.completedFuture(EventResult.OK),
-                    pid -> Optional.empty(), settings, notes);
+                    pid -> Optional.empty(), instance -> OptionalInt.empty(), (instance, input) -> { },
+                    settings, notes);
         }
         DescribingSource source = new DescribingSource();
         host.bind(source, new SourceHost.Identity(name, "org.example." + name), jobs);
