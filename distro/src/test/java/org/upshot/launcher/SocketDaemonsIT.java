@@ -3,7 +3,6 @@ package org.upshot.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -28,7 +27,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,8 +51,6 @@ class SocketDaemonsIT {
     private static final Path SSHD = Path.of("/usr/sbin/sshd");
     private static final Path SSH_KEYGEN = Path.of("/usr/bin/ssh-keygen");
     private static final Path SSH_KEYSCAN = Path.of("/usr/bin/ssh-keyscan");
-    /** sshd's privilege separation directory; Debian's unit makes it at boot ({@code RuntimeDirectory=sshd}). */
-    private static final Path SSHD_PRIVSEP_DIR = Path.of("/run/sshd");
     /** {@code __SO_ACCEPTCON} in {@code /proc/net/unix}'s Flags column: a listening socket. */
     private static final int SO_ACCEPTCON = 0x10000;
     private static final int CLIENTS = 3;
@@ -75,14 +71,14 @@ class SocketDaemonsIT {
             }
         }
         if (madePrivsepDir) {
-            Files.deleteIfExists(SSHD_PRIVSEP_DIR);
+            Files.deleteIfExists(Prerequisites.SSHD_PRIVSEP_DIR);
         }
     }
 
     @Test
     @Timeout(90)
     void dbusDaemonIsStartedByTheFirstClientAndTakesTheBusSocketFromListenFds() throws Exception {
-        requireInstalled("dbus", DBUS_DAEMON, DBUS_SEND);
+        Prerequisites.requireInstalled(SocketDaemonsIT.class, "dbus", DBUS_DAEMON, DBUS_SEND);
         Path bus = work.resolve("bus/socket");
         writeJob("bus", """
                 socket unix %s
@@ -122,8 +118,9 @@ class SocketDaemonsIT {
     @Test
     @Timeout(90)
     void sshdServesEveryConnectionAsAnInstanceOfItsOwn() throws Exception {
-        requireInstalled("openssh-server openssh-client", SSHD, SSH_KEYGEN, SSH_KEYSCAN);
-        requirePrivsepDir();
+        Prerequisites.requireInstalled(SocketDaemonsIT.class, "openssh-server openssh-client", SSHD, SSH_KEYGEN,
+                SSH_KEYSCAN);
+        madePrivsepDir = Prerequisites.requireSshdPrivsepDir(SocketDaemonsIT.class);
         Path hostKey = work.resolve("hostkey");
         CommandResult keygen = CommandResult.run(SSH_KEYGEN.toString(), "-q", "-t", "ed25519", "-N", "", "-C",
                 "SocketDaemonsIT", "-f", hostKey.toString());
@@ -218,43 +215,6 @@ class SocketDaemonsIT {
                         + " port " + remotePort + "; its log: " + said);
             }
         }
-    }
-
-    /** Fails where the tools should be installed, else skips saying why. */
-    private static void requireInstalled(String packages, Path... tools) {
-        List<Path> missing = Stream.of(tools).filter(tool -> !Files.isExecutable(tool)).toList();
-        if (missing.isEmpty()) {
-            return;
-        }
-        String reason = missing + " not installed: apt-get install " + packages + " (as .ci/run does)";
-        if (toolsExpected()) {
-            fail(reason + "; CI and root on Debian are expected to have them");
-        }
-        System.out.println("SocketDaemonsIT skipped: " + reason);
-        Assumptions.assumeTrue(false, reason);
-    }
-
-    /** CI, or root on Debian: where .ci/run installs every tool the tests use. */
-    private static boolean toolsExpected() {
-        return System.getenv("CI") != null
-                || (ProcTable.runningAsRoot() && Files.exists(Path.of("/etc/debian_version")));
-    }
-
-    /** sshd refuses to run without it; only root can make it. */
-    private void requirePrivsepDir() throws IOException {
-        if (Files.isDirectory(SSHD_PRIVSEP_DIR)) {
-            return;
-        }
-        if (!ProcTable.runningAsRoot()) {
-            String reason = SSHD_PRIVSEP_DIR + " is missing and only root can make it";
-            if (toolsExpected()) {
-                fail(reason);
-            }
-            System.out.println("SocketDaemonsIT skipped: " + reason);
-            Assumptions.assumeTrue(false, reason);
-        }
-        Files.createDirectory(SSHD_PRIVSEP_DIR);
-        madePrivsepDir = true;
     }
 
     private void writeJob(String name, String text) throws IOException {

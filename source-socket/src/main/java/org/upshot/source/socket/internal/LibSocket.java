@@ -8,7 +8,8 @@ import jnr.ffi.annotations.SaveError;
 /**
  * The libc calls the socket source makes, bound with jnr-ffi: the JDK's channels hide the
  * descriptor a child must inherit, and have neither abstract unix names nor
- * {@code SO_PEERCRED}'s pid. Constants are Linux's (the same on x86-64 and arm64).
+ * {@code SO_PEERCRED}'s pid, nor
+ * datagrams with {@code SCM_CREDENTIALS}. Constants are Linux's (the same on x86-64 and arm64).
  */
 public interface LibSocket {
 
@@ -21,7 +22,14 @@ public interface LibSocket {
     int SOCK_CLOEXEC = 02000000;
     int SOL_SOCKET = 1;
     int SO_REUSEADDR = 2;
+    int SO_PASSCRED = 16;
     int SO_PEERCRED = 17;
+    int SCM_RIGHTS = 1;
+    int SCM_CREDENTIALS = 2;
+    int MSG_CTRUNC = 0x8;
+    int MSG_TRUNC = 0x20;
+    int MSG_DONTWAIT = 0x40;
+    int MSG_CMSG_CLOEXEC = 0x40000000;
     int IPPROTO_IPV6 = 41;
     int IPV6_V6ONLY = 26;
     int F_DUPFD_CLOEXEC = 1030;
@@ -61,6 +69,8 @@ public interface LibSocket {
     @SaveError long read(int fd, @Out byte[] buffer, long count);
 
     @SaveError long write(int fd, @In byte[] buffer, long count);
+
+    @SaveError long recvmsg(int fd, Pointer message, int flags);
 
     @SaveError int close(int fd);
 

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
@@ -244,6 +245,124 @@ final class NativeSockets {
             peer.put("REMOTE_PORT", Integer.toString(port));
         }
         return new Accepted(fd, peer);
+    }
+
+    /**
+     * A unix datagram socket bound at {@code path} that is told each sender's credentials
+     * ({@code SO_PASSCRED}), non-blocking, its node writable by everyone (a sender proves
+     * who it is by its credentials, not by the node's mode); a node already there is
+     * replaced.
+     */
+    static int openDatagram(Path path) throws SocketError {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new SocketError("cannot replace " + path + ": " + e.getMessage());
+        }
+        int fd = check("socket", LIBC.socket(LibSocket.AF_UNIX,
+                LibSocket.SOCK_DGRAM | LibSocket.SOCK_NONBLOCK | LibSocket.SOCK_CLOEXEC, 0));
+        try {
+            check("setsockopt SO_PASSCRED", LIBC.setsockopt(fd, LibSocket.SOL_SOCKET, LibSocket.SO_PASSCRED,
+                    new int[] {1}, 4));
+            byte[] sockaddr = sockaddr(SocketAddress.parse("unix", path.toString()));
+            check("bind", LIBC.bind(fd, sockaddr, sockaddr.length));
+            check("chmod", LIBC.chmod(path.toString(), 0777));
+            return fd;
+        } catch (SocketError e) {
+            LIBC.close(fd);
+            throw e;
+        }
+    }
+
+    /**
+     * One datagram as received.
+     *
+     * @param payload its bytes, at most the reader's buffer
+     * @param pid the sender's pid from {@code SCM_CREDENTIALS}; 0 when there were none
+     * @param truncated the datagram was as long as the buffer or longer
+     */
+    record Datagram(byte[] payload, int pid, boolean truncated) {}
+
+    /**
+     * Reads datagrams with {@code recvmsg}, reusing native buffers: one reader per thread.
+     * Descriptors that arrive with a datagram are closed at once.
+     */
+    static final class DatagramReader {
+        // struct msghdr, iovec and cmsghdr on 64-bit Linux
+        private static final int MSGHDR_SIZE = 56;
+        private static final int IOV_OFFSET = 16;
+        private static final int IOVLEN_OFFSET = 24;
+        private static final int CONTROL_OFFSET = 32;
+        private static final int CONTROLLEN_OFFSET = 40;
+        private static final int FLAGS_OFFSET = 48;
+        private static final int CMSG_HEADER = 16;
+        /** Room for credentials and a full SCM_RIGHTS load (253 descriptors). */
+        private static final int CONTROL_SIZE = 2048;
+
+        private final int capacity;
+        private final Pointer data;
+        private final Pointer control;
+        private final Pointer iov;
+        private final Pointer message;
+
+        /** @param capacity the payload buffer; a datagram this long or longer is reported truncated */
+        DatagramReader(int capacity) {
+            this.capacity = capacity;
+            this.data = Memory.allocateDirect(RUNTIME, capacity);
+            this.control = Memory.allocateDirect(RUNTIME, CONTROL_SIZE);
+            this.iov = Memory.allocateDirect(RUNTIME, 16);
+            this.message = Memory.allocateDirect(RUNTIME, MSGHDR_SIZE);
+            iov.putAddress(0, data.address());
+            iov.putLong(8, capacity);
+        }
+
+        /** The next waiting datagram, or null when none waits. */
+        Datagram read(int fd) throws SocketError {
+            message.setMemory(0, MSGHDR_SIZE, (byte) 0);
+            message.putAddress(IOV_OFFSET, iov.address());
+            message.putLong(IOVLEN_OFFSET, 1);
+            message.putAddress(CONTROL_OFFSET, control.address());
+            message.putLong(CONTROLLEN_OFFSET, CONTROL_SIZE);
+            long length;
+            while ((length = LIBC.recvmsg(fd, message, LibSocket.MSG_DONTWAIT | LibSocket.MSG_CMSG_CLOEXEC
+                    | LibSocket.MSG_TRUNC)) < 0) {
+                int errno = errno();
+                if (errno == LibSocket.EAGAIN) {
+                    return null;
+                }
+                if (errno != LibSocket.EINTR) {
+                    throw new SocketError("recvmsg", errno);
+                }
+            }
+            int pid = controlMessages(message.getLong(CONTROLLEN_OFFSET));
+            boolean truncated = length >= capacity || (message.getInt(FLAGS_OFFSET) & LibSocket.MSG_TRUNC) != 0;
+            byte[] payload = new byte[(int) Math.min(length, capacity)];
+            data.get(0, payload, 0, payload.length);
+            return new Datagram(payload, pid, truncated);
+        }
+
+        /** Closes any passed descriptors; answers the credentials' pid, or 0. */
+        private int controlMessages(long controlLength) {
+            int pid = 0;
+            long offset = 0;
+            while (offset + CMSG_HEADER <= controlLength) {
+                long length = control.getLong(offset);
+                if (length < CMSG_HEADER || offset + length > controlLength) {
+                    break;
+                }
+                int level = control.getInt(offset + 8);
+                int type = control.getInt(offset + 12);
+                if (level == LibSocket.SOL_SOCKET && type == LibSocket.SCM_CREDENTIALS) {
+                    pid = control.getInt(offset + CMSG_HEADER); // struct ucred: pid, uid, gid
+                } else if (level == LibSocket.SOL_SOCKET && type == LibSocket.SCM_RIGHTS) {
+                    for (long at = offset + CMSG_HEADER; at + 4 <= offset + length; at += 4) {
+                        LIBC.close(control.getInt(at));
+                    }
+                }
+                offset += (length + 7) & ~7L;
+            }
+            return pid;
+        }
     }
 
     /** A close-on-exec duplicate of {@code fd}. */

@@ -55,5 +55,24 @@
  * {@code SOCKET_PATH=}, so such a match never fired; here {@code PATH=} still makes the
  * listener, and the daemon's log says to write {@code SOCKET_PATH=}. {@code PATH} itself is
  * never an event variable, since event variables reach the job's environment.
+ *
+ * <h2>sd_notify</h2>
+ * {@link org.upshot.source.socket.internal.NotifyTable} binds {@code RUNTIME_DIR/notify.sock},
+ * a unix datagram socket with {@code SO_PASSCRED}, and one thread reads it. A job with
+ * {@code expect notify}, {@code watchdog} or {@code notify-access} gets it as
+ * {@code NOTIFY_SOCKET}. A message without credentials, or of 4,096 bytes or more, is
+ * dropped and counted (systemd's rules); descriptors sent with one are closed. The sender's
+ * pid names the instance ({@code SourceContext.ownerOf}); only its main process may speak
+ * unless the job says {@code notify-access all}, and a refused message is counted under the
+ * job. {@code READY=1} makes an {@code expect notify} job ready; {@code MAINPID=} (one of
+ * the instance's own processes) moves supervision, answered with the readiness before
+ * ready and through {@code moveMainProcess} after; {@code STATUS=} and {@code STOPPING=1}
+ * are shown under the job; {@code EXTEND_TIMEOUT_USEC=} extends the phase's timeout.
+ * {@code reload} returns at the {@code READY=1} after the reload signal (with or without
+ * {@code RELOADING=1} first); a daemon that says neither within a second is taken not to
+ * announce reloads, and the reload returns then. The watchdog is armed once the instance is
+ * {@code started} and rearmed by each {@code WATCHDOG=1}; a missed ping (or
+ * {@code WATCHDOG=trigger}) aborts the main process ({@code PROCESS=watchdog}).
+ * {@code WATCHDOG_USEC=} changes the interval.
  */
 package org.upshot.source.socket.internal;
