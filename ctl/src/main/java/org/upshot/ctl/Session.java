@@ -82,7 +82,10 @@ final class Session {
                 jobRequest(request);
                 break;
             case STATUS:
-                request.put(Protocol.F_JOB, required("missing job name"));
+                // inside a job, a bare status is that job's, as a bare start or stop is
+                String own = ctl.environment().get("UPSTART_JOB");
+                request.put(Protocol.F_JOB, words.isEmpty() && own != null && !own.isEmpty() ? own
+                        : required("missing job name"));
                 // Values name one instance through the job's instance stanza; none: every instance.
                 List<Object> env = pairs();
                 if (!env.isEmpty()) {

@@ -62,6 +62,16 @@ class SessionTest {
     }
 
     @Test
+    void aBareStatusInsideAJobIsThatJobs() {
+        PrintStream discard = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        Map<String, String> inJob = Map.of("UPSTART_JOB", "rpcbind", "UPSTART_INSTANCE", "");
+        assertEquals("rpcbind", new Initctl("status", inJob, discard, discard).session(new String[0]).request()
+                .get(Protocol.F_JOB));
+        assertEquals("portmap", new Initctl("status", inJob, discard, discard).session(new String[] {"portmap"})
+                .request().get(Protocol.F_JOB));
+    }
+
+    @Test
     void aWordThatIsNotAPairExitsOneBeforeAnyDaemonIsAsked() {
         // no socket is set: had the client tried to connect, the message would say so.
         ByteArrayOutputStream err = new ByteArrayOutputStream();
