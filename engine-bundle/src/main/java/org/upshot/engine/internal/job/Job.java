@@ -209,6 +209,14 @@ final class Job {
             blocking.addAll(input.waiters());
             stopEnv = input.stopEnv();
             changeGoal(JobGoal.STOP);
+            // A main process that may never become ready (a daemon that never raises
+            // SIGSTOP or says READY=1) is not waited for: it is stopped as it is. A forking
+            // daemon is still being looked for; its tracker ends the wait either way.
+            boolean waitingForReady = awaiting != null || jobClass.expect() == Expect.STOP;
+            if (state == JobState.SPAWNED && waitingForReady && pids.containsKey(ProcessKind.MAIN)) {
+                abandonReadiness();
+                advance();
+            }
         }
 
         /**

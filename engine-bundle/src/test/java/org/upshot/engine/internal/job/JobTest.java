@@ -46,6 +46,8 @@ class JobTest {
 
     /** The same with expect stop, so that spawned waits (at most 5 s). */
     private static final String STOPPING_SERVICE = "expect stop\nstart timeout 5\n" + SERVICE;
+    /** Still looked for when stopped: a forking daemon stays spawned until its tracker is done. */
+    private static final String FORKING_SERVICE = "expect fork\nstart timeout 5\n" + SERVICE;
 
     private record Path0(String job, List<BiConsumer<Job, FakeJobContext>> steps) {}
 
@@ -86,7 +88,7 @@ class JobTest {
         paths.put("pre-start/start", path(SERVICE, upToPreStart));
         paths.put("pre-start/stop", path(SERVICE, concat(upToPreStart, stop())));
         paths.put("spawned/start", path(STOPPING_SERVICE, upToPostStart));
-        paths.put("spawned/stop", path(STOPPING_SERVICE, concat(upToPostStart, stop())));
+        paths.put("spawned/stop", path(FORKING_SERVICE, concat(upToPostStart, stop())));
         paths.put("post-start/start", path(SERVICE, upToPostStart));
         paths.put("post-start/stop", path(SERVICE, concat(upToPostStart, stop())));
         paths.put("post-start/respawn", path(SERVICE, concat(upToPostStart, exit(ProcessKind.MAIN, EXIT_1))));

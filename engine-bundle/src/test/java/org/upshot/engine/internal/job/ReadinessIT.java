@@ -68,6 +68,20 @@ class ReadinessIT {
     }
 
     @Test
+    void aProcessThatNeverBecomesReadyIsStoppedWhenAsked() throws Exception {
+        // expect stop with no start timeout: a stop does not wait for a SIGSTOP that never comes.
+        try (EngineHarness h = new EngineHarness()) {
+            h.job("never", "expect stop", "console none", "exec sleep 1000").load();
+            h.control.start("never", List.of(), false);
+            await("spawned", () -> h.instance("never").map(i -> i.state() == JobState.SPAWNED).orElse(false));
+            int pid = h.mainPid("never");
+            h.stop("never");
+            assertFalse(alive(pid), "stop returned once the process was gone");
+            assertEquals(Optional.of("ok"), h.lastEvent("stopped", "never").orElseThrow().get("RESULT"));
+        }
+    }
+
+    @Test
     void expectDaemonSupervisesTheRealPidInItsCgroupAndRespawnsIt() throws Exception {
         // expect daemon + respawn: main is the grandchild; when it dies, it is respawned.
         Optional<Cgroups> cgroups = availableCgroups();
