@@ -23,7 +23,8 @@ import org.upshot.process.ProcessExit;
  * <p>Where a cgroup v2 directory is writable, each such job's main process joins a
  * cgroup of its own before exec; whatever it forks stays in that group, so once the
  * first process has exited (and, for {@code daemon}, an intermediate child too) the
- * one pid left in {@code cgroup.procs} is the daemon. The daemon is re-parented to us
+ * daemon is the one process in {@code cgroup.procs} whose parent is now us, however many
+ * children of its own it already has. The daemon is re-parented to us
  * (PID 1 or child subreaper), so the reaper reports its exit as for any child.
  *
  * <p>Without a writable cgroup (a session without delegation) it falls back to our
@@ -137,7 +138,13 @@ final class DaemonTracker {
         Optional<Path> group = cgroups.group(job);
         Set<Integer> pids = new LinkedHashSet<>();
         if (group.isPresent()) {
-            pids.addAll(cgroups.tree().pids(group.get()));
+            // the daemon is the one re-parented to us; what it forked itself (nginx's
+            // workers, avahi's chroot helper) is its children, not a rival
+            for (int pid : cgroups.tree().pids(group.get())) {
+                if (host.parentOf(pid) == host.pid()) {
+                    pids.add(pid);
+                }
+            }
             return pids;
         }
         for (int pid : host.children()) {

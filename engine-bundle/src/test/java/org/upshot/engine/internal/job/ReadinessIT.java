@@ -77,6 +77,7 @@ class ReadinessIT {
             int pid = h.mainPid("never");
             h.stop("never");
             assertFalse(alive(pid), "stop returned once the process was gone");
+            await("stopped", () -> h.lastEvent("stopped", "never").isPresent());
             assertEquals(Optional.of("ok"), h.lastEvent("stopped", "never").orElseThrow().get("RESULT"));
         }
     }
@@ -130,6 +131,26 @@ class ReadinessIT {
             assertEquals(JobState.RUNNING, h.instance("forker").orElseThrow().state());
             h.stop("forker");
             await("child killed", () -> !alive(child));
+        }
+    }
+
+    @Test
+    void expectForkFindsADaemonThatAlreadyHasWorkers() throws Exception {
+        // nginx's way: the daemon forks its workers before its parent exits; it is still the one.
+        Optional<Cgroups> cgroups = availableCgroups();
+        Assumptions.assumeTrue(cgroups.isPresent(), "no writable cgroup v2 here");
+        try (EngineHarness h = new EngineHarness(cgroups)) {
+            h.job("master", "expect fork", "console none", "exec sh -c 'sh -c \"echo \\$\\$ > "
+                    + h.file("daemon-pid") + "; sleep 1000 & sleep 1000 & exec sleep 1000\" & sleep 0.3; exit 0'")
+                    .load();
+            long asked = System.nanoTime();
+            h.start("master");
+            int daemon = daemonPid(h);
+            assertEquals(daemon, h.mainPid("master"));
+            assertTrue(System.nanoTime() - asked < 10_000_000_000L, "found, not given up on after 30 s");
+            assertEquals(2, ProcessHandle.of(daemon).orElseThrow().children().count(), "its two workers");
+            h.stop("master");
+            await("daemon killed", () -> !alive(daemon));
         }
     }
 
