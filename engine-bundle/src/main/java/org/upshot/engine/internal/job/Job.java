@@ -341,13 +341,31 @@ final class Job {
             Integer main = pids.get(ProcessKind.MAIN);
             boolean killing = state == JobState.KILLED || state == JobState.SPAWNED && goal == JobGoal.STOP
                     || abortedAs != null;
-            if (killing && input.token() == killToken && main != null) {
-                if (stillExtended()) {
-                    context.scheduleKillTimeout(killToken, Duration.ofNanos(extendedUntil - System.nanoTime()));
-                    return;
-                }
+            if (!killing || input.token() != killToken) {
+                return;
+            }
+            if (stillExtended()) {
+                context.scheduleKillTimeout(killToken, Duration.ofNanos(extendedUntil - System.nanoTime()));
+                return;
+            }
+            if (main != null) {
                 LOG.log(Level.WARNING, displayName() + " main process (" + main + ") killed by timeout, sending KILL");
                 context.kill(main, Signals.KILL);
+            }
+            if (state == JobState.KILLED) {
+                List<Integer> leftovers = context.leftovers();
+                if (!leftovers.isEmpty()) {
+                    LOG.log(Level.WARNING, displayName() + " processes " + leftovers
+                            + " outlived the kill timeout, sending KILL");
+                    leftovers.forEach(pid -> context.kill(pid, Signals.KILL));
+                }
+            }
+        }
+
+        @Override
+        public void leftoversCheck(JobInput.LeftoversCheck input) {
+            if (state == JobState.KILLED && !pids.containsKey(ProcessKind.MAIN)) {
+                awaitLeftovers();
             }
         }
 
@@ -434,7 +452,7 @@ final class Job {
                     advance();
                 }
             }
-            case KILLED -> advance();
+            case KILLED -> awaitLeftovers();
             // stopping waits for its event; killed then finds no main process
             case WAITING, STARTING, SECURITY, PRE_START, STOPPING, POST_STOP -> { }
         }
@@ -625,17 +643,42 @@ final class Job {
         return Step.STAY;
     }
 
+    /**
+     * Ends the main process and every other process left in the job's cgroup (a master's
+     * workers, a daemon's helpers): a job owns all its processes, so none outlives its
+     * stop or holds what the next run needs.
+     */
     private Step enterKilled() {
         Integer main = pids.get(ProcessKind.MAIN);
-        if (main == null) {
+        List<Integer> leftovers = context.leftovers();
+        if (main == null && leftovers.isEmpty()) {
             return Step.ON;
         }
-        LOG.log(Level.DEBUG, () -> "Sending " + Signals.name(jobClass.killSignal())
-                + " signal to " + displayName() + " main process (" + main + ")");
         extendedUntil = 0;
-        context.kill(main, jobClass.killSignal());
+        if (main != null) {
+            LOG.log(Level.DEBUG, () -> "Sending " + Signals.name(jobClass.killSignal())
+                    + " signal to " + displayName() + " main process (" + main + ")");
+            context.kill(main, jobClass.killSignal());
+        }
+        for (int pid : leftovers) {
+            if (main == null || pid != main) {
+                context.kill(pid, jobClass.killSignal());
+            }
+        }
         scheduleKillTimeout();
+        if (main == null) {
+            context.scheduleLeftoversCheck();
+        }
         return Step.STAY;
+    }
+
+    /** Killed, with the main process gone: moves on once the rest of the job's processes are. */
+    private void awaitLeftovers() {
+        if (context.leftovers().isEmpty()) {
+            advance();
+        } else {
+            context.scheduleLeftoversCheck();
+        }
     }
 
     private Step enterWaiting() {

@@ -1,6 +1,7 @@
 package org.upshot.engine.internal.job;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.upshot.engine.internal.event.QueuedEvent;
 import org.upshot.event.Event;
@@ -43,6 +44,15 @@ interface JobContext {
 
     /** Arranges a {@link JobInput.StartTimeout} for the job after {@code delay}. */
     void scheduleStartTimeout(int token, Duration delay);
+
+    /**
+     * Every process in the job's cgroup now (the main process too, while it lives); empty
+     * when the job has no cgroup. What a stop must end besides the main process.
+     */
+    List<Integer> leftovers();
+
+    /** Arranges a {@link JobInput.LeftoversCheck} for the job shortly. */
+    void scheduleLeftoversCheck();
 
     /** The instance {@code pid} is a process of, or descends from; empty if none. */
     Optional<InstanceRef> ownerOf(int pid);

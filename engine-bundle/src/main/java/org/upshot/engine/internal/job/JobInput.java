@@ -49,6 +49,8 @@ sealed interface JobInput {
         void abort(Abort input);
 
         void extendTimeout(ExtendTimeout input);
+
+        void leftoversCheck(LeftoversCheck input);
     }
 
     /**
@@ -176,6 +178,14 @@ sealed interface JobInput {
         @Override
         public void sendTo(Receiver receiver) {
             receiver.extendTimeout(this);
+        }
+    }
+
+    /** Time to look whether the processes a stop is ending are all gone. */
+    record LeftoversCheck() implements JobInput {
+        @Override
+        public void sendTo(Receiver receiver) {
+            receiver.leftoversCheck(this);
         }
     }
 

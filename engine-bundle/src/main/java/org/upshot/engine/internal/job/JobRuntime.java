@@ -6,6 +6,7 @@ import java.lang.System.Logger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,9 @@ import org.upshot.spi.stanza.ReadinessTarget;
 final class JobRuntime {
 
     private static final Logger LOG = System.getLogger(JobRuntime.class.getName());
+
+    /** How often a stop looks whether the job's other processes have gone too. */
+    private static final long LEFTOVERS_CHECK_MILLIS = 20;
 
     private final ProcessLauncher launcher;
     private final ProcessSetup setup;
@@ -101,6 +105,17 @@ final class JobRuntime {
             public void scheduleStartTimeout(int token, Duration delay) {
                 loop.schedule(new EngineInput.ToJob(job, new JobInput.StartTimeout(token)),
                         delay.toNanos(), TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public List<Integer> leftovers() {
+                return cgroups.group(job).map(group -> cgroups.tree().pids(group)).orElse(List.of());
+            }
+
+            @Override
+            public void scheduleLeftoversCheck() {
+                loop.schedule(new EngineInput.ToJob(job, new JobInput.LeftoversCheck()), LEFTOVERS_CHECK_MILLIS,
+                        TimeUnit.MILLISECONDS);
             }
 
             @Override

@@ -117,6 +117,16 @@ final class FakeJobContext implements JobContext {
     }
 
     @Override
+    public List<Integer> leftovers() {
+        return List.of();
+    }
+
+    @Override
+    public void scheduleLeftoversCheck() {
+        effects.add("leftovers-check");
+    }
+
+    @Override
     public Optional<InstanceRef> ownerOf(int pid) {
         return Optional.empty();
     }

@@ -135,12 +135,13 @@ class ReadinessIT {
     }
 
     @Test
-    void expectForkFindsADaemonThatAlreadyHasWorkers() throws Exception {
-        // nginx's way: the daemon forks its workers before its parent exits; it is still the one.
+    void expectForkFindsADaemonThatAlreadyHasWorkersAndNoWorkerOutlivesIt() throws Exception {
+        // nginx's way: the daemon forks its workers before its parent exits; it is still the
+        // one, and its workers end with it, on a respawn as on a stop.
         Optional<Cgroups> cgroups = availableCgroups();
         Assumptions.assumeTrue(cgroups.isPresent(), "no writable cgroup v2 here");
         try (EngineHarness h = new EngineHarness(cgroups)) {
-            h.job("master", "expect fork", "console none", "exec sh -c 'sh -c \"echo \\$\\$ > "
+            h.job("master", "expect fork", "respawn", "console none", "exec sh -c 'sh -c \"echo \\$\\$ >> "
                     + h.file("daemon-pid") + "; sleep 1000 & sleep 1000 & exec sleep 1000\" & sleep 0.3; exit 0'")
                     .load();
             long asked = System.nanoTime();
@@ -148,9 +149,17 @@ class ReadinessIT {
             int daemon = daemonPid(h);
             assertEquals(daemon, h.mainPid("master"));
             assertTrue(System.nanoTime() - asked < 10_000_000_000L, "found, not given up on after 30 s");
-            assertEquals(2, ProcessHandle.of(daemon).orElseThrow().children().count(), "its two workers");
+            List<ProcessHandle> workers = ProcessHandle.of(daemon).orElseThrow().children().toList();
+            assertEquals(2, workers.size(), "its two workers");
+
+            EngineHarness.LAUNCHER_FOR_TESTS.signal(daemon, 9);
+            await("respawned", () -> h.lines("daemon-pid").size() == 2 && h.running("master"));
+            assertTrue(workers.stream().noneMatch(ProcessHandle::isAlive), "the old workers went with their master");
+            int second = h.mainPid("master");
+            List<ProcessHandle> newWorkers = ProcessHandle.of(second).orElseThrow().children().toList();
             h.stop("master");
-            await("daemon killed", () -> !alive(daemon));
+            assertFalse(alive(second));
+            assertTrue(newWorkers.stream().noneMatch(ProcessHandle::isAlive), "stop ended the workers too");
         }
     }
 
