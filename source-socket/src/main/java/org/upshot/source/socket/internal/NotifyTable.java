@@ -51,6 +51,8 @@ public final class NotifyTable {
     private static final Duration RELOAD_LIMIT = Duration.ofSeconds(90);
     /** {@code PROCESS} of a run the watchdog ended. */
     static final String WATCHDOG = "watchdog";
+    /** The most messages kept per instance before it is supervised. */
+    private static final int MAX_EARLY = 16;
 
     /** Who may send for a job: its main process, or any of its processes. */
     enum Access { MAIN, ALL }
@@ -78,11 +80,16 @@ public final class NotifyTable {
         }
     }
 
+    /** A message heard before its instance was supervised. */
+    private record Early(int pid, NotifyMessage message) {}
+
     /** What a job's loaded definition asks of this table. */
     private record JobNotify(Access access, Optional<Duration> watchdog) {}
 
     private final Map<InstanceRef, Supervised> supervised = new HashMap<>();
     private final Map<String, JobNotify> jobs = new HashMap<>();
+    /** Messages from instances not (yet) supervised; dropped when the instance stops. */
+    private final Map<InstanceRef, List<Early>> early = new HashMap<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "upshot-notify-timers");
         thread.setDaemon(true);
@@ -176,6 +183,7 @@ public final class NotifyTable {
         if (engine == null) {
             supervised.values().forEach(this::cancelTimers);
             supervised.clear();
+            early.clear();
         }
     }
 
@@ -189,7 +197,9 @@ public final class NotifyTable {
         if (old != null) {
             cancelTimers(old);
         }
-        return entry.ready;
+        CompletableFuture<Integer> ready = entry.ready;
+        replayEarly(entry);
+        return ready;
     }
 
     synchronized void abandon(ReadinessTarget target) {
@@ -264,6 +274,7 @@ public final class NotifyTable {
                 entry.mainPid = main.getAsInt();
                 entry.watchdog = job.watchdog().orElse(null);
                 armWatchdog(entry);
+                replayEarly(entry);
             }
             case STOPPING -> {
                 Supervised entry = supervised.get(instance);
@@ -273,6 +284,7 @@ public final class NotifyTable {
                 }
             }
             case STOPPED -> {
+                early.remove(instance);
                 Supervised entry = supervised.remove(instance);
                 if (entry != null) {
                     cancelTimers(entry);
@@ -318,21 +330,48 @@ public final class NotifyTable {
             return;
         }
         Optional<InstanceRef> owner = context.ownerOf(datagram.pid());
-        Supervised entry = owner.map(supervised::get).orElse(null);
-        if (entry == null) {
-            LOG.log(Level.DEBUG, () -> "notify message from " + datagram.pid() + ", which no supervised job owns");
+        if (owner.isEmpty()) {
+            LOG.log(Level.DEBUG, () -> "notify message from " + datagram.pid() + ", which no job owns");
             return;
         }
+        NotifyMessage message = NotifyMessage.parse(new String(datagram.payload(), StandardCharsets.UTF_8));
+        Supervised entry = supervised.get(owner.get());
+        if (entry == null) {
+            // a daemon may speak before the engine has asked after it (it was only just spawned)
+            List<Early> kept = early.computeIfAbsent(owner.get(), instance -> new ArrayList<>());
+            if (kept.size() < MAX_EARLY) {
+                kept.add(new Early(datagram.pid(), message));
+            }
+            return;
+        }
+        heard(entry, datagram.pid(), message);
+    }
+
+    /** A message from {@code pid}, a process of the entry's instance: acted on if it may speak. */
+    private void heard(Supervised entry, int pid, NotifyMessage message) {
         JobNotify job = jobs.get(entry.instance.job());
         Access access = job == null ? Access.MAIN : job.access();
-        if (access == Access.MAIN && datagram.pid() != entry.mainPid) {
+        if (access == Access.MAIN && pid != entry.mainPid) {
             entry.refused++;
-            LOG.log(Level.DEBUG, () -> entry.instance.displayName() + ": notify message from " + datagram.pid()
+            LOG.log(Level.DEBUG, () -> entry.instance.displayName() + ": notify message from " + pid
                     + ", not its main process " + entry.mainPid + " (notify-access all allows it)");
             describe(entry.instance.job());
             return;
         }
-        act(entry, NotifyMessage.parse(new String(datagram.payload(), StandardCharsets.UTF_8)));
+        act(entry, message);
+    }
+
+    /** How many messages are held for {@code instance}, which is not supervised yet. */
+    synchronized int heldFor(InstanceRef instance) {
+        return early.getOrDefault(instance, List.of()).size();
+    }
+
+    /** What an instance said before it was asked after, in order. */
+    private void replayEarly(Supervised entry) {
+        List<Early> kept = early.remove(entry.instance);
+        if (kept != null) {
+            kept.forEach(message -> heard(entry, message.pid(), message.message()));
+        }
     }
 
     private void drop(boolean first, String what) {

@@ -86,6 +86,22 @@ class NotifyTableTest {
     }
 
     @Test
+    void aDaemonThatSaysReadyBeforeItIsAskedAfterIsHeard() throws Exception {
+        // sshd can send READY=1 before the engine, just back from spawning it, asks
+        Process main = sender("READY=1");
+        engine.own(main.pid(), SVC);
+        table.jobsChanged(List.of(job(Map.of())));
+        tell(main);
+        tell(main); // the sender reads a second line only after its sendto returned
+        main.getOutputStream().close();
+        assertEquals(0, main.waitFor());
+        Await.until(Duration.ofSeconds(5), () -> table.heldFor(SVC) == 1, () -> "the datagram was read and held");
+        CompletableFuture<Integer> ready = table.awaitReady(new ReadinessTarget(SVC, (int) main.pid()))
+                .toCompletableFuture();
+        assertEquals((int) main.pid(), ready.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void anotherProcessIsRefusedUnlessNotifyAccessIsAll() throws Exception {
         Process other = sender("READY=1");
         engine.own(other.pid(), SVC);
