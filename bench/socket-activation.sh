@@ -8,6 +8,7 @@
 # SOCKET_BENCH_DEBUG=1 runs the daemon with --debug and keeps its log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 samples=${1:-30}
 connections=${2:-2000}
 clients=${3:-1000}
@@ -49,10 +50,6 @@ await_listening() {
     echo "socket-activation: nothing listens on port $1 after 60 s" >&2
     return 1
 }
-# $2's value in the RESULT line $1.
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< " $1"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
-load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # Five free ports below the ephemeral range, so no client connection holds one.
 read -r p_svc p_echo p_ssa p_ssa_echo p_tcps < <("$python" - <<'EOF'

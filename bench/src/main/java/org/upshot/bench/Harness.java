@@ -16,15 +16,19 @@ final class Harness {
     /** How many times {@code text} occurs in the file {@code log}. */
     static int count(Path log, String text) {
         try {
-            String content = Files.readString(log);
-            int count = 0;
-            for (int at = content.indexOf(text); at >= 0; at = content.indexOf(text, at + 1)) {
-                count++;
-            }
-            return count;
+            return count(Files.readString(log), text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** How many times {@code text} occurs in {@code content}. */
+    static int count(String content, String text) {
+        int count = 0;
+        for (int at = content.indexOf(text); at >= 0; at = content.indexOf(text, at + 1)) {
+            count++;
+        }
+        return count;
     }
 
     /**

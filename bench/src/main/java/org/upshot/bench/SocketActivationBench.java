@@ -7,10 +7,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.Selector;
@@ -452,7 +449,7 @@ public final class SocketActivationBench {
     /** Stops {@code job} and returns once it is waiting; a job already stopped (no instance) is fine. */
     private static void stopAndWait(Path socket, String job) throws IOException {
         String reply = control(socket, "stop", job);
-        if (!reply.contains("\"ok\":true") && !reply.contains("ALREADY_STOPPED")
+        if (!ControlConnection.ok(reply) && !reply.contains("ALREADY_STOPPED")
                 && !reply.contains("UNKNOWN_INSTANCE")) {
             throw new IllegalStateException("stop " + job + ": " + reply);
         }
@@ -461,24 +458,14 @@ public final class SocketActivationBench {
     /** Starts {@code job} and returns once it is running; a job already running is fine. */
     private static void startAndWait(Path socket, String job) throws IOException {
         String reply = control(socket, "start", job);
-        if (!reply.contains("\"ok\":true") && !reply.contains("ALREADY_RUNNING")) {
+        if (!ControlConnection.ok(reply) && !reply.contains("ALREADY_RUNNING")) {
             throw new IllegalStateException("start " + job + ": " + reply);
         }
     }
 
     /** One request with {@code "wait":true}; the reply line. */
     static String control(Path socket, String command, String job) throws IOException {
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.connect(UnixDomainSocketAddress.of(socket));
-            String request = "{\"v\":1,\"id\":1,\"cmd\":\"" + command + "\",\"job\":\"" + job + "\",\"wait\":true}\n";
-            channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8)));
-            InputStream in = Channels.newInputStream(channel);
-            StringBuilder reply = new StringBuilder();
-            for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
-                reply.append((char) c);
-            }
-            return reply.toString();
-        }
+        return ControlConnection.once(socket, command, job);
     }
 
     // ---- helpers --------------------------------------------------------------------------
