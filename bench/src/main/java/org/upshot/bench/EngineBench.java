@@ -153,7 +153,7 @@ public final class EngineBench {
                     .defaultConsole(DaemonSettings.DefaultConsole.NONE).build(), env, Optional.empty());
             engine = new Engine(new PosixProcessLauncher(), settings, new NativeHost());
             ConfigurationLoader loader = new ConfigurationLoader(List.of(confdir), StanzaLookup.NONE);
-            control = new EngineControl(engine, () -> engine.ask(() -> null), List::of);
+            control = new EngineControl(engine, () -> engine.ask(() -> null), List::of, List::of);
             engine.start();
             long start = System.nanoTime();
             engine.configure(loader.load().jobs().values());

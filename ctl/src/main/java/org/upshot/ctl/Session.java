@@ -228,9 +228,12 @@ final class Session {
                 ConfigFormat.show((List<?>) reply.get("jobs"), options.enumerate, text);
                 return Initctl.EXIT_OK;
             case CHECK_CONFIG:
+                // files that do not parse, as the offline check prints them, then conditions
+                List<?> files = reply.get("files") instanceof List<?> listed ? listed : List.of();
+                files.forEach(file -> text.append((String) file).append('\n'));
                 List<?> problems = (List<?>) reply.get("jobs");
                 ConfigFormat.check(problems, text);
-                return problems.isEmpty() ? Initctl.EXIT_OK : Initctl.EXIT_FAILURE;
+                return problems.isEmpty() && files.isEmpty() ? Initctl.EXIT_OK : Initctl.EXIT_FAILURE;
             case LOG_PRIORITY:
                 if (!levelGiven) {
                     text.append(reply.get(Protocol.F_LEVEL)).append('\n');

@@ -1,18 +1,19 @@
 package org.upshot.bench.control;
 
-import org.upshot.daemon.DaemonSettings.ControlLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.upshot.daemon.DaemonSettings.ControlLimits;
 import org.upshot.daemon.DaemonSettings;
 import org.upshot.engine.internal.config.ConfigurationLoader;
 import org.upshot.engine.internal.control.ControlServer;
 import org.upshot.engine.internal.job.Engine;
 import org.upshot.engine.internal.job.EngineControl;
 import org.upshot.engine.internal.job.EngineSettings;
+import org.upshot.engine.internal.parse.Diagnostic;
 import org.upshot.engine.internal.parse.StanzaLookup;
 import org.upshot.process.internal.NativeHost;
 import org.upshot.process.internal.PosixProcessLauncher;
@@ -45,7 +46,7 @@ public final class ControlBenchDaemon {
         EngineControl control = new EngineControl(engine, () -> {
             engine.apply(loader.reload());
             return engine.ask(() -> null);
-        }, List::of);
+        }, List::of, () -> loader.problems().stream().map(Diagnostic::render).toList());
         engine.start();
         engine.configure(loader.load().jobs().values());
         engine.ask(() -> null).toCompletableFuture().get(30, TimeUnit.SECONDS);

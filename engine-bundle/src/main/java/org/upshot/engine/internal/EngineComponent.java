@@ -105,7 +105,8 @@ public final class EngineComponent {
         }
         handleSignals();
         control = context.registerService(JobControl.class,
-                new EngineControl(engine, this::reloadConfiguration, plugins::declaredEvents), new Hashtable<>());
+                new EngineControl(engine, this::reloadConfiguration, plugins::declaredEvents,
+                        () -> loader.problems().stream().map(Diagnostic::render).toList()), new Hashtable<>());
         engine.emit(Event.of(EngineEvents.STARTUP));
     }
 

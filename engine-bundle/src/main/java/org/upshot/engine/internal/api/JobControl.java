@@ -63,6 +63,12 @@ public interface JobControl {
      */
     List<String> emittedEvents();
 
+    /**
+     * Every job file that does not parse as it stands, as {@code file:line:column: message}
+     * lines. Any thread; answers at once.
+     */
+    List<String> fileProblems();
+
     /** Rescans the configuration directories. */
     CompletionStage<Void> reloadConfiguration();
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -114,6 +115,18 @@ public final class ConfigurationLoader {
         return scan(Mode.EXTENSIONS);
     }
 
+    /**
+     * The errors of every job file as it stands now, by file: what {@code check-config}
+     * asks the daemon (a file that failed keeps its error until it changes).
+     */
+    public synchronized List<Diagnostic> problems() {
+        List<Diagnostic> all = new ArrayList<>();
+        entries.values().forEach(entry -> all.addAll(entry.errors));
+        all.sort(Comparator.comparing((Diagnostic d) -> d.file().toString()).thenComparingInt(Diagnostic::line)
+                .thenComparingInt(Diagnostic::column));
+        return all;
+    }
+
     /** The directories (confdirs and their subdirectories) the last scan walked. */
     public synchronized Set<Path> directories() {
         return directories;
@@ -127,6 +140,8 @@ public final class ConfigurationLoader {
         Optional<Path> override = Optional.empty();
         List<Object> stamp = List.of();
         Set<String> missing = Set.of();
+        /** The errors of the last parse: kept while the file stays as it is. */
+        List<Diagnostic> errors = List.of();
         /** Every plugin keyword the last parse looked up, with what it found. */
         Map<String, Found> lookedUp = Map.of();
 
@@ -199,6 +214,7 @@ public final class ConfigurationLoader {
             entry.lookedUp = lookedUp;
             diagnostics.addAll(result.diagnostics());
             entry.missing = result.missingExtensions();
+            entry.errors = result.diagnostics().stream().filter(Diagnostic::isError).toList();
             if (result.loaded()) {
                 JobClass parsed = result.job().get();
                 registry.put(name, parsed);

@@ -132,7 +132,8 @@ public final class ConfigurationWatcher implements AutoCloseable {
                 }
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // even an Error: without this thread no job file would ever be seen again
                 LOG.log(Level.ERROR, "configuration watcher: scan failed, will retry on the next change", e);
             }
         }
@@ -143,7 +144,7 @@ public final class ConfigurationWatcher implements AutoCloseable {
             ChangeSet changes = request.scan().get();
             deliver(changes);
             request.done().complete(changes);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             request.done().completeExceptionally(e);
             throw e;
         }

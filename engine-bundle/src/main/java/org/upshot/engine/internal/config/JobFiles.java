@@ -1,9 +1,11 @@
 package org.upshot.engine.internal.config;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +22,11 @@ public final class JobFiles {
     public static final String CONF = ".conf";
     /** The suffix of override files. */
     public static final String OVERRIDE = ".override";
+    /**
+     * The largest job file read: real ones are a few kilobytes, and a file of gigabytes
+     * (or {@code /dev/zero} behind a link) must not take the daemon's memory.
+     */
+    public static final int MAX_BYTES = 1 << 20;
 
     private JobFiles() {}
 
@@ -32,8 +39,10 @@ public final class JobFiles {
         String confText;
         try {
             confText = read(conf);
+        } catch (RefusedFile e) {
+            return refused(conf, e);
         } catch (IOException e) {
-            return failed(conf, Diagnostic.Kind.UNREADABLE, e);
+            return failed(conf, Diagnostic.Kind.UNREADABLE, e.toString());
         }
         ParseResult base = guarded(() -> parser.parse(name, conf, confText), conf);
         if (!base.loaded() || override.isEmpty()) {
@@ -42,8 +51,10 @@ public final class JobFiles {
         String overrideText;
         try {
             overrideText = read(override.get());
+        } catch (RefusedFile e) {
+            return withExtra(base, refused(override.get(), e).diagnostics());
         } catch (IOException e) {
-            return withExtra(base, failed(override.get(), Diagnostic.Kind.UNREADABLE, e).diagnostics());
+            return withExtra(base, failed(override.get(), Diagnostic.Kind.UNREADABLE, e.toString()).diagnostics());
         }
         ParseResult applied = guarded(() -> parser.parseOverride(base.job().get(), override.get(), overrideText),
                 override.get());
@@ -60,13 +71,48 @@ public final class JobFiles {
         return dot > relative.lastIndexOf('/') ? relative.substring(0, dot) : relative;
     }
 
-    /** The file's text: UTF-8, malformed bytes replaced (the parser then reports the odd word). */
-    private static String read(Path file) throws IOException {
-        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+    /** A job file refused before it is read: not a regular file, or too large. */
+    private static final class RefusedFile extends IOException {
+        private static final long serialVersionUID = 1L;
+        final transient Diagnostic.Kind kind;
+
+        RefusedFile(Diagnostic.Kind kind, String detail) {
+            super(detail);
+            this.kind = kind;
+        }
     }
 
-    private static ParseResult failed(Path file, Diagnostic.Kind kind, Throwable cause) {
-        return new ParseResult(Optional.empty(), List.of(Diagnostic.of(file, 1, 1, kind, cause.toString())), Set.of());
+    /**
+     * The file's text: UTF-8, malformed bytes replaced (the parser then reports the odd
+     * word). Only a regular file (links followed) of at most {@link #MAX_BYTES} is read,
+     * and never more than that, whatever its size said.
+     */
+    private static String read(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        if (!attributes.isRegularFile()) {
+            throw new RefusedFile(Diagnostic.Kind.NOT_A_FILE, attributes.isDirectory() ? "a directory"
+                    : attributes.isOther() ? "a device, pipe or socket" : "not a regular file");
+        }
+        if (attributes.size() > MAX_BYTES) {
+            throw new RefusedFile(Diagnostic.Kind.TOO_LARGE, attributes.size() + " bytes");
+        }
+        byte[] text;
+        try (InputStream in = Files.newInputStream(file)) {
+            text = in.readNBytes(MAX_BYTES + 1);
+        }
+        if (text.length > MAX_BYTES) {
+            throw new RefusedFile(Diagnostic.Kind.TOO_LARGE, "more than " + MAX_BYTES + " bytes");
+        }
+        return new String(text, StandardCharsets.UTF_8);
+    }
+
+    private static ParseResult refused(Path file, RefusedFile why) {
+        return why.kind == Diagnostic.Kind.TOO_LARGE ? failed(file, why.kind, why.getMessage(), MAX_BYTES)
+                : failed(file, why.kind, why.getMessage());
+    }
+
+    private static ParseResult failed(Path file, Diagnostic.Kind kind, Object... detail) {
+        return new ParseResult(Optional.empty(), List.of(Diagnostic.of(file, 1, 1, kind, detail)), Set.of());
     }
 
     /** The parser reports bad input as diagnostics; anything it throws is a bug, reported the same way. */
@@ -74,7 +120,7 @@ public final class JobFiles {
         try {
             return parse.get();
         } catch (RuntimeException | StackOverflowError e) {
-            return failed(file, Diagnostic.Kind.INTERNAL_ERROR, e);
+            return failed(file, Diagnostic.Kind.INTERNAL_ERROR, e.toString());
         }
     }
 

@@ -79,8 +79,13 @@ final class RequestDispatcher {
             case CHECK_CONFIG:
                 List<String> ignored = new ArrayList<>(Protocol.strings(request, "ignore"));
                 ignored.addAll(control.emittedEvents());
-                return selectedJobs(request).thenCombine(control.list(),
-                        (selected, all) -> fields("jobs", ConfigReport.check(selected, all, ignored)));
+                return selectedJobs(request).thenCombine(control.list(), (selected, all) -> {
+                    Map<String, Object> reply = fields("jobs", ConfigReport.check(selected, all, ignored));
+                    // the whole configuration's files; a named job is about its conditions
+                    reply.put("files", request.containsKey(F_JOB) ? new ArrayList<Object>()
+                            : new ArrayList<Object>(control.fileProblems()));
+                    return reply;
+                });
             case LOG_PRIORITY:
                 return logPriority(request);
             case VERSION:

@@ -31,17 +31,20 @@ public final class EngineControl implements JobControl {
     private final Engine engine;
     private final Supplier<CompletionStage<Void>> reloader;
     private final Supplier<List<String>> pluginEvents;
+    private final Supplier<List<String>> fileProblems;
 
     /**
      * @param reloader rereads the configuration directories and hands the result to the
      *     engine; called for {@code reload-configuration}
      * @param pluginEvents the events the installed plugins declare; any thread
+     * @param fileProblems the job files that do not parse, rendered; any thread
      */
     public EngineControl(Engine engine, Supplier<CompletionStage<Void>> reloader,
-            Supplier<List<String>> pluginEvents) {
+            Supplier<List<String>> pluginEvents, Supplier<List<String>> fileProblems) {
         this.engine = engine;
         this.reloader = reloader;
         this.pluginEvents = pluginEvents;
+        this.fileProblems = fileProblems;
     }
 
     private interface Action<T> {
@@ -173,6 +176,11 @@ public final class EngineControl implements JobControl {
     public CompletionStage<EventResult> emit(Event event, boolean wait) {
         CompletionStage<EventResult> done = engine.emit(event);
         return wait ? done : CompletableFuture.completedFuture(EventResult.OK);
+    }
+
+    @Override
+    public List<String> fileProblems() {
+        return fileProblems.get();
     }
 
     @Override

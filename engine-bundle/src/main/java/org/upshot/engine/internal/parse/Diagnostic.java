@@ -67,9 +67,14 @@ public record Diagnostic(Path file, int line, int column, Kind kind, String mess
         EXTENSION_REJECTED("stanza '%s': %s"),
         EXTENSION_FAILED("stanza '%s' could not be parsed by its extension: %s"),
         UNREADABLE("cannot read job file: %s"),
+        NOT_A_FILE("not a job file: %s"),
+        TOO_LARGE("too large (%s, limit %s bytes)"),
         INTERNAL_ERROR("the parser failed on this file (a bug, please report it): %s"),
         NEEDS_CYCLE("'needs %s' makes a cycle: %s"),
         NAME_CLASH("job '%s' is also defined in %s, which takes precedence", false);
+
+        /** The most of one offending word a message shows. */
+        static final int LONGEST_WORD = 80;
 
         private final String template;
         private final boolean error;
@@ -83,9 +88,32 @@ public record Diagnostic(Path file, int line, int column, Kind kind, String mess
             this.error = error;
         }
 
-        /** The template filled with {@code words}. */
+        /**
+         * The template filled with {@code words}, each cut to {@value #LONGEST_WORD}
+         * characters and with control characters escaped: a word may be a whole binary file.
+         */
         public String format(Object... words) {
-            return String.format(template, words);
+            Object[] shown = new Object[words.length];
+            for (int i = 0; i < words.length; i++) {
+                shown[i] = words[i] instanceof String word ? printable(word) : words[i];
+            }
+            return String.format(template, shown);
+        }
+
+        private static String printable(String word) {
+            StringBuilder shown = new StringBuilder();
+            for (int i = 0; i < word.length() && i < LONGEST_WORD; i++) {
+                char c = word.charAt(i);
+                if (Character.isISOControl(c)) {
+                    shown.append(String.format("\\x%02x", c & 0xff));
+                } else {
+                    shown.append(c);
+                }
+            }
+            if (word.length() > LONGEST_WORD) {
+                shown.append("... (").append(word.length()).append(" characters)");
+            }
+            return shown.toString();
         }
 
         /** False for warnings: the file (or the job it competes with) still loads. */

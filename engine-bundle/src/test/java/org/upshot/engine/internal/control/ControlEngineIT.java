@@ -1,10 +1,5 @@
 package org.upshot.engine.internal.control;
 
-import org.upshot.daemon.DaemonSettings.ControlLimits;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,18 +27,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.upshot.control.Json;
 import org.upshot.ctl.Initctl;
+import org.upshot.daemon.DaemonSettings.ControlLimits;
 import org.upshot.daemon.DaemonSettings;
 import org.upshot.engine.internal.config.ConfigurationLoader;
-import org.upshot.engine.internal.parse.StanzaLookup;
+import org.upshot.engine.internal.config.JobFiles;
 import org.upshot.engine.internal.job.Engine;
 import org.upshot.engine.internal.job.EngineControl;
 import org.upshot.engine.internal.job.EngineSettings;
+import org.upshot.engine.internal.parse.Diagnostic;
+import org.upshot.engine.internal.parse.StanzaLookup;
 import org.upshot.event.Event;
 import org.upshot.job.JobView;
 import org.upshot.process.internal.NativeHost;
 import org.upshot.process.internal.PosixProcessLauncher;
 import org.upshot.spi.source.EventSource;
 import org.upshot.spi.source.SourceContext;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code initctl} against a real engine running real jobs, through a system-mode control
@@ -88,7 +89,7 @@ class ControlEngineIT {
         EngineControl control = new EngineControl(engine, () -> {
             engine.apply(loader.reload());
             return engine.ask(() -> null);
-        }, List::of);
+        }, List::of, () -> loader.problems().stream().map(Diagnostic::render).toList());
         engine.start();
         engine.configure(loader.load().jobs().values());
         engine.ask(() -> null).toCompletableFuture().get(20, TimeUnit.SECONDS);
@@ -350,6 +351,26 @@ class ControlEngineIT {
         assertEquals(new Run(0, "", ""), initctl("initctl", "unset-env", "-g", "COLOUR"));
         assertEquals(new Run(1, "", "initctl: No such variable: COLOUR\n"), initctl("initctl", "get-env", "-g", "COLOUR"));
         assertEquals(new Run(0, "", ""), initctl("initctl", "reset-env", "-g"));
+    }
+
+    @Test
+    void checkConfigListsEveryJobFileThatDoesNotLoadAndTheWatcherLivesOn() throws Exception {
+        Files.writeString(confdir.resolve("bad.conf"), "frobnicate\n");
+        Files.createSymbolicLink(confdir.resolve("zero.conf"), Path.of("/dev/zero"));
+        Files.write(confdir.resolve("huge.conf"), new byte[JobFiles.MAX_BYTES + 1]);
+        Files.write(confdir.resolve("binary.conf"), new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 3, 0, '>', 0, 1});
+        assertEquals(new Run(0, "", ""), initctl("initctl", "reload-configuration"));
+        Run check = initctl("initctl", "check-config");
+        assertEquals(1, check.status());
+        assertTrue(check.out().startsWith(confdir.resolve("bad.conf") + ":1:1: unknown stanza 'frobnicate'\n"
+                + confdir.resolve("binary.conf") + ":1:1: unknown stanza '\\x7fELF\\x02\\x01\\x01\\x00\\x03\\x00>"
+                + "\\x00\\x01'\n"
+                + confdir.resolve("huge.conf") + ":1:1: too large (1048577 bytes, limit 1048576 bytes)\n"
+                + confdir.resolve("zero.conf") + ":1:1: not a job file: a device, pipe or socket\n"), check.out());
+        // and later files are still seen
+        job("afterwards", "exec sleep 1000");
+        assertEquals(new Run(0, "", ""), initctl("initctl", "reload-configuration"));
+        assertEquals(new Run(0, "afterwards stop/waiting\n", ""), initctl("status", "afterwards"));
     }
 
     @Test

@@ -132,6 +132,11 @@ final class FakeJobControl implements JobControl {
     }
 
     @Override
+    public List<String> fileProblems() {
+        return List.of();
+    }
+
+    @Override
     public List<String> emittedEvents() {
         return List.of("startup", "*-device-added");
     }

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import org.upshot.daemon.DaemonSettings;
 import org.upshot.engine.internal.config.Configuration;
 import org.upshot.engine.internal.config.ConfigurationLoader;
+import org.upshot.engine.internal.parse.Diagnostic;
 import org.upshot.engine.internal.plugin.PluginCatalog;
 import org.upshot.event.Event;
 import org.upshot.event.EventResult;
@@ -85,7 +86,7 @@ final class EngineHarness implements AutoCloseable {
         control = new EngineControl(engine, () -> {
             engine.apply(loader.reload());
             return engine.ask(() -> null);
-        }, List::of);
+        }, List::of, () -> loader.problems().stream().map(Diagnostic::render).toList());
         engine.start();
         engine.request(() -> engine.subscribe(events::add));
     }
