@@ -324,7 +324,7 @@ public final class ConfigurationLoader {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
                     if (attributes.isRegularFile()) {
-                        files.put(file, stamp(attributes));
+                        files.put(file, stamp(file, attributes));
                     } else if (attributes.isSymbolicLink()) {
                         // A job file may be a link (to a packaged file); a dangling one is still
                         // listed, so that reading it reports the problem.
@@ -357,15 +357,18 @@ public final class ConfigurationLoader {
     private static List<Object> linkTargetStamp(Path link) {
         try {
             BasicFileAttributes target = Files.readAttributes(link, BasicFileAttributes.class);
-            return target.isRegularFile() ? stamp(target) : List.of("not a file");
+            return target.isRegularFile() ? stamp(link, target) : List.of("not a file");
         } catch (IOException e) {
             return List.of("unreadable", e.toString());
         }
     }
 
-    /** Size, modification time and inode: different when the file was rewritten. */
-    private static List<Object> stamp(BasicFileAttributes attributes) {
+    /**
+     * Size, modification time and inode: different when the file was rewritten; and
+     * whether it can be read, so that a file that could not be is read once it can.
+     */
+    private static List<Object> stamp(Path file, BasicFileAttributes attributes) {
         return List.of(attributes.size(), attributes.lastModifiedTime(),
-                Objects.requireNonNullElse(attributes.fileKey(), ""));
+                Objects.requireNonNullElse(attributes.fileKey(), ""), Files.isReadable(file));
     }
 }

@@ -7,18 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.upshot.engine.internal.model.JobClass;
-import org.upshot.engine.internal.parse.Diagnostic;
 import org.upshot.engine.internal.parse.Diagnostic.Kind;
-import org.upshot.event.EventExpression;
+import org.upshot.engine.internal.parse.Diagnostic;
 import org.upshot.engine.internal.parse.TestExtensions;
 import org.upshot.engine.internal.plugin.PluginCatalog;
+import org.upshot.event.EventExpression;
 import org.upshot.spi.stanza.StanzaContribution;
 import org.upshot.spi.stanza.StanzaExtension;
 
@@ -51,6 +53,24 @@ class ConfigurationLoaderTest {
         assertEquals(Set.of("foo", "net/apache"), config.jobs().keySet());
         assertEquals(List.of(), config.diagnostics());
         assertEquals(etc.resolve("net/apache.conf"), config.jobs().get("net/apache").file());
+    }
+
+    @Test
+    void anUnreadableFileIsReportedAndReadOnceItCanBe() throws IOException {
+        if (ProcessHandle.current().info().user().orElse("").equals("root")) {
+            System.out.println("ConfigurationLoaderTest: root reads any file; the unreadable case is not tried");
+            Assumptions.assumeTrue(false, "root reads any file");
+        }
+        Path etc = root.resolve("init");
+        Path foo = write(etc.resolve("foo.conf"), "exec /bin/foo\n");
+        Files.setPosixFilePermissions(foo, Set.of());
+        ConfigurationLoader loader = loader(etc);
+        Configuration first = loader.load();
+        assertEquals(Set.of(), first.jobs().keySet());
+        assertEquals(Diagnostic.Kind.UNREADABLE, loader.problems().get(0).kind());
+        Files.setPosixFilePermissions(foo, PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals(Set.of("foo"), loader.refresh().updated().keySet(), "the same bytes, now readable");
+        assertEquals(List.of(), loader.problems());
     }
 
     @Test
