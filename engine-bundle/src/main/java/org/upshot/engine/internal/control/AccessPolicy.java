@@ -16,6 +16,11 @@ record AccessPolicy(boolean systemMode, int ownerUid) {
         return new AccessPolicy(false, ownerUid);
     }
 
+    /** The one the daemon is for (root, or the session's owner): always left room to connect. */
+    boolean privileged(Peer peer) {
+        return peer.uid() == ownerUid;
+    }
+
     boolean permits(Peer peer, Command command) {
         if (systemMode) {
             return peer.isRoot() || command.isReadOnly();

@@ -46,6 +46,8 @@ final class Connection {
     long lastActivityNanos;
     /** I/O thread only: the client shut its side or sent something that ends the conversation. */
     boolean inputDone;
+    /** I/O thread only: when the line being received began; 0 between lines. */
+    long partialSince;
 
     Connection(UnixSocketChannel channel, Peer peer, long maxOutboundBytes, long now) {
         this.channel = channel;
@@ -92,6 +94,11 @@ final class Connection {
             outbound.poll();
         }
         return true;
+    }
+
+    /** Bytes queued and not yet written. */
+    long backlogBytes() {
+        return outboundBytes.get();
     }
 
     boolean hasOutbound() {

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -195,6 +196,11 @@ public final class ControlServer implements AutoCloseable {
             }
             if (!connection.isClosed() && key.isValid() && key.isWritable()) {
                 pump(connection, now);
+                // written out: requests held back by the backlog may go on
+                if (!connection.isClosed()) {
+                    advance(connection);
+                    pump(connection, now);
+                }
             }
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "control client pid {0} dropped: {1}", connection.peer.pid(), e.getMessage());
@@ -220,8 +226,9 @@ public final class ControlServer implements AutoCloseable {
                 Peer peer = new Peer(credentials.getPid(), credentials.getUid(), credentials.getGid());
                 channel.configureBlocking(false);
                 Connection connection = new Connection(channel, peer, limits.maxOutboundBytes(), now);
-                if (connections.size() >= limits.maxConnections()) {
-                    connection.queue(Protocol.errorReply(null, ErrorCode.BUSY, "Too many connections"));
+                Optional<String> refusal = refusal(peer);
+                if (refusal.isPresent()) {
+                    connection.queue(Protocol.errorReply(null, ErrorCode.BUSY, refusal.get()));
                     connection.flush(now);
                     connection.close();
                     continue;
@@ -237,6 +244,41 @@ public final class ControlServer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Why a new connection from {@code peer} is refused, if it is: the daemon's own user
+     * (root, or the session's owner) may always use the last {@link #reserved()} places,
+     * and no other user holds more than a quarter of them, so nobody can lock it out.
+     */
+    private Optional<String> refusal(Peer peer) {
+        if (connections.size() >= limits.maxConnections()) {
+            return Optional.of("Too many connections");
+        }
+        if (policy.privileged(peer)) {
+            return Optional.empty();
+        }
+        if (connections.size() >= limits.maxConnections() - reserved()) {
+            return Optional.of("Too many connections (the last " + reserved() + " are kept for uid "
+                    + policy.ownerUid() + ")");
+        }
+        if (connectionsOf(peer.uid(), false) >= perUser()) {
+            return Optional.of("Too many connections from uid " + peer.uid() + " (at most " + perUser() + ")");
+        }
+        return Optional.empty();
+    }
+
+    private int reserved() {
+        return Math.max(1, limits.maxConnections() / 64);
+    }
+
+    private int perUser() {
+        return Math.max(1, limits.maxConnections() / 4);
+    }
+
+    /** Connections of {@code uid}: all, or only those following events. */
+    private long connectionsOf(int uid, boolean following) {
+        return connections.stream().filter(c -> c.peer.uid() == uid && (!following || c.isStreaming())).count();
     }
 
     private void read(Connection connection, long now) throws IOException {
@@ -262,6 +304,8 @@ public final class ControlServer implements AutoCloseable {
             pump(connection, now);
             return;
         }
+        connection.partialSince = !connection.framer.hasPartialLine() ? 0
+                : connection.partialSince == 0 ? now : connection.partialSince;
         connection.waiting.addAll(lines);
         advance(connection);
         pump(connection, now);
@@ -269,11 +313,14 @@ public final class ControlServer implements AutoCloseable {
 
     /**
      * Starts the connection's waiting requests in order until one has to wait for the
-     * engine, and reads from the client only while few enough lines wait: a client that
-     * floods the socket is slowed by its own full socket buffer, not by the server's memory.
+     * engine, or until half the outbound bound waits unread (replies are never dropped:
+     * the client that does not read them is simply not served further); and reads from
+     * the client only while few enough lines wait: a client that floods the socket is
+     * slowed by its own full socket buffer, not by the server's memory.
      */
     private void advance(Connection connection) {
-        while (!connection.inFlight() && !connection.waiting.isEmpty() && !connection.isClosed()) {
+        while (!connection.inFlight() && !connection.waiting.isEmpty() && !connection.isClosed()
+                && connection.backlogBytes() < limits.maxOutboundBytes() / 2) {
             request(connection, connection.waiting.poll());
         }
         if (connection.inputDone || !connection.key.isValid()) {
@@ -375,8 +422,17 @@ public final class ControlServer implements AutoCloseable {
         return Protocol.errorReply(id, ErrorCode.INTERNAL, "Internal error: " + cause);
     }
 
-    /** {@code events}: acknowledge, then forward every event until the client goes. */
+    /**
+     * {@code events}: acknowledge, then forward every event until the client goes. A user
+     * other than the daemon's own follows on at most an eighth of the connections.
+     */
     private void follow(Connection connection, Object id) {
+        int perUser = Math.max(1, limits.maxConnections() / 8);
+        if (!policy.privileged(connection.peer) && connectionsOf(connection.peer.uid(), true) >= perUser) {
+            connection.queue(Protocol.errorReply(id, ErrorCode.BUSY, "Too many event followers from uid "
+                    + connection.peer.uid() + " (at most " + perUser + ")"));
+            return;
+        }
         connection.queue(Protocol.okReply(id));
         AtomicBoolean subscribed = new AtomicBoolean(true);
         Runnable handle = control.subscribe(event -> {
@@ -428,9 +484,23 @@ public final class ControlServer implements AutoCloseable {
         connections.remove(connection);
     }
 
+    /**
+     * Drops connections idle for the idle timeout, and those that took longer than it to
+     * send one whole request line (a byte now and then keeps a connection busy, not alive).
+     */
     private void sweepIdle(long now) {
         long idle = TimeUnit.MILLISECONDS.toNanos(limits.idleTimeoutMillis());
         for (Connection connection : new ArrayList<>(connections)) {
+            if (connection.partialSince != 0 && now - connection.partialSince > idle) {
+                LOG.log(Level.DEBUG, "control client pid {0} sent no whole request in time, dropped",
+                        connection.peer.pid());
+                connection.queue(Protocol.errorReply(null, ErrorCode.BAD_REQUEST, "Request not completed within "
+                        + limits.idleTimeoutMillis() + " ms"));
+                connection.partialSince = 0;
+                endInput(connection);
+                pump(connection, now);
+                continue;
+            }
             if (!connection.isStreaming() && !connection.busy()
                     && now - connection.lastActivityNanos > idle) {
                 LOG.log(Level.DEBUG, "control client pid {0} idle, dropped", connection.peer.pid());

@@ -151,6 +151,54 @@ class ControlServerTest {
     }
 
     @Test
+    void aRequestDrippedAByteAtATimeIsCutOffAtTheDeadline() throws Exception {
+        server.close();
+        server = new ControlServer(socket, false, engine, "0.1.0", dir, false,
+                new ControlLimits(4096, 8, 1 << 20, 400));
+        try (RawClient client = new RawClient(socket)) {
+            long started = System.nanoTime();
+            String request = status(1, "sobby");
+            // a byte every 50 ms keeps bytes moving, but the whole line would take 2.5 s
+            boolean cut = false;
+            for (int i = 0; i < request.length() - 1 && !cut; i++) {
+                try {
+                    client.send(request.substring(i, i + 1));
+                    Thread.sleep(50); // the client's pace, not a wait for the server
+                } catch (IOException closed) {
+                    cut = true;
+                }
+            }
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(cut && tookMillis >= 350 && tookMillis < 1500, "cut off after " + tookMillis + " ms");
+        }
+        assertServing();
+    }
+
+    @Test
+    void repliesAreNeverDroppedForAClientThatReadsLate() throws Exception {
+        // 20,000 replies of ~130 bytes (2.6 MB) against a 1 MiB outbound bound
+        try (RawClient client = new RawClient(socket)) {
+            StringBuilder requests = new StringBuilder();
+            for (int i = 0; i < 20_000; i++) {
+                requests.append(status(i, "sobby"));
+            }
+            Thread writer = new Thread(() -> {
+                try {
+                    client.send(requests.toString());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            writer.start();
+            writer.join(1000); // the client reads only after a second: its replies pile up meanwhile
+            for (int i = 0; i < 20_000; i++) {
+                assertEquals((long) i, client.reply().get("id"));
+            }
+            writer.join();
+        }
+    }
+
+    @Test
     void pipelinedRequestsAllGetReplies() throws IOException {
         try (RawClient client = new RawClient(socket)) {
             client.send(status(1, "sobby") + status(2, "nosuch") + status(3, "foo"));

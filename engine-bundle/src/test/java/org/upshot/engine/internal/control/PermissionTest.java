@@ -108,6 +108,48 @@ class PermissionTest {
     }
 
     @Test
+    void anotherUserCannotLockRootOut() throws Exception {
+        // 16 places: the last one kept for root, 4 per other user, 2 of them following events
+        server = new ControlServer(dir.resolve("control.sock"), true, engine, "0.1.0", dir, false,
+                new ControlLimits(16, 8, 1 << 20, 10_000));
+        Process hostile = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                "/usr/bin/python3", "-c", """
+                import socket, sys
+                held = []
+                for cmd in sys.argv[2:]:
+                    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    s.connect(sys.argv[1])
+                    s.sendall(('{"v":1,"id":1,"cmd":"%s","job":"sobby"}\\n' % cmd).encode())
+                    line = s.makefile().readline()
+                    print(cmd, "BUSY" if '"BUSY"' in line else "ok" if '"ok":true' in line else line.strip(),
+                          flush=True)
+                    held.append(s)
+                sys.stdin.read()
+                """, dir.resolve("control.sock").toString(), "events", "events", "events", "status", "status")
+                .start();
+        try {
+            java.io.BufferedReader said = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    hostile.getInputStream(), StandardCharsets.UTF_8));
+            List<String> answers = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                answers.add(said.readLine());
+            }
+            assertEquals(List.of("events ok", "events ok", "events BUSY", "status ok", "status BUSY"), answers,
+                    "two followers, four connections for nobody");
+            // while nobody holds its share, root is answered
+            long asked = System.nanoTime();
+            try (RawClient root = new RawClient(dir.resolve("control.sock"))) {
+                root.send("{\"v\":1,\"id\":7,\"cmd\":\"status\",\"job\":\"sobby\"}\n");
+                assertEquals(Boolean.TRUE, root.reply().get("ok"));
+            }
+            assertTrue(System.nanoTime() - asked < TimeUnit.MILLISECONDS.toNanos(1000), "root answered at once");
+        } finally {
+            hostile.destroy();
+            hostile.waitFor();
+        }
+    }
+
+    @Test
     void sessionModeServesItsOwnerOnly() throws Exception {
         Path socket = dir.resolve("control.sock");
         server = new ControlServer(socket, false, engine, "0.1.0", dir, false, ControlLimits.DEFAULT);
