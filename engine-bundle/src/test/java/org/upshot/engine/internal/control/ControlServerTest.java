@@ -182,20 +182,26 @@ class ControlServerTest {
             for (int i = 0; i < 20_000; i++) {
                 requests.append(status(i, "sobby"));
             }
-            Thread writer = new Thread(() -> {
-                try {
-                    client.send(requests.toString());
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            writer.start();
+            Thread writer = sendInBackground(client, requests.toString());
             writer.join(1000); // the client reads only after a second: its replies pile up meanwhile
             for (int i = 0; i < 20_000; i++) {
                 assertEquals((long) i, client.reply().get("id"));
             }
             writer.join();
         }
+    }
+
+    /** Sends {@code text} from a thread: the server stops reading while lines wait, so a writer blocks. */
+    private static Thread sendInBackground(RawClient client, String text) {
+        Thread writer = new Thread(() -> {
+            try {
+                client.send(text);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.start();
+        return writer;
     }
 
     @Test
@@ -231,14 +237,7 @@ class ControlServerTest {
                 flood.append(status(i, "sobby"));
             }
             // The server stops reading while lines wait, so the writer blocks: write from a thread.
-            Thread writer = new Thread(() -> {
-                try {
-                    client.send(flood.toString());
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            writer.start();
+            Thread writer = sendInBackground(client, flood.toString());
             for (int i = 0; i < 5000; i++) {
                 assertEquals((long) i, client.reply().get("id"));
             }
