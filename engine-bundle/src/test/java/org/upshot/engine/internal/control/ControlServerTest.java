@@ -236,7 +236,6 @@ class ControlServerTest {
             for (int i = 0; i < 5000; i++) {
                 flood.append(status(i, "sobby"));
             }
-            // The server stops reading while lines wait, so the writer blocks: write from a thread.
             Thread writer = sendInBackground(client, flood.toString());
             for (int i = 0; i < 5000; i++) {
                 assertEquals((long) i, client.reply().get("id"));
