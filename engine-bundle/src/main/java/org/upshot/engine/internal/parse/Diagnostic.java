@@ -74,7 +74,7 @@ public record Diagnostic(Path file, int line, int column, Kind kind, String mess
         NAME_CLASH("job '%s' is also defined in %s, which takes precedence", false);
 
         /** The most of one offending word a message shows. */
-        static final int LONGEST_WORD = 80;
+        static final int LONGEST_WORD = 200;
 
         private final String template;
         private final boolean error;

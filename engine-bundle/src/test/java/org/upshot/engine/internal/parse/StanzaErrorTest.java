@@ -92,6 +92,15 @@ class StanzaErrorTest {
     }
 
     @Test
+    void aHugeOrBinaryWordIsCutAndEscapedInTheMessage() {
+        // a binary file is one long "stanza" word: the message must stay a readable line
+        String word = "\u007fELF\u0002" + "x".repeat(1 << 20);
+        Diagnostic d = error(word + "\n", Kind.UNKNOWN_STANZA, 1, 1);
+        assertEquals("test.conf:1:1: unknown stanza '\\x7fELF\\x02" + "x".repeat(195) + "... (1048581 characters)'",
+                d.render());
+    }
+
+    @Test
     void firstErrorStopsTheFile() {
         ParseResult result = Parsing.parse("nice 99\nwibble\n");
         assertEquals(1, result.diagnostics().size());
