@@ -84,7 +84,7 @@ public final class FilesLatencyBench {
         Files.createDirectories(dir);
         LinkedBlockingQueue<Long> emitted = new LinkedBlockingQueue<>();
         FilesEventSource source = new FilesEventSource(config(windowMillis));
-        EventEmitter timestamps = (event, descriptors) -> {
+        EventEmitter timestamps = (event, descriptors, priority) -> {
             emitted.add(System.nanoTime());
             return CompletableFuture.completedFuture(EventResult.OK);
         };

@@ -28,7 +28,19 @@ public interface EventEmitter {
      * {@link EventDescriptor} for who owns them when. If the engine has stopped, each
      * descriptor is released at once and the stage fails.
      *
+     * @return as {@link #emit(Event)}
+     */
+    default CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors) {
+        return emit(event, descriptors, RunPriority.NORMAL);
+    }
+
+    /**
+     * Queues an event as {@link #emit(Event, List)} does, whose runs (every process of
+     * each job instance it starts, for as long as that run lasts) are scheduled at
+     * {@code priority}. A run that several events start together is
+     * {@link RunPriority#BACKGROUND} only when each of them asks for it.
+     *
      * @return as {@link #emit(Event)}; the one method an emitter implements
      */
-    CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors);
+    CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors, RunPriority priority);
 }

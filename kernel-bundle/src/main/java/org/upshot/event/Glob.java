@@ -72,6 +72,23 @@ public final class Glob {
         return false;
     }
 
+    /**
+     * A pattern that matches exactly {@code text}: each character {@code fnmatch} treats
+     * specially ({@code * ? [ ]} and the backslash) escaped with a backslash. What a source
+     * puts in a condition that must match one value it emits, such as a cron line.
+     */
+    public static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 4);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ("*?[]\\".indexOf(c) >= 0) {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+
     /** The pattern as written. */
     public String pattern() {
         return pattern;

@@ -17,10 +17,12 @@ import java.util.OptionalInt;
  * @param group group name or numeric gid to switch to (default: the user's primary group)
  * @param cgroup a cgroup directory the child joins before exec (for exact tracking of
  *     forking daemons); empty for none
+ * @param idleIoClass put the child in the idle I/O scheduling class ({@code ionice -c 3}),
+ *     so it gets disk time only when no other process wants it; false keeps the daemon's
  */
 public record ProcessAttributes(OptionalInt umask, OptionalInt nice, OptionalInt oomScore,
         List<ResourceLimit> limits, Optional<Path> chroot, Optional<String> user,
-        Optional<String> group, Optional<Path> cgroup) {
+        Optional<String> group, Optional<Path> cgroup, boolean idleIoClass) {
 
     /** No attribute changed. */
     public static final ProcessAttributes NONE = new ProcessAttributes(OptionalInt.empty(),
@@ -29,5 +31,12 @@ public record ProcessAttributes(OptionalInt umask, OptionalInt nice, OptionalInt
 
     public ProcessAttributes {
         limits = List.copyOf(limits);
+    }
+
+    /** The attributes given, keeping the daemon's I/O scheduling class. */
+    public ProcessAttributes(OptionalInt umask, OptionalInt nice, OptionalInt oomScore,
+            List<ResourceLimit> limits, Optional<Path> chroot, Optional<String> user,
+            Optional<String> group, Optional<Path> cgroup) {
+        this(umask, nice, oomScore, limits, chroot, user, group, cgroup, false);
     }
 }

@@ -7,7 +7,7 @@
  * thread blocks in {@code waitpid(-1)} and reports every exit, of children and of
  * orphans re-parented to us as PID 1 or as a child subreaper, to the registered
  * {@link org.upshot.process.ExitListener}s. Attributes that {@code posix_spawn}
- * cannot set (umask, nice, OOM score, rlimits, chroot, user and group) are applied
+ * cannot set (umask, nice, I/O class, OOM score, rlimits, chroot, user and group) are applied
  * in the child before the final {@code exec}.
  *
  * <p>Failures surface as {@link org.upshot.process.PosixException}, naming the
@@ -25,8 +25,9 @@
  * reports stops), {@link org.upshot.process.Host#children()},
  * {@link org.upshot.process.Host#reboot(int)} and {@link org.upshot.process.Cgroups}.
  * 1.2 added {@link org.upshot.process.Stdio.Connection} (a connection on stdin and stdout, inetd-style) and {@link org.upshot.process.Host#parentOf(int)}.
- * 1.3 added {@link org.upshot.process.Signals#ABRT} (a watchdog's kill) and
- * {@link org.upshot.process.Cgroups#apply} (a job's {@code cgroup} settings).
+ * 1.3 added {@link org.upshot.process.Signals#ABRT} (a watchdog's kill),
+ * {@link org.upshot.process.Cgroups#apply} (a job's {@code cgroup} settings) and
+ * {@link org.upshot.process.ProcessAttributes#idleIoClass()}.
  */
 @Export
 @Version("1.3.0")

@@ -70,6 +70,14 @@ class GlobTest {
     }
 
     @Test
+    void anEscapedTextIsALiteralPatternOfItself() {
+        String cron = "cron */5 [x] ? \\ *";
+        assertEquals("cron \\*/5 \\[x\\] \\? \\\\ \\*", Glob.escape(cron));
+        assertEquals(cron, Glob.compile(Glob.escape(cron)).literal());
+        assertFalse(Glob.compile(Glob.escape(cron)).matches("cron 1/5 [x] ? \\ 2"));
+    }
+
+    @Test
     void nonAsciiCharactersMatchRangesAndClasses() {
         assertTrue(matches("caf[é]", "café"));
         assertTrue(matches("[[:alpha:]]", "ß"));

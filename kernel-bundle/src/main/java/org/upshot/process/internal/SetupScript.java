@@ -37,7 +37,7 @@ final class SetupScript {
     /** True when {@code request} needs the preamble; plain spawns exec their command directly. */
     static boolean needed(SpawnRequest request) {
         ProcessAttributes a = request.attributes();
-        return request.stopBeforeExec() || a.umask().isPresent() || a.nice().isPresent()
+        return request.stopBeforeExec() || a.umask().isPresent() || a.nice().isPresent() || a.idleIoClass()
                 || a.oomScore().isPresent() || !a.limits().isEmpty() || a.chroot().isPresent()
                 || a.user().isPresent() || a.group().isPresent() || a.cgroup().isPresent()
                 || !ownPidVariables(request).isEmpty();
@@ -89,6 +89,9 @@ final class SetupScript {
         }
         a.oomScore().ifPresent(score -> s.step("oom_score_adj", 0, "echo " + score + " >/proc/$$/oom_score_adj"));
         a.nice().ifPresent(nice -> s.step("nice", 0, "renice -n " + nice + " -p $$ >/dev/null"));
+        if (a.idleIoClass()) {
+            s.step("ioprio_set", 0, "ionice -c 3 -p $$");
+        }
         a.cgroup().ifPresent(group -> s.step("cgroup", 0,
                 "echo $$ >" + quote(group.resolve("cgroup.procs").toString())));
         for (String variable : ownPidVariables(request)) {

@@ -21,7 +21,7 @@
  * {@code /proc/PID/environ} and {@code cmdline} are filled in.
  *
  * <h2>The set-up preamble</h2>
- * umask, nice, OOM score, rlimits, joining a cgroup, chroot, user and group, an exact
+ * umask, nice, the I/O class, OOM score, rlimits, joining a cgroup, chroot, user and group, an exact
  * {@code LISTEN_PID}, {@code WATCHDOG_PID} and stopping before exec cannot be expressed as spawn actions. A
  * request with any of them runs as
  * {@code /bin/sh -c PREAMBLE upshot-setup ARGV...}, where the preamble is generated
@@ -29,7 +29,8 @@
  * {@code $$} (the shell is the final process: it ends in {@code exec}) and runs in this
  * order: {@code umask}; {@code prlimit --pid $$} (before dropping privileges, which could
  * forbid raising a hard limit); writing {@code /proc/$$/oom_score_adj} (lowering needs
- * root); {@code renice} (likewise); writing {@code $$} to the cgroup's
+ * root); {@code renice} (likewise); {@code ionice -c 3} (the idle class, which anyone may
+ * choose); writing {@code $$} to the cgroup's
  * {@code cgroup.procs} (so every later fork is counted); {@code LISTEN_PID=$$} and {@code WATCHDOG_PID=$$};
  * restoring {@code PWD} as the job gave it (dash exports one); checking that the
  * command exists; closing the report descriptor; {@code kill -STOP $$} if asked; and
@@ -62,7 +63,7 @@
  * root, the exec itself) cannot report back; a failure there shows as exit status
  * 125-127 with the tool's message in the job's log. While reading, {@code spawn} blocks
  * for as long as the steps take (a few milliseconds; one {@code fork}+{@code exec} each
- * for prlimit and renice).
+ * for prlimit, renice and ionice).
  *
  * <h2>Reaping</h2>
  * One daemon thread ({@code Reaper}, shared by every launcher in the JVM: two

@@ -37,6 +37,14 @@ class ProcessAttributesTest extends LauncherTestBase {
         return new ProcessAttributes(umask, nice, oom, limits, chroot, user, group, cgroup);
     }
 
+    /** util-linux's name of the process's I/O scheduling class: {@code idle}, {@code none}... */
+    static String ioClass(int pid) throws IOException, InterruptedException {
+        Process ionice = new ProcessBuilder("ionice", "-p", Integer.toString(pid)).redirectErrorStream(true).start();
+        String output = new String(ionice.getInputStream().readAllBytes()).strip();
+        assertEquals(0, ionice.waitFor(), output);
+        return output.split(":")[0];
+    }
+
     static ProcessAttributes none() {
         return ProcessAttributes.NONE;
     }
@@ -58,13 +66,14 @@ class ProcessAttributesTest extends LauncherTestBase {
 
     @Test
     void allProcessAttributesReachTheProcessWhosePidSpawnReturned() throws Exception {
-        ProcessAttributes all = attributes(OptionalInt.of(027), OptionalInt.of(7), OptionalInt.of(345),
+        ProcessAttributes all = new ProcessAttributes(OptionalInt.of(027), OptionalInt.of(7), OptionalInt.of(345),
                 List.of(new ResourceLimit(Resource.NOFILE, 1000, 2000),
                         new ResourceLimit(Resource.CORE, ResourceLimit.UNLIMITED, ResourceLimit.UNLIMITED)),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), true);
         int pid = sleeper(all);
         assertEquals("0027", ProcFs.status(pid, "Umask"));
         assertEquals("7", ProcFs.statField(pid, 19), "nice");
+        assertEquals("idle", ioClass(pid));
         assertEquals("345", ProcFs.read(ProcFs.dir(pid).resolve("oom_score_adj")).strip());
         String limits = ProcFs.read(ProcFs.dir(pid).resolve("limits"));
         assertTrue(limits.matches("(?s).*Max open files\\s+1000\\s+2000\\s+files.*"), limits);

@@ -23,7 +23,7 @@ class SetupScriptTest {
 
     static final ProcessAttributes ALL = new ProcessAttributes(OptionalInt.of(022), OptionalInt.of(5),
             OptionalInt.of(100), List.of(new ResourceLimit(Resource.NOFILE, 10, 20)), Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.of(Path.of("/sys/fs/cgroup/it's")));
+            Optional.empty(), Optional.empty(), Optional.of(Path.of("/sys/fs/cgroup/it's")), true);
 
     @Test
     void plainRequestExecsDirectlyWithoutAShell() {
@@ -42,7 +42,7 @@ class SetupScriptTest {
         String script = SetupScript.build(with(ALL, List.of("LISTEN_PID="), true), Identity.UNCHANGED, 4);
         int[] positions = {
             script.indexOf("umask 0022"), script.indexOf("prlimit --pid $$ --nofile=10:20"),
-            script.indexOf("oom_score_adj"), script.indexOf("renice -n 5"), script.indexOf("cgroup.procs"),
+            script.indexOf("oom_score_adj"), script.indexOf("renice -n 5"), script.indexOf("ionice -c 3 -p $$"), script.indexOf("cgroup.procs"),
             script.indexOf("LISTEN_PID=$$"), script.indexOf("exec 4>&-"), script.indexOf("kill -STOP $$"),
             script.indexOf("exec \"$@\"")};
         for (int i = 0; i < positions.length; i++) {

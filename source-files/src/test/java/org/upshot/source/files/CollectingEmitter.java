@@ -10,6 +10,7 @@ import org.upshot.event.Event;
 import org.upshot.event.EventDescriptor;
 import org.upshot.event.EventEmitter;
 import org.upshot.event.EventResult;
+import org.upshot.event.RunPriority;
 
 /** The SPI sink: records every event; can be held shut to stall the source's thread. */
 final class CollectingEmitter implements EventEmitter {
@@ -19,7 +20,7 @@ final class CollectingEmitter implements EventEmitter {
     final CountDownLatch entered = new CountDownLatch(1);
 
     @Override
-    public CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors) {
+    public CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors, RunPriority priority) {
         descriptors.forEach(EventDescriptor::release);
         events.add(event);
         CountDownLatch current = gate;

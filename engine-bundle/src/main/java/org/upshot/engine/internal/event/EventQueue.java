@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.upshot.event.Event;
 import org.upshot.event.EventDescriptor;
+import org.upshot.event.RunPriority;
 import org.upshot.event.EventResult;
 
 /**
@@ -43,12 +44,12 @@ public final class EventQueue {
 
     /** Queues an event; it is handled by the next {@link #poll}. */
     public QueuedEvent emit(Event event) {
-        return emit(event, List.of());
+        return emit(event, List.of(), RunPriority.NORMAL);
     }
 
-    /** Queues an event that carries descriptors, released when it finishes. */
-    public QueuedEvent emit(Event event, List<EventDescriptor> descriptors) {
-        QueuedEvent queued = new QueuedEvent(event, descriptors);
+    /** Queues an event that carries descriptors, released when it finishes, and the priority of its runs. */
+    public QueuedEvent emit(Event event, List<EventDescriptor> descriptors, RunPriority priority) {
+        QueuedEvent queued = new QueuedEvent(event, descriptors, priority);
         events.add(queued);
         LOG.log(Level.DEBUG, () -> "Pending " + event + " event");
         return queued;

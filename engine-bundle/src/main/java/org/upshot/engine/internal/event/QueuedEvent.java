@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import org.upshot.engine.internal.match.Condition;
 import org.upshot.event.Event;
 import org.upshot.event.EventDescriptor;
+import org.upshot.event.RunPriority;
 import org.upshot.event.EventResult;
 
 /**
@@ -40,15 +41,17 @@ public final class QueuedEvent implements Blocked {
 
     private final Event event;
     private final List<EventDescriptor> descriptors;
+    private final RunPriority priority;
     private final CompletableFuture<EventResult> completion = new CompletableFuture<>();
     private Progress progress = Progress.PENDING;
     private int blockers;
     private boolean failed;
     private List<Runnable> onFinish = List.of();
 
-    QueuedEvent(Event event, List<EventDescriptor> descriptors) {
+    QueuedEvent(Event event, List<EventDescriptor> descriptors, RunPriority priority) {
         this.event = event;
         this.descriptors = List.copyOf(descriptors);
+        this.priority = priority;
     }
 
     public Event event() {
@@ -58,6 +61,11 @@ public final class QueuedEvent implements Blocked {
     /** The open descriptors the event carries to the jobs it starts; released when it finishes. */
     public List<EventDescriptor> descriptors() {
         return descriptors;
+    }
+
+    /** How the runs the event starts are scheduled. */
+    public RunPriority priority() {
+        return priority;
     }
 
     public String name() {

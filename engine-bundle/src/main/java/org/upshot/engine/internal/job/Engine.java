@@ -19,6 +19,7 @@ import org.upshot.event.Event;
 import org.upshot.event.EventDescriptor;
 import org.upshot.event.EventEmitter;
 import org.upshot.event.EventResult;
+import org.upshot.event.RunPriority;
 import org.upshot.job.InstanceRef;
 import org.upshot.job.JobState;
 import org.upshot.process.ExitListener;
@@ -106,20 +107,25 @@ public final class Engine implements AutoCloseable {
 
     /** Emits an event that carries descriptors to the jobs it starts (see {@link EventDescriptor}). */
     public CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors) {
+        return emit(event, descriptors, RunPriority.NORMAL);
+    }
+
+    /** Emits an event whose runs are scheduled at {@code priority} (see {@link RunPriority}). */
+    public CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors, RunPriority priority) {
         if (!loop.running()) {
             descriptors.forEach(EventDescriptor::release);
             return CompletableFuture.failedFuture(new IllegalStateException("the engine has stopped"));
         }
         CompletableFuture<EventResult> done = new CompletableFuture<>();
-        loop.post(new EngineInput.EventEmitted(event, descriptors, done));
+        loop.post(new EngineInput.EventEmitted(event, descriptors, priority, done));
         return done;
     }
 
     /** An emitter that logs under {@code emitter}'s name, as every source's does. */
     public EventEmitter emitterFor(String emitter) {
-        return (event, descriptors) -> {
+        return (event, descriptors, priority) -> {
             LOG.log(Level.DEBUG, () -> "source " + emitter + " emitted " + event);
-            return emit(event, descriptors);
+            return emit(event, descriptors, priority);
         };
     }
 
@@ -282,7 +288,7 @@ public final class Engine implements AutoCloseable {
 
         @Override
         public void eventEmitted(EngineInput.EventEmitted emitted) {
-            QueuedEvent queued = queue.emit(emitted.event(), emitted.descriptors());
+            QueuedEvent queued = queue.emit(emitted.event(), emitted.descriptors(), emitted.priority());
             queued.completion().whenComplete((result, error) -> {
                 if (error != null) {
                     emitted.done().completeExceptionally(error);

@@ -17,6 +17,7 @@ import org.upshot.engine.internal.event.EngineEvents;
 import org.upshot.engine.internal.match.Environ;
 import org.upshot.event.Event;
 import org.upshot.event.EventResult;
+import org.upshot.event.RunPriority;
 import org.upshot.job.InstanceView;
 import org.upshot.job.JobGoal;
 import org.upshot.job.JobView;
@@ -82,7 +83,7 @@ public final class EngineControl implements JobControl {
                         + instance.displayName());
             }
             send(answer, instance, wait, "Job failed to start",
-                    waiters -> new JobInput.Start(instanceEnv, waiters, List.of()));
+                    waiters -> new JobInput.Start(instanceEnv, waiters, List.of(), RunPriority.NORMAL));
         });
     }
 

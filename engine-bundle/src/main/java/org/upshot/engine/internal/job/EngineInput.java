@@ -8,6 +8,7 @@ import org.upshot.engine.internal.model.JobClass;
 import org.upshot.event.Event;
 import org.upshot.event.EventDescriptor;
 import org.upshot.event.EventResult;
+import org.upshot.event.RunPriority;
 import org.upshot.process.ProcessExit;
 import org.upshot.spi.source.EventSource;
 
@@ -60,8 +61,8 @@ sealed interface EngineInput {
     }
 
     /** An event to queue; {@code done} completes once it has been fully handled. */
-    record EventEmitted(Event event, List<EventDescriptor> descriptors, CompletableFuture<EventResult> done)
-            implements EngineInput {
+    record EventEmitted(Event event, List<EventDescriptor> descriptors, RunPriority priority,
+            CompletableFuture<EventResult> done) implements EngineInput {
         public EventEmitted {
             descriptors = List.copyOf(descriptors);
         }

@@ -10,6 +10,7 @@ import org.upshot.engine.internal.event.QueuedEvent;
 import org.upshot.engine.internal.match.Condition;
 import org.upshot.engine.internal.match.Environ;
 import org.upshot.event.EventDescriptor;
+import org.upshot.event.RunPriority;
 import org.upshot.job.JobGoal;
 import org.upshot.job.JobState;
 
@@ -67,7 +68,7 @@ final class EventMatching implements EventQueue.Handler {
             try {
                 Job job = registry.instanceFor(entry, JobEnvironment.instanceName(entry.jobClass(), env), env);
                 if (job.goal() != JobGoal.START) {
-                    job.handle(new JobInput.Start(env, blockAll(matched), descriptors(matched)));
+                    job.handle(new JobInput.Start(env, blockAll(matched), descriptors(matched), priority(matched)));
                 }
             } catch (JobEnvironment.UnknownParameter e) {
                 LOG.log(Level.WARNING, entry.jobClass().name() + ": Unknown parameter: " + e.getMessage());
@@ -111,10 +112,10 @@ final class EventMatching implements EventQueue.Handler {
                 continue;
             }
             if (job.goal() == JobGoal.STOP) {
-                job.handle(new JobInput.Start(env, List.of(waiter), starting.descriptors()));
+                job.handle(new JobInput.Start(env, List.of(waiter), starting.descriptors(), starting.priority()));
             } else if (job.state() != JobState.RUNNING) {
                 // on its way up already: wait for it, keeping the run it was started for
-                job.handle(new JobInput.Start(null, List.of(waiter), List.of()));
+                job.handle(new JobInput.Start(null, List.of(waiter), List.of(), RunPriority.NORMAL));
             } else {
                 waiter.release(false); // running: nothing to do
             }
@@ -148,6 +149,12 @@ final class EventMatching implements EventQueue.Handler {
             cause.block();
         }
         return List.copyOf(events);
+    }
+
+    /** Background only when every starting event asks for it: an ordinary event's run is never slowed. */
+    private static RunPriority priority(List<QueuedEvent> events) {
+        boolean background = events.stream().allMatch(cause -> cause.priority() == RunPriority.BACKGROUND);
+        return background ? RunPriority.BACKGROUND : RunPriority.NORMAL;
     }
 
     private static List<EventDescriptor> descriptors(List<QueuedEvent> events) {

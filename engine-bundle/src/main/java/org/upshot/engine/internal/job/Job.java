@@ -20,6 +20,7 @@ import org.upshot.engine.internal.model.JobClass;
 import org.upshot.engine.internal.state.JobTransitions;
 import org.upshot.event.Event;
 import org.upshot.event.EventDescriptor;
+import org.upshot.event.RunPriority;
 import org.upshot.job.InstanceChange;
 import org.upshot.job.InstanceRef;
 import org.upshot.job.InstanceView;
@@ -73,6 +74,9 @@ final class Job {
     /** What the next run's starting events carry; the main process of that run gets them. */
     private List<EventDescriptor> pendingDescriptors = List.of();
     private List<EventDescriptor> runDescriptors = List.of();
+    /** How the next run's starting events ask for it to be scheduled, and how the current run is. */
+    private RunPriority pendingPriority = RunPriority.NORMAL;
+    private RunPriority runPriority = RunPriority.NORMAL;
     /** The stop events' or stop request's environment (pre-stop, post-stop). */
     private List<String> stopEnv = List.of();
     /** The job event this job waits for ({@code starting}, {@code stopping}), if any. */
@@ -138,6 +142,11 @@ final class Job {
         return runDescriptors;
     }
 
+    /** How every process of the current run is scheduled. */
+    RunPriority runPriority() {
+        return runPriority;
+    }
+
     boolean failed() {
         return failed;
     }
@@ -198,6 +207,7 @@ final class Job {
                 pendingEnv = input.env();
             }
             pendingDescriptors = input.descriptors();
+            pendingPriority = input.priority();
             // a respawn under way already heads for start
             if (goal != JobGoal.RESPAWN) {
                 changeGoal(JobGoal.START);
@@ -572,6 +582,8 @@ final class Job {
         }
         runDescriptors = pendingDescriptors;
         pendingDescriptors = List.of();
+        runPriority = pendingPriority;
+        pendingPriority = RunPriority.NORMAL;
         failed = false;
         failedProcess = null;
         failedExit = null;

@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.upshot.engine.internal.event.Blocked;
 import org.upshot.engine.internal.event.QueuedEvent;
 import org.upshot.event.EventDescriptor;
+import org.upshot.event.RunPriority;
 import org.upshot.job.ProcessKind;
 import org.upshot.process.ProcessExit;
 
@@ -60,8 +61,10 @@ sealed interface JobInput {
      * @param waiters what waits for the instance to come to rest (the events that
      *     started it, already blocked on; a waiting request)
      * @param descriptors what the starting events carry for the main process
+     * @param priority how the processes of the new run are scheduled
      */
-    record Start(List<String> env, List<Blocked> waiters, List<EventDescriptor> descriptors) implements JobInput {
+    record Start(List<String> env, List<Blocked> waiters, List<EventDescriptor> descriptors, RunPriority priority)
+            implements JobInput {
         public Start {
             env = env == null ? null : List.copyOf(env);
             waiters = List.copyOf(waiters);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.upshot.engine.internal.match.Environ;
 import org.upshot.engine.internal.model.ConsoleMode;
@@ -16,6 +17,7 @@ import org.upshot.engine.internal.model.ExtensionStanza;
 import org.upshot.engine.internal.model.JobClass;
 import org.upshot.engine.internal.model.ProcessSpec;
 import org.upshot.event.EventDescriptor;
+import org.upshot.event.RunPriority;
 import org.upshot.job.ProcessKind;
 import org.upshot.process.ProcessAttributes;
 import org.upshot.process.SpawnRequest;
@@ -29,7 +31,8 @@ import org.upshot.spi.stanza.InheritedDescriptor;
 final class ProcessSetup {
 
     private static final Logger LOG = System.getLogger(ProcessSetup.class.getName());
-
+    /** The niceness of a {@link RunPriority#BACKGROUND} run whose job sets none. */
+    private static final int BACKGROUND_NICE = 10;
     /** Upstart's {@code SHELL_CHARS}: an {@code exec} line with any of these runs under sh. */
     private static final String SHELL_CHARS = "~`!$^&*()=|\\{}[];\"'<>?";
     private static final Path APPARMOR_ENABLED = Path.of("/sys/module/apparmor/parameters/enabled");
@@ -82,11 +85,13 @@ final class ProcessSetup {
         }
         List<String> argv = confined(jobClass, kind, command(spec));
         Path workingDirectory = Path.of(jobClass.chdir().orElse("/"));
+        boolean background = job.runPriority() == RunPriority.BACKGROUND;
+        OptionalInt nice = jobClass.nice().isPresent() || !background ? jobClass.nice() : OptionalInt.of(BACKGROUND_NICE);
         // without a umask stanza the child keeps the daemon's (the launcher sets 022):
         // applying it costs every spawn an extra exec of the set-up shell
-        ProcessAttributes attributes = new ProcessAttributes(jobClass.umask(), jobClass.nice(),
+        ProcessAttributes attributes = new ProcessAttributes(jobClass.umask(), nice,
                 jobClass.oomScore(), jobClass.limits(), jobClass.chroot().map(Path::of),
-                jobClass.setuid(), jobClass.setgid(), cgroup);
+                jobClass.setuid(), jobClass.setgid(), cgroup, background);
         return new SpawnRequest(argv, environment, workingDirectory, stdio, fds, attributes, false);
     }
 

@@ -25,6 +25,7 @@ import org.upshot.event.Event;
 import org.upshot.event.EventDescriptor;
 import org.upshot.event.EventEmitter;
 import org.upshot.event.EventResult;
+import org.upshot.event.RunPriority;
 import org.upshot.job.InstanceChange;
 import org.upshot.job.InstanceRef;
 import org.upshot.job.JobView;
@@ -361,7 +362,8 @@ final class SourceHost {
         }
 
         @Override
-        public CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors) {
+        public CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors,
+                RunPriority priority) {
             if (disabled || stopped) {
                 if (!reportedLateEmit) {
                     reportedLateEmit = true;
@@ -372,7 +374,7 @@ final class SourceHost {
                 return CompletableFuture.failedFuture(new IllegalStateException("event source "
                         + identity.name() + " is " + (disabled ? "disabled" : "stopped")));
             }
-            return engine.emit(event, descriptors);
+            return engine.emit(event, descriptors, priority);
         }
     }
 }

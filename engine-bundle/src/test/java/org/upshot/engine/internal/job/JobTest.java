@@ -17,6 +17,7 @@ import org.upshot.engine.internal.event.QueuedEvent;
 import org.upshot.engine.internal.model.JobClass;
 import org.upshot.engine.internal.parse.JobParser;
 import org.upshot.engine.internal.parse.StanzaLookup;
+import org.upshot.event.RunPriority;
 import org.upshot.job.ProcessKind;
 import org.upshot.process.ProcessExit;
 import org.upshot.process.Signals;
@@ -52,7 +53,7 @@ class JobTest {
     private record Path0(String job, List<BiConsumer<Job, FakeJobContext>> steps) {}
 
     private static BiConsumer<Job, FakeJobContext> start() {
-        return (job, context) -> job.handle(new JobInput.Start(List.of("A=1"), List.of(), List.of()));
+        return (job, context) -> job.handle(new JobInput.Start(List.of("A=1"), List.of(), List.of(), RunPriority.NORMAL));
     }
 
     private static BiConsumer<Job, FakeJobContext> stop() {

@@ -14,6 +14,8 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.upshot.event.Event;
+import org.upshot.event.RunPriority;
 import org.upshot.job.ProcessKind;
 
 /** Process set-up (SPEC §5), read back from /proc of the real process. */
@@ -49,6 +51,35 @@ class ProcessSetupIT {
             assertTrue(status(pid, "Uid").startsWith("65534\t"), status(pid, "Uid"));
             assertTrue(status(pid, "Gid").startsWith("65534\t"), status(pid, "Gid"));
         }
+    }
+
+    @Test
+    void aBackgroundEventsRunIsNicedAndIdleForIoUnlessTheJobSetsItsNice() throws Exception {
+        // An event emitted at RunPriority.BACKGROUND: nice 10 and the idle I/O class; a nice stanza wins.
+        try (EngineHarness h = new EngineHarness()) {
+            h.job("batch", "start on quiet", "console none", "exec sleep 1000").load();
+            h.job("own-nice", "start on quiet", "nice 3", "console none", "exec sleep 1000").load();
+            h.job("urgent", "start on loud", "console none", "exec sleep 1000").load();
+            EngineHarness.get(h.engine.emit(Event.of("quiet"), List.of(), RunPriority.BACKGROUND));
+            EngineHarness.get(h.engine.emit(Event.of("loud"), List.of(), RunPriority.NORMAL));
+            for (String job : List.of("batch", "own-nice", "urgent")) {
+                await(job + " exec'd", () -> h.running(job) && proc(h.mainPid(job), "cmdline").startsWith("sleep"));
+            }
+            assertEquals("10", stat(h.mainPid("batch"))[16], "nice field of /proc/PID/stat");
+            assertEquals("idle", ioClass(h.mainPid("batch")));
+            assertEquals("3", stat(h.mainPid("own-nice"))[16]);
+            assertEquals("idle", ioClass(h.mainPid("own-nice")));
+            assertEquals("0", stat(h.mainPid("urgent"))[16]);
+            assertTrue(!ioClass(h.mainPid("urgent")).equals("idle"));
+        }
+    }
+
+    /** util-linux's name of a process's I/O scheduling class ({@code idle}, {@code none}...). */
+    private static String ioClass(int pid) throws Exception {
+        Process ionice = new ProcessBuilder("ionice", "-p", Integer.toString(pid)).redirectErrorStream(true).start();
+        String output = new String(ionice.getInputStream().readAllBytes()).strip();
+        assertEquals(0, ionice.waitFor(), output);
+        return output.split(":")[0];
     }
 
     @Test

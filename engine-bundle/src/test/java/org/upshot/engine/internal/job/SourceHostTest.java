@@ -91,8 +91,8 @@ class SourceHostTest {
         if (host == null) {
             DaemonSettings settings = DaemonSettings.builder(DaemonSettings.Mode.SESSION,
                     DaemonSettings.Facts.current(), dir).build();
-            host = new SourceHost(source -> (event, descriptors) -> CompletableFuture.completedFuture(EventResult.OK),
-                    pid -> Optional.empty(), instance -> OptionalInt.empty(), (instance, input) -> { },
+            host = new SourceHost(source -> (event, descriptors, priority) -> CompletableFuture.completedFuture(
+                    EventResult.OK), pid -> Optional.empty(), instance -> OptionalInt.empty(), (instance, input) -> { },
                     settings, notes);
         }
         DescribingSource source = new DescribingSource();

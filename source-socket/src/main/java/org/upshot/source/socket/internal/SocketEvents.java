@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.upshot.event.Event;
 import org.upshot.event.EventDescriptor;
 import org.upshot.event.EventExpression;
+import org.upshot.event.Glob;
 
 /** The {@code socket} event in its forms, the stanza's condition on it, and the status lines. */
 public final class SocketEvents {
@@ -28,16 +29,9 @@ public final class SocketEvents {
         return new EventExpression.Match(NAME, List.of(EventExpression.Argument.equal(LISTEN, literal(address.id()))));
     }
 
-    /** A glob that matches exactly {@code text}: {@code tcp6:[::1]:80} holds brackets. */
+    /** A glob that matches exactly {@code text} ({@code tcp6:[::1]:80} holds brackets), {@code $} escaped too. */
     static String literal(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 4);
-        for (char c : text.toCharArray()) {
-            if ("*?[]\\$".indexOf(c) >= 0) {
-                out.append('\\');
-            }
-            out.append(c);
-        }
-        return out.toString();
+        return Glob.escape(text).replace("$", "\\$");
     }
 
     /** A listener became readable: {@code socket PROTO=… PORT=… ADDR=…} (or {@code SOCKET_PATH=…}), a stanza's with {@code LISTEN=}. */

@@ -9,6 +9,7 @@ import org.upshot.event.Event;
 import org.upshot.event.EventDescriptor;
 import org.upshot.event.EventEmitter;
 import org.upshot.event.EventResult;
+import org.upshot.event.RunPriority;
 import org.upshot.testkit.Await;
 
 /** Records each event with its descriptors and leaves it unfinished until the test finishes it. */
@@ -35,7 +36,7 @@ final class HeldEmitter implements EventEmitter {
     private final List<Held> held = new CopyOnWriteArrayList<>();
 
     @Override
-    public CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors) {
+    public CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors, RunPriority priority) {
         CompletableFuture<EventResult> done = new CompletableFuture<>();
         held.add(new Held(event, List.copyOf(descriptors), done));
         return done;
