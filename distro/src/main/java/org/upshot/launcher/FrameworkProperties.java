@@ -10,9 +10,13 @@ import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import org.osgi.framework.Constants;
+import org.osgi.framework.Version;
 import org.upshot.daemon.DaemonSettings;
 
 /**
@@ -36,7 +40,7 @@ final class FrameworkProperties {
         config.put(Constants.FRAMEWORK_STORAGE, settings.runtimeDir().resolve("felix-cache").toString());
         // Every boot starts from exactly the jars in bundle/ and the plugin directory.
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, String.join(",", classPathPackages()));
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, exports(classPathPackages()));
         config.put("felix.log.logger", new FelixLogBridge());
         config.put("felix.log.level", settings.debug() ? "3" : "2");
         // SCR prints to stdout in its own format: keep it to warnings and errors.
@@ -47,13 +51,17 @@ final class FrameworkProperties {
 
     /**
      * Every package of the jars on the class path except Felix's and the launcher's own
-     * (jnr-posix, jnr-ffi, jffi, jnr-unixsocket, asm...), plus {@link #JDK_EXTRA_PACKAGES}.
-     * OSGi and Felix packages are never re-exported: Felix exports the framework API with
-     * its real versions, and the rest come from bundles.
+     * (jnr-posix, jnr-ffi, jffi, jnr-unixsocket, asm, slf4j...), plus
+     * {@link #JDK_EXTRA_PACKAGES}, each with the version its jar's {@code Export-Package}
+     * gives it ("" if none). OSGi and Felix packages are never re-exported: Felix exports the
+     * framework API with its real versions, and the rest come from bundles.
      * jnr works in OSGi only from the class path: jffi and jnr-x86asm carry no OSGi headers.
+     * slf4j must come with its version: Quartz imports {@code org.slf4j} in [2,3), and an
+     * optional import left unwired fails only at the first log call.
      */
-    static Set<String> classPathPackages() {
-        Set<String> packages = new TreeSet<>(JDK_EXTRA_PACKAGES);
+    static Map<String, String> classPathPackages() {
+        Map<String, String> packages = new TreeMap<>();
+        JDK_EXTRA_PACKAGES.forEach(name -> packages.put(name, ""));
         Path felixJar = jarOf(org.osgi.framework.Bundle.class);
         Path launcherJar = jarOf(FrameworkProperties.class);
         for (Path jar : classPathJars()) {
@@ -62,6 +70,13 @@ final class FrameworkProperties {
             }
         }
         return packages;
+    }
+
+    /** The {@code system.packages.extra} value: {@code name} or {@code name;version=V}, comma-separated. */
+    private static String exports(Map<String, String> packages) {
+        StringJoiner clauses = new StringJoiner(",");
+        packages.forEach((name, version) -> clauses.add(version.isEmpty() ? name : name + ";version=" + version));
+        return clauses.toString();
     }
 
     /** Jars on the class path, including those named by manifest {@code Class-Path} entries. */
@@ -83,8 +98,9 @@ final class FrameworkProperties {
         return jars;
     }
 
-    private static void addPackages(Path jar, Set<String> packages) {
+    private static void addPackages(Path jar, Map<String, String> packages) {
         try (JarFile file = new JarFile(jar.toFile(), false)) {
+            Map<String, String> declared = declaredVersions(file.getManifest());
             file.stream()
                     .map(entry -> entry.getName())
                     .filter(name -> name.endsWith(".class") && !name.startsWith("META-INF/"))
@@ -93,10 +109,35 @@ final class FrameworkProperties {
                     // the kernel's packages come from its bundle, never from the class path
                     .filter(name -> !name.startsWith("org.osgi.") && !name.startsWith("org.apache.felix.")
                             && !name.startsWith("org.upshot."))
-                    .forEach(packages::add);
+                    .forEach(name -> packages.put(name, declared.getOrDefault(name, "")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + jar, e);
         }
+    }
+
+    /**
+     * Package versions a jar's {@code Export-Package} declares; of a package declared twice
+     * (slf4j-api also exports {@code org.slf4j} as 1.7.36) the highest.
+     */
+    private static Map<String, String> declaredVersions(Manifest manifest) {
+        Map<String, String> versions = new HashMap<>();
+        String header = manifest == null ? null : manifest.getMainAttributes().getValue(Constants.EXPORT_PACKAGE);
+        if (header == null) {
+            return versions;
+        }
+        // clauses are comma-separated, but quoted attribute values (uses:="a,b") hold commas too
+        for (String clause : header.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")) {
+            String[] parts = clause.split(";");
+            for (String part : parts) {
+                String attribute = part.strip();
+                if (attribute.startsWith("version=")) {
+                    String version = attribute.substring("version=".length()).replace("\"", "");
+                    versions.merge(parts[0].strip(), version,
+                            (a, b) -> Version.parseVersion(a).compareTo(Version.parseVersion(b)) >= 0 ? a : b);
+                }
+            }
+        }
+        return versions;
     }
 
     private static Path jarOf(Class<?> type) {

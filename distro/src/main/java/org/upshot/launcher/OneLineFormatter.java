@@ -28,8 +28,16 @@ public final class OneLineFormatter extends Formatter {
     }
 
     /**
+     * Quartz's log (through slf4j) only says what went wrong: its start-up report spans
+     * lines, and at DEBUG it writes a line for every fire and every scheduler wake-up.
+     * Held here, because java.util.logging keeps loggers only weakly.
+     */
+    private static final Logger QUARTZ = Logger.getLogger("org.quartz");
+
+    /**
      * Makes this formatter the only output of java.util.logging (and so of
-     * {@code System.getLogger}): to stderr, at INFO, or DEBUG (FINE) with {@code debug}.
+     * {@code System.getLogger} and slf4j): to stderr, at INFO, or DEBUG (FINE) with
+     * {@code debug}.
      */
     public static void install(boolean debug) {
         LogManager.getLogManager().reset();
@@ -40,6 +48,7 @@ public final class OneLineFormatter extends Formatter {
         Logger root = Logger.getLogger("");
         root.addHandler(handler);
         root.setLevel(level);
+        QUARTZ.setLevel(Level.WARNING);
     }
 
     @Override

@@ -16,12 +16,22 @@ class FrameworkPropertiesTest {
 
     @Test
     void systemBundleExportsJnrAndSunMiscButNotFelixItself() {
-        Set<String> packages = FrameworkProperties.classPathPackages();
+        Set<String> packages = FrameworkProperties.classPathPackages().keySet();
         assertTrue(packages.containsAll(List.of("jnr.posix", "jnr.ffi", "jnr.constants.platform", "jnr.unixsocket",
                 "jnr.enxio.channels", "com.kenai.jffi", "sun.misc")), packages.toString());
         assertFalse(packages.contains("org.apache.felix.framework"), "Felix's own packages are not re-exported");
         assertFalse(packages.contains("org.osgi.framework"), "the framework API is exported by Felix already");
         assertFalse(packages.contains("org.upshot.daemon"), "the kernel's packages come from its bundle");
+    }
+
+    @Test
+    void slf4jIsExportedAtTheVersionItsJarDeclaresSoQuartzCanImportIt() {
+        // Quartz imports org.slf4j in [2,3): a version-less export would leave it unwired.
+        Map<String, String> packages = FrameworkProperties.classPathPackages();
+        String version = packages.get("org.slf4j");
+        assertTrue(version != null && version.startsWith("2."), "org.slf4j exported as " + version);
+        assertEquals(version, packages.get("org.slf4j.spi"));
+        assertEquals("", packages.get("sun.misc"), "a package no jar versions has no version");
     }
 
     @Test
