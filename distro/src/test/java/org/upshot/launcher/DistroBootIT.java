@@ -64,8 +64,10 @@ class DistroBootIT {
         Path distro = DaemonProcess.DISTRO;
         assertTrue(Files.isExecutable(distro.resolve("bin/upshot")));
         assertEquals(Set.of("org.apache.felix.scr", "org.osgi.service.component", "org.osgi.util.promise",
-                "org.osgi.util.function", "org.upshot.kernel-bundle", "org.upshot.engine-bundle"),
+                "org.osgi.util.function", "org.upshot.kernel-bundle", "org.upshot.engine-bundle", "quartz"),
                 symbolicNames(distro.resolve("bundle")));
+        assertTrue(Files.isRegularFile(distro.resolve("lib/slf4j-api.jar")) && Files.isRegularFile(distro.resolve(
+                "lib/slf4j-jdk14.jar")), "slf4j and its provider on the framework class path, for Quartz");
         assertTrue(symbolicNames(distro.resolve("plugins")).contains("org.upshot.source-files"),
                 "the files source is a plugin");
         try (Stream<Path> examples = Files.list(distro.resolve("examples"))) {

@@ -12,8 +12,8 @@ final class ProcTable {
     private ProcTable() {
     }
 
-    /** One process: pid, parent, state letter ({@code Z} for a zombie) and command name. */
-    record Proc(long pid, long ppid, char state, String command) {}
+    /** One process: pid, parent, state letter ({@code Z} for a zombie), command name and niceness. */
+    record Proc(long pid, long ppid, char state, String command, int nice) {}
 
     /** The process {@code pid}, or null if it is gone. */
     static Proc process(long pid) {
@@ -27,7 +27,22 @@ final class ProcTable {
         int open = stat.indexOf('(');
         int close = stat.lastIndexOf(')');
         String[] fields = stat.substring(close + 2).split(" ");
-        return new Proc(pid, Long.parseLong(fields[1]), fields[0].charAt(0), stat.substring(open + 1, close));
+        return new Proc(pid, Long.parseLong(fields[1]), fields[0].charAt(0), stat.substring(open + 1, close),
+                Integer.parseInt(fields[16]));
+    }
+
+    /** The environment of process {@code pid}, {@code KEY=VALUE} each. */
+    static List<String> environ(long pid) throws IOException {
+        return List.of(Files.readString(Path.of("/proc", Long.toString(pid), "environ")).split("\0"));
+    }
+
+    /** util-linux's name of {@code pid}'s I/O scheduling class: {@code idle}, {@code none}, {@code best-effort}. */
+    static String ioClass(long pid) throws IOException, InterruptedException {
+        CommandResult ionice = CommandResult.run("ionice", "-p", Long.toString(pid));
+        if (ionice.status() != 0) {
+            throw new IOException("ionice -p " + pid + ": " + ionice.output());
+        }
+        return ionice.output().split(":")[0].strip();
     }
 
     /** The children of {@code parent}, zombies included. */
