@@ -77,7 +77,7 @@ class TimerIT {
         Path tick = work.resolve("tick.out");
         Path once = work.resolve("once.out");
         // a line for the coming minute (the next, when it is under 8 s away: the daemon boots
-        // first) that names today in both day fields: two Quartz triggers fire at that instant
+        // first) that names today in both day fields: both of its Quartz expressions name that minute
         ZonedDateTime now = ZonedDateTime.now();
         ZonedDateTime slot = now.truncatedTo(ChronoUnit.MINUTES).plusMinutes(now.getSecond() < 52 ? 1 : 2);
         String line = slot.getMinute() + " " + slot.getHour() + " " + slot.getDayOfMonth() + " * "

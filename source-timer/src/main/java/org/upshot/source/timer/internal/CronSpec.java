@@ -227,7 +227,7 @@ public final class CronSpec {
      * The Quartz cron expressions whose fire times, together and filtered by
      * {@link #requiredDaysOfMonth()}, are exactly this line's: one when the two day fields
      * must both match (or one of them allows every day), two (day of month; day of week)
-     * when either may. Two expressions may fire at the same instant.
+     * when either may. Both of two expressions may name the same instant.
      */
     public List<String> quartzExpressions() {
         boolean everyDayOfMonth = full(Field.DAY_OF_MONTH);

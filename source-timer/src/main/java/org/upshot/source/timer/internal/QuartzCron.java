@@ -12,10 +12,9 @@ import org.quartz.CronExpression;
 import org.quartz.impl.calendar.MonthlyCalendar;
 
 /**
- * A {@link CronSpec} as Quartz runs it: its expressions and, for a line whose two day
- * fields must both match, the calendar that keeps only its days of month. Computes the
- * line's slots the way the scheduler fires them. Not thread-safe (Quartz's
- * {@link CronExpression} is not); each timer has its own.
+ * A {@link CronSpec}'s slots, computed by Quartz: its expressions and, for a line whose
+ * two day fields must both match, a calendar that keeps only its days of month. Not
+ * thread-safe (Quartz's {@link CronExpression} is not); made for one use, as it is large.
  */
 final class QuartzCron {
 
@@ -45,16 +44,6 @@ final class QuartzCron {
             calendar.setDayExcluded(day, !required.get(day));
         }
         return calendar;
-    }
-
-    /** The Quartz cron expressions, one trigger each. */
-    List<CronExpression> expressions() {
-        return expressions;
-    }
-
-    /** The calendar the triggers are modified by, if the line needs one. */
-    Optional<MonthlyCalendar> calendar() {
-        return days;
     }
 
     /** The first slot after {@code after}; empty if there is none (February 30). */

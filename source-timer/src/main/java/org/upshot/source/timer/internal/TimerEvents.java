@@ -7,10 +7,13 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.upshot.event.Event;
 import org.upshot.event.EventExpression;
 import org.upshot.event.Glob;
@@ -108,17 +111,29 @@ public final class TimerEvents {
         return timers;
     }
 
-    /** Whether a {@code timer} match of {@code job}'s {@code start on} admits {@code timer}'s fires. */
-    static boolean startsOn(JobView job, TimerKey timer) {
-        if (job.startOn().isEmpty()) {
-            return false;
-        }
-        for (EventExpression.Match match : job.startOn().get().matches()) {
-            if (match.event().equals(TIMER) && admits(match, timer)) {
-                return true;
+    /**
+     * The timers whose fires a {@code timer} match of {@code job}'s {@code start on} admits,
+     * among {@code byJob} (the timers by their {@code JOB}): a match that names its
+     * {@code JOB} looks only at that job's.
+     */
+    static Set<TimerKey> startedBy(JobView job, Map<String, List<TimerKey>> byJob) {
+        Set<TimerKey> started = new HashSet<>();
+        for (EventExpression.Match match : job.startOn().map(EventExpression::matches).orElse(List.of())) {
+            if (!match.event().equals(TIMER)) {
+                continue;
+            }
+            Optional<String> named = literal(match, JOB);
+            Collection<List<TimerKey>> candidates = named.isPresent()
+                    ? List.of(byJob.getOrDefault(named.get(), List.of())) : byJob.values();
+            for (List<TimerKey> keys : candidates) {
+                for (TimerKey key : keys) {
+                    if (admits(match, key)) {
+                        started.add(key);
+                    }
+                }
             }
         }
-        return false;
+        return started;
     }
 
     /** Every argument on {@code JOB} or {@code SCHEDULE} matches; others (or {@code $VAR}s) cannot be told yet. */

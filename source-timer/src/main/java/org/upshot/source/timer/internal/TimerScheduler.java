@@ -6,8 +6,6 @@ import java.util.Date;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
-import org.quartz.CronExpression;
-import org.quartz.CronScheduleBuilder;
 import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
@@ -22,7 +20,8 @@ import org.quartz.impl.StdSchedulerFactory;
 /**
  * The daemon's one Quartz scheduler: a RAM job store, one worker thread, and every fire
  * handed to {@link Fired} on that worker. One Quartz job per timer, named by the caller,
- * with one trigger per schedule expression plus one-shot triggers for delayed fires. See
+ * with a repeating trigger for an interval, one-shot triggers for a crontab line's next
+ * slot and for delayed fires. See
  * the package documentation for the settings and why. Thread-safe, as Quartz is.
  */
 final class TimerScheduler {
@@ -77,34 +76,15 @@ final class TimerScheduler {
         scheduler.scheduleJob(trigger);
     }
 
-    /** Fires {@code timer} at the slots of {@code cron} after {@code after}. */
-    void cron(String timer, QuartzCron cron, Instant after) throws SchedulerException {
-        JobKey job = add(timer);
-        if (cron.calendar().isPresent()) {
-            scheduler.addCalendar(timer, cron.calendar().get(), true, true);
-        }
-        for (CronExpression expression : cron.expressions()) {
-            // each trigger parses its own copy: a CronExpression is not thread-safe
-            TriggerBuilder<?> trigger = TriggerBuilder.newTrigger().forJob(job).startAt(Date.from(after))
-                    .withSchedule(CronScheduleBuilder.cronSchedule(expression.getCronExpression())
-                            .withMisfireHandlingInstructionFireAndProceed());
-            if (cron.calendar().isPresent()) {
-                trigger.modifiedByCalendar(timer);
-            }
-            scheduler.scheduleJob(trigger.build());
-        }
-    }
-
     /** Fires {@code timer} once at {@code at} (or at once if that has passed), carrying {@code data}. */
     void once(String timer, Instant at, JobDataMap data) throws SchedulerException {
         scheduler.scheduleJob(TriggerBuilder.newTrigger().forJob(add(timer)).startAt(Date.from(at)).usingJobData(data)
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow()).build());
     }
 
-    /** Stops firing {@code timer}: its triggers, pending one-shots included, and its calendar go. */
+    /** Stops firing {@code timer}: its triggers, pending one-shots included, go. */
     void remove(String timer) throws SchedulerException {
         scheduler.deleteJob(JobKey.jobKey(timer, GROUP));
-        scheduler.deleteCalendar(timer);
     }
 
     /** When {@code timer} fires next, if it does. */

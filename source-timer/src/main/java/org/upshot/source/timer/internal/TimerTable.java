@@ -49,6 +49,8 @@ public final class TimerTable {
     private final Map<TimerKey, Timer> timers = new LinkedHashMap<>();
     /** By Quartz job name. */
     private final Map<String, Timer> named = new HashMap<>();
+    /** By the job they belong to, whose status lines they are. */
+    private final Map<String, List<Timer>> byJob = new HashMap<>();
     /** Per job, its instances between starting and stopped. */
     private final Map<String, Set<String>> active = new HashMap<>();
     private long made;
@@ -58,8 +60,8 @@ public final class TimerTable {
         final String name;
         final TimerKey key;
         final TimerSpec spec;
-        /** The crontab line as Quartz runs it; null for an interval. */
-        final QuartzCron cron;
+        /** The crontab line; null for an interval. */
+        final CronSpec cron;
         /** The latest slot accounted for (fired, skipped or delayed). */
         Instant last;
         long skipped;
@@ -72,7 +74,7 @@ public final class TimerTable {
             this.name = name;
             this.key = key;
             this.spec = spec;
-            this.cron = spec.schedule() instanceof Schedule.Cron c ? new QuartzCron(c.spec()) : null;
+            this.cron = spec.schedule() instanceof Schedule.Cron c ? c.spec() : null;
         }
 
         Duration period() {
@@ -121,15 +123,16 @@ public final class TimerTable {
                     }
                 }
             }
-            for (Timer timer : timers.values()) {
-                Set<String> starters = new HashSet<>();
-                for (JobView job : jobs) {
-                    if (TimerEvents.startsOn(job, timer.key)) {
-                        starters.add(job.name());
-                    }
+            Map<String, List<TimerKey>> keysByJob = new HashMap<>();
+            byJob.forEach((job, owned) -> owned.forEach(timer -> keysByJob.computeIfAbsent(job,
+                    name -> new ArrayList<>()).add(timer.key)));
+            Map<TimerKey, Set<String>> starters = new HashMap<>();
+            for (JobView job : jobs) {
+                for (TimerKey key : TimerEvents.startedBy(job, keysByJob)) {
+                    starters.computeIfAbsent(key, name -> new HashSet<>()).add(job.name());
                 }
-                timer.starters = starters;
             }
+            timers.values().forEach(timer -> timer.starters = starters.getOrDefault(timer.key, Set.of()));
             // after the starters are known: a job already running skips its catch-up too
             catchUps.forEach(catchUp -> release(catchUp.timer(), catchUp.slot(), catchUp.missed()));
             touched.forEach(this::describe);
@@ -176,7 +179,10 @@ public final class TimerTable {
                     timer.last = scheduled;
                 }
             } else {
-                QuartzCron.Slots slots = timer.cron.slotsBetween(timer.last, scheduled);
+                // made for each fire, not kept: Quartz's CronExpression holds every year to 2299
+                QuartzCron cron = new QuartzCron(timer.cron);
+                scheduleNext(timer, cron, scheduled);
+                QuartzCron.Slots slots = cron.slotsBetween(timer.last, scheduled);
                 count = slots.count();
                 slot = slots.latest();
                 late = count > 1 || !scheduled.equals(slot);
@@ -185,7 +191,7 @@ public final class TimerTable {
                 }
             }
             if (count == 0) {
-                return; // a slot already accounted for: the other expression of an either-day line
+                return; // a slot already accounted for: the clock was set back
             }
             if (timer.spec.persistent()) {
                 stamps.write(timer.key, timer.last);
@@ -202,12 +208,13 @@ public final class TimerTable {
         Timer timer = new Timer("timer-" + ++made, key, spec);
         timers.put(key, timer);
         named.put(timer.name, timer);
-        // Quartz counts in milliseconds: a finer anchor would put the first fire a hair early
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        byJob.computeIfAbsent(key.job(), job -> new ArrayList<>()).add(timer);
+        Instant now = Instant.now();
         Optional<Instant> stamp = spec.persistent() ? stamps.read(key) : Optional.empty();
         Instant missedSlot = null;
         int missed = 0;
-        Instant anchor = now;
+        // an interval's slots fall on whole seconds, so TIME, given in seconds, is exact
+        Instant anchor = now.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         if (timer.cron == null) {
             long periods = stamp.map(s -> Duration.between(s, now).toMillis() / timer.period().toMillis()).orElse(0L);
             if (periods > 0) {
@@ -217,26 +224,28 @@ public final class TimerTable {
                 anchor = stamp.get(); // a restart does not postpone the next slot
             }
         } else if (stamp.isPresent()) {
-            QuartzCron.Slots slots = timer.cron.slotsBetween(stamp.get(), now);
+            QuartzCron.Slots slots = new QuartzCron(timer.cron).slotsBetween(stamp.get(), now);
             missed = slots.count();
             missedSlot = slots.latest();
         }
-        timer.last = missedSlot != null && timer.cron != null ? missedSlot : anchor;
+        if (timer.cron == null) {
+            timer.last = anchor;
+        } else {
+            timer.last = missedSlot != null ? missedSlot : now;
+        }
         if (spec.persistent() && (stamp.isEmpty() || missed > 0)) {
             stamps.write(key, timer.last);
         }
-        try {
-            if (timer.cron == null) {
+        if (timer.cron == null) {
+            try {
                 scheduler.every(timer.name, timer.period(), anchor.plus(timer.period()));
-            } else {
-                scheduler.cron(timer.name, timer.cron, now);
+            } catch (SchedulerException e) {
+                notScheduled(timer, e.getMessage());
             }
-        } catch (SchedulerException e) {
-            timer.failure = e.getMessage();
-            LOG.log(Level.WARNING, "timer " + key + " is not scheduled: " + e.getMessage());
-            return Optional.empty();
+        } else {
+            scheduleNext(timer, new QuartzCron(timer.cron), now);
         }
-        if (missed == 0) {
+        if (missed == 0 || timer.failure != null) {
             return Optional.empty();
         }
         LOG.log(Level.INFO, "timer " + key + " missed " + missed + " slot(s) while the daemon was down;"
@@ -244,9 +253,36 @@ public final class TimerTable {
         return Optional.of(new CatchUp(timer, missedSlot, missed));
     }
 
+    /**
+     * A crontab line's next fire: a one-shot trigger at its first slot after {@code after}.
+     * (A Quartz cron trigger would keep a CronExpression, tens of kilobytes, per timer.)
+     */
+    private void scheduleNext(Timer timer, QuartzCron cron, Instant after) {
+        Optional<Instant> next = cron.next(after);
+        if (next.isEmpty()) {
+            notScheduled(timer, "no date to come matches it");
+            return;
+        }
+        try {
+            scheduler.once(timer.name, next.get(), new JobDataMap());
+        } catch (SchedulerException e) {
+            notScheduled(timer, e.getMessage());
+        }
+    }
+
+    private void notScheduled(Timer timer, String why) {
+        timer.failure = why;
+        LOG.log(Level.WARNING, "timer " + timer.key + " is not scheduled: " + why);
+    }
+
     private void remove(Timer timer) {
         timers.remove(timer.key);
         named.remove(timer.name);
+        List<Timer> owned = byJob.get(timer.key.job());
+        owned.remove(timer);
+        if (owned.isEmpty()) {
+            byJob.remove(timer.key.job());
+        }
         try {
             scheduler.remove(timer.name);
         } catch (SchedulerException e) {
@@ -299,10 +335,8 @@ public final class TimerTable {
     /** Writes the status lines of {@code job}'s timers. Under the lock. */
     private void describe(String job) {
         List<String> lines = new ArrayList<>();
-        for (Timer timer : timers.values()) {
-            if (timer.key.job().equals(job)) {
-                lines.add(statusLine(timer));
-            }
+        for (Timer timer : byJob.getOrDefault(job, List.of())) {
+            lines.add(statusLine(timer));
         }
         context.describe(job, lines);
     }

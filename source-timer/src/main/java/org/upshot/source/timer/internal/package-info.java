@@ -21,13 +21,17 @@
  * misfire threshold of one second. Its properties are given whole (they replace Quartz's
  * bundled defaults rather than merge with them) and its name is unique, since Quartz
  * registers schedulers JVM-wide by name. Each timer is one Quartz job; an interval is a
- * repeating simple trigger, a crontab line one or two cron triggers. The crontab line is
- * translated ({@link org.upshot.source.timer.internal.CronSpec}): Quartz wants a seconds
- * field, counts Sunday as 1 and lets only one of the two day fields restrict, while
- * Vixie cron fires when either day field matches, or, when one of them starts with
- * {@code *}, when both do. Either-day lines become two triggers (a slot both hit fires
- * once); both-day lines whose fields both restrict become one day-of-week trigger whose
- * calendar keeps only the day-of-month values. Quartz's dialect is never shown to a user.
+ * repeating simple trigger, a crontab line a one-shot trigger at its next slot, set anew
+ * at each fire: a Quartz cron trigger keeps a {@code CronExpression}, whose year field
+ * alone is a set of 330 boxed years, and 10,000 of them would not fit the daemon's heap.
+ * The slots come from Quartz's {@code CronExpression}, made for the moment. The crontab
+ * line is translated ({@link org.upshot.source.timer.internal.CronSpec}): Quartz wants a
+ * seconds field, counts Sunday as 1 and lets only one of the two day fields restrict,
+ * while Vixie cron fires when either day field matches, or, when one of them starts with
+ * {@code *}, when both do. An either-day line becomes two expressions (the next slot is the
+ * earlier of theirs); a both-day line whose fields both restrict becomes a day-of-week
+ * expression and a Quartz calendar that keeps only the day-of-month values. Quartz's
+ * dialect is never shown to a user.
  *
  * <h2>Missed and late fires</h2>
  * A trigger due more than the threshold ago is misfired, and Quartz fires it once, now,
