@@ -96,12 +96,17 @@ class DistroBootIT {
         // the jars in plugins/ check their own stanzas offline, exactly as in the daemon.
         Files.writeString(jobs.resolve("beat.conf"), "task\ntick soon\nexec true\n");
         Files.writeString(jobs.resolve("spool.conf"), "watch /var/spool sideways\nexec true\n");
-        Files.writeString(jobs.resolve("fine.conf"), "tick 5\nwatch /var/spool nonempty\nexec true\n");
+        Files.writeString(jobs.resolve("nightly.conf"), "task\ncron \"0 25 * * *\"\nexec true\n");
+        Files.writeString(jobs.resolve("often.conf"), "every 5x\nexec true\n");
+        Files.writeString(jobs.resolve("fine.conf"), "tick 5\nwatch /var/spool nonempty\nevery 1h30m persistent\n"
+                + "cron @daily\nexec true\n");
         CommandResult run = CommandResult.run(DaemonProcess.DISTRO.resolve("bin/upshot").toString(), "check-config",
                 "--confdir", jobs.toString());
         assertEquals(1, run.status(), run.output());
         assertEquals(jobs.resolve("beat.conf") + ":2:6: stanza 'tick': tick: 'soon' is not a whole number of seconds"
-                + " from 1\n" + jobs.resolve("spool.conf") + ":1:18: stanza 'watch': watch: unknown condition"
+                + " from 1\n" + jobs.resolve("nightly.conf") + ":2:9: stanza 'cron': cron: hour: 25 is out of range 0-23\n"
+                + jobs.resolve("often.conf") + ":1:7: stanza 'every': every: '5x' is not a duration: expected numbers"
+                + " with units d, h, m, s, largest first, such as 30s, 5m, 1h30m or 1d\n" + jobs.resolve("spool.conf") + ":1:18: stanza 'watch': watch: unknown condition"
                 + " 'sideways', expected created, modified, deleted or nonempty", run.output().strip());
     }
 
