@@ -263,9 +263,15 @@ class NotifyIT {
                 + " ms, before " + awaited);
     }
 
-    private BootedDaemon boot(String job, String text) throws IOException {
+    /** A daemon with {@code job} loaded; closed here if the job never loads, so no daemon outlives the test. */
+    private BootedDaemon boot(String job, String text) throws Exception {
         BootedDaemon daemon = daemon().job(job, text.formatted(notifier())).boot();
-        daemon.awaitStopped(job);
+        try {
+            daemon.awaitStopped(job);
+        } catch (AssertionError | RuntimeException e) {
+            daemon.close();
+            throw e;
+        }
         return daemon;
     }
 
