@@ -48,6 +48,7 @@ final class Daemon {
     /** Runs until stopped; returns the exit status. As PID 1 returns only when asked to stop. */
     int run() {
         handleStopSignals();
+        ignoreSignalsWithNoMeaning();
         while (true) {
             try {
                 FrameworkEvent stopped = runFramework();
@@ -143,6 +144,24 @@ final class Daemon {
                 }
             } catch (IllegalArgumentException e) {
                 LOG.log(Level.WARNING, "cannot handle SIG" + name, e);
+            }
+        }
+    }
+
+    /**
+     * Signals an init gives no meaning to, whose default would end (or stop) the daemon:
+     * taken and logged, so a stray {@code kill -USR2} cannot. As PID 1 the kernel already
+     * drops them (bin/upshot's shell is PID 1 and has no handler); this protects the daemon
+     * itself, in a session or under that shell. SEGV, BUS, FPE and ILL stay the JVM's:
+     * they reach its crash handler, which no Java code can keep from ending the process.
+     */
+    private static void ignoreSignalsWithNoMeaning() {
+        for (String name : List.of("USR1", "USR2", "ALRM", "VTALRM", "PROF", "IO", "XCPU", "XFSZ", "STKFLT",
+                "SYS", "TRAP", "PIPE", "TSTP", "TTIN", "TTOU")) {
+            try {
+                Signal.handle(new Signal(name), signal -> LOG.log(Level.DEBUG, "SIG{0} ignored", name));
+            } catch (IllegalArgumentException e) {
+                LOG.log(Level.DEBUG, "SIG{0} is the JVM''s: {1}", name, e.getMessage());
             }
         }
     }

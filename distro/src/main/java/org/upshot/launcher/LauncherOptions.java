@@ -131,6 +131,10 @@ final class LauncherOptions {
         Optional.ofNullable(pluginDir).ifPresent(settings::pluginDir);
         Optional.ofNullable(runtimeDir).ifPresent(settings::runtimeDir);
         Optional.ofNullable(logDir).ifPresent(settings::logDir);
+        // bin/upshot's PID 1 runs the daemon as its child, and says so
+        if (Boolean.parseBoolean(context.properties().apply(DaemonSettings.PID1))) {
+            settings.pid1(true);
+        }
         try {
             settings.tunables(context.properties());
         } catch (IllegalArgumentException e) {

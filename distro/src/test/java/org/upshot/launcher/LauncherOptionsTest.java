@@ -54,6 +54,16 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void theChildOfBinUpshotsPid1IsToldItIsTheInit() throws UsageException {
+        assertFalse(run(context(4242, 0, Map.of(), Path.of("/root"))).pid1());
+        LauncherOptions.Context underPid1 = new LauncherOptions.Context(new Facts(4242, 0, Map.of(), Path.of("/root")),
+                DISTRO, key -> key.equals(DaemonSettings.PID1) ? "true" : null);
+        DaemonSettings options = run(underPid1);
+        assertTrue(options.pid1());
+        assertEquals(Mode.SYSTEM, options.mode());
+    }
+
+    @Test
     void rootGetsSystemModeWithSystemDirectories() throws UsageException {
         DaemonSettings options = run(context(4242, 0, Map.of(), Path.of("/root")));
         assertEquals(Mode.SYSTEM, options.mode());

@@ -61,6 +61,68 @@ class Pid1IT {
         }
     }
 
+    /**
+     * Every catchable signal an init gives no meaning to, sent to PID 1 from inside its
+     * namespace (1-31 less HUP, INT, TERM, CHLD, WINCH and PWR, which PID 1 acts on, and
+     * KILL and STOP, which cannot be caught; and a real-time one): PID 1, the daemon and
+     * its jobs live on, unchanged.
+     */
+    @Test
+    @Timeout(120)
+    void pid1OutlivesEverySignalAnInitGivesNoMeaning() throws Exception {
+        assumeRootAndUnshare();
+        Path done = work.resolve("pelted");
+        try (DaemonProcess daemon = DaemonProcess.startAsPid1(work)) {
+            daemon.job("sleeper", "start on startup\nexec sleep 1000\n");
+            long sleeper = daemon.awaitRunning("sleeper");
+            long init = daemon.pid();
+            long java = daemonOf(init);
+            daemon.job("pelter", """
+                    task
+                    script
+                        for signal in 3 4 5 6 7 8 10 11 12 13 14 16 18 20 21 22 23 24 25 26 27 29 31 37; do
+                            kill -s $signal 1
+                        done
+                        touch %s
+                    end script
+                    """.formatted(done));
+            daemon.awaitStopped("pelter");
+            daemon.startJob("pelter");
+            Await.until(WAIT, () -> Files.exists(done), () -> "the signals sent; log:\n" + tail(daemon.log()));
+            assertTrue(daemon.isAlive(), "PID 1 lives");
+            assertEquals(java, daemonOf(init), "the daemon under PID 1 is the one it was, not a new one");
+            assertEquals(sleeper, daemon.awaitRunning("sleeper"), "the job runs on with its pid");
+            assertTrue(!daemon.log().contains("starting it again"), tail(daemon.log()));
+            assertEquals(0, daemon.stop(WAIT), "TERM still reaches the daemon through PID 1: " + tail(daemon.log()));
+        }
+    }
+
+    /** The session daemon takes the named signals an init gives no meaning to and lives on, its jobs too. */
+    @Test
+    @Timeout(120)
+    void sessionDaemonOutlivesTheSignalsItGivesNoMeaning() throws Exception {
+        try (DaemonProcess daemon = DaemonProcess.start(work)) {
+            daemon.job("sleeper", "start on startup\nexec sleep 1000\n");
+            long sleeper = daemon.awaitRunning("sleeper");
+            for (String signal : List.of("USR1", "USR2", "ALRM", "VTALRM", "PROF", "IO", "XCPU", "XFSZ", "STKFLT",
+                    "SYS", "TRAP", "PIPE", "TSTP", "TTIN", "TTOU")) {
+                CommandResult sent = CommandResult.run("kill", "-s", signal, Long.toString(daemon.pid()));
+                assertEquals(0, sent.status(), sent::output);
+                // the daemon still answers after each, and its job runs on
+                assertEquals(sleeper, daemon.awaitRunning("sleeper"), "after SIG" + signal);
+            }
+            assertTrue(daemon.isAlive());
+            assertEquals(0, daemon.stop(WAIT), tail(daemon.log()));
+        }
+    }
+
+    /** The daemon's JVM: PID 1's child that runs java. */
+    private static long daemonOf(long init) {
+        return ProcTable.childrenOf(init).stream().filter(p -> p.command().equals("java")).findFirst()
+                .orElseThrow(() -> new AssertionError("no java under PID 1: " + ProcTable.childrenOf(init)))
+                .pid();
+    }
+
     @Test
     @Timeout(120)
     void pid1KeepsReapingWhenTheFrameworkCannotStart() throws Exception {

@@ -83,7 +83,9 @@ public final class EngineComponent {
         for (Bundle bundle : context.getBundles()) {
             declare(bundle);
         }
-        if (settings.mode() == DaemonSettings.Mode.SESSION && !settings.pid1()) {
+        // not PID 1 itself (a session, or the child of bin/upshot's PID 1): orphans of jobs
+        // must come to the daemon, which follows forking daemons and reaps them
+        if (host.pid() != 1) {
             try {
                 host.becomeChildSubreaper();
             } catch (PosixException e) {
