@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.upshot.testkit.Await;
+import org.upshot.testkit.BootedDaemon;
 
 /** The daemon as an init: PID 1 of a namespace, and child subreaper in session mode. */
 class Pid1IT {
@@ -94,6 +95,30 @@ class Pid1IT {
             assertEquals(sleeper, daemon.awaitRunning("sleeper"), "the job runs on with its pid");
             assertTrue(!daemon.log().contains("starting it again"), tail(daemon.log()));
             assertEquals(0, daemon.stop(WAIT), "TERM still reaches the daemon through PID 1: " + tail(daemon.log()));
+        }
+    }
+
+    /** A daemon that crashes (here: a SEGV sent to its JVM) is started again by PID 1, which lives on. */
+    @Test
+    @Timeout(120)
+    void pid1StartsACrashedDaemonAgain() throws Exception {
+        assumeRootAndUnshare();
+        try (DaemonProcess daemon = DaemonProcess.startAsPid1(work)) {
+            daemon.awaitLog(BootedDaemon.BOOTED);
+            long init = daemon.pid();
+            long first = daemonOf(init);
+            int mark = daemon.logMark();
+            CommandResult sent = CommandResult.run("kill", "-s", "SEGV", Long.toString(first));
+            assertEquals(0, sent.status(), sent::output);
+            daemon.awaitLog("PID 1: the daemon \\(pid \\d+\\) died with status 134; starting it again", mark);
+            // its crash report (jvm.options: in /tmp, named by the pid it had in the namespace) is this test's litter
+            Matcher crashed = Pattern.compile("the daemon \\(pid (\\d+)\\) died").matcher(daemon.log());
+            assertTrue(crashed.find());
+            Files.deleteIfExists(Path.of("/tmp/upshot-hs_err_pid" + crashed.group(1) + ".log"));
+            daemon.awaitLog(BootedDaemon.BOOTED, mark);
+            assertTrue(daemon.isAlive(), "PID 1 lives");
+            assertTrue(daemonOf(init) != first, "a new daemon under PID 1");
+            assertEquals(0, daemon.stop(WAIT), tail(daemon.log()));
         }
     }
 
