@@ -89,6 +89,7 @@ final class DaemonTracker {
             tracked.job.handle(new JobInput.ProcessExited(ProcessKind.MAIN, exit));
             return true;
         }
+        tracked.job.handle(new JobInput.LauncherExited(exit.pid()));
         tracked.parentGone = true;
         tracked.parentGoneAt = System.nanoTime();
         tracked.exits = 1;

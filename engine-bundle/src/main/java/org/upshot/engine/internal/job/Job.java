@@ -284,6 +284,13 @@ final class Job {
         }
 
         @Override
+        public void launcherExited(JobInput.LauncherExited input) {
+            if (state == JobState.SPAWNED && pid(ProcessKind.MAIN).orElse(-1) == input.pid()) {
+                pids.remove(ProcessKind.MAIN);
+            }
+        }
+
+        @Override
         public void daemonFound(JobInput.DaemonFound input) {
             if (state == JobState.SPAWNED) {
                 pids.put(ProcessKind.MAIN, input.pid());

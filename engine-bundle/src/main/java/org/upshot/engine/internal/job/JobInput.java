@@ -35,6 +35,8 @@ sealed interface JobInput {
 
         void daemonFound(DaemonFound input);
 
+        void launcherExited(LauncherExited input);
+
         void ready(Ready input);
 
         void killTimeout(KillTimeout input);
@@ -129,6 +131,17 @@ sealed interface JobInput {
     }
 
     /** A forking daemon's final process is known ({@code expect fork|daemon}). */
+    /**
+     * The first process of a forking daemon ({@code pid}) exited as it should while the
+     * daemon is looked for: it is no longer the instance's process to show or to signal.
+     */
+    record LauncherExited(int pid) implements JobInput {
+        @Override
+        public void sendTo(Receiver receiver) {
+            receiver.launcherExited(this);
+        }
+    }
+
     record DaemonFound(int pid) implements JobInput {
         @Override
         public void sendTo(Receiver receiver) {

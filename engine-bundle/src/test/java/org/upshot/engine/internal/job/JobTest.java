@@ -134,6 +134,7 @@ class JobTest {
         });
         inputs.put("main stops itself", (job, context) -> job.handle(
                 new JobInput.ProcessStopped(context.mainPid(), Signals.STOP)));
+        inputs.put("launcher exits", (job, context) -> job.handle(new JobInput.LauncherExited(context.mainPid())));
         inputs.put("daemon found", (job, context) -> job.handle(new JobInput.DaemonFound(4242)));
         inputs.put("ready", (job, context) -> job.handle(
                 new JobInput.Ready(context.mainPid(), context.mainPid(), null)));
@@ -176,7 +177,7 @@ class JobTest {
 
     @Test
     void everyRestStateAndGoalTakesEveryInputAsTheGoldenTableSays() throws IOException {
-        // 20 (state, goal) pairs × 15 inputs against src/test/resources/state/job-inputs.tsv.
+        // 20 (state, goal) pairs × 16 inputs against src/test/resources/state/job-inputs.tsv.
         List<String> rows = new ArrayList<>();
         rows.add("# Job.handle, golden: state/goal reached, input, state/goal after, what the job asked for.");
         rows.add("# Written by JobTest with -Dupshot.golden.write=true; review the diff of every change.");

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.upshot.job.JobState;
+import org.upshot.job.ProcessKind;
 import org.upshot.process.Cgroups;
 import org.upshot.process.internal.CgroupTree;
 
@@ -160,6 +161,27 @@ class ReadinessIT {
             h.stop("master");
             assertFalse(alive(second));
             assertTrue(newWorkers.stream().noneMatch(ProcessHandle::isAlive), "stop ended the workers too");
+        }
+    }
+
+    @Test
+    void whileADaemonIsLookedForItsExitedLauncherIsNotShown() throws Exception {
+        // expect daemon with a single fork: the tracker gives it 2 s to fork again, and all
+        // that while status must not show the launcher that has already exited
+        try (EngineHarness h = new EngineHarness(availableCgroups())) {
+            h.job("single", "expect daemon", "console none",
+                    "exec sh -c 'sh -c \"echo \\$\\$ > " + h.file("daemon-pid") + "; exec sleep 1000\" & exit 0'")
+                    .load();
+            h.control.start("single", List.of(), false);
+            int daemon = daemonPid(h);
+            await("the launcher gone and no longer shown", () -> h.instance("single")
+                    .map(i -> i.state() == JobState.SPAWNED && !i.processes().containsKey(ProcessKind.MAIN))
+                    .orElse(false) || h.running("single"));
+            assertFalse(h.running("single"), "shown as spawned without a pid before the 2 s settle");
+            await("running", () -> h.running("single"));
+            assertEquals(daemon, h.mainPid("single"));
+            h.stop("single");
+            assertFalse(alive(daemon));
         }
     }
 
