@@ -36,6 +36,9 @@ public final class Initctl {
     public static final int EXIT_USAGE = 2;
 
     private static final String[] ALIASES = {"start", "stop", "restart", "reload", "status", "emit"};
+    /** Client views of the {@code journal} command. */
+    static final String BOOT_CHART = "boot-chart";
+    static final String BOOT_TIME = "boot-time";
 
     private final String program;
     private final Map<String, String> environment;
@@ -97,11 +100,12 @@ public final class Initctl {
             }
             command = words.remove(0);
         }
-        Command wire = Command.fromWireName(command);
+        Command wire = BOOT_CHART.equals(command) || BOOT_TIME.equals(command) ? Command.JOURNAL
+                : Command.fromWireName(command);
         if (wire == null) {
             throw new UsageException("invalid command: ".concat(command));
         }
-        return new Session(this, wire, words);
+        return new Session(this, wire, command, words);
     }
 
     private static boolean isAlias(String name) {
@@ -165,6 +169,9 @@ public final class Initctl {
         boolean warn;
         boolean help;
         String ignoreEvents;
+        String output;
+        /** {@code log -n N}: the last N lines; -1 for the whole file. */
+        int lines = -1;
 
         List<String> parse(String[] args) {
             List<String> words = new ArrayList<>();
@@ -185,7 +192,21 @@ public final class Initctl {
                 switch (name) {
                     case "--": optionsEnded = true; break;
                     case "--json": json = true; break;
-                    case "-n": case "--no-wait": noWait = true; break;
+                    case "-n":
+                        // -n N is log's line count; -n alone (before anything but a number) is --no-wait
+                        if (i + 1 < args.length && isNumber(args[i + 1])) {
+                            lines = Integer.parseInt(args[++i]);
+                        } else {
+                            noWait = true;
+                        }
+                        break;
+                    case "--no-wait": noWait = true; break;
+                    case "--lines":
+                        lines = number(value != null ? value : valueOf(args, ++i, name), name);
+                        break;
+                    case "-o": case "--output":
+                        output = value != null ? value : valueOf(args, ++i, name);
+                        break;
                     case "-q": case "--quiet": quiet = true; break;
                     case "-f": case "--follow": follow = true; break;
                     case "-e": case "--enumerate": enumerate = true; break;
@@ -206,6 +227,25 @@ public final class Initctl {
                 }
             }
             return words;
+        }
+
+        private static boolean isNumber(String word) {
+            if (word.isEmpty() || word.length() > 9) {
+                return false;
+            }
+            for (int i = 0; i < word.length(); i++) {
+                if (word.charAt(i) < '0' || word.charAt(i) > '9') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static int number(String word, String option) {
+            if (!isNumber(word)) {
+                throw new UsageException(option + ": not a number of lines: " + word);
+            }
+            return Integer.parseInt(word);
         }
 
         private static String valueOf(String[] args, int index, String option) {
@@ -234,6 +274,38 @@ public final class Initctl {
         }
     }
 
+    /** Where the last {@code lines} lines of {@code file} begin (a last line without a newline counts). */
+    static long startOfLastLines(RandomAccessFile file, int lines) throws IOException {
+        long end = file.length();
+        if (lines == 0) {
+            return end;
+        }
+        byte[] chunk = new byte[8192];
+        int newlines = 0;
+        long position = end;
+        boolean first = true;
+        while (position > 0) {
+            int count = (int) Math.min(chunk.length, position);
+            position -= count;
+            file.seek(position);
+            file.readFully(chunk, 0, count);
+            for (int i = count - 1; i >= 0; i--) {
+                if (chunk[i] != '\n') {
+                    first = false;
+                    continue;
+                }
+                if (first) {
+                    first = false; // the file's closing newline ends the last line, it starts none
+                    continue;
+                }
+                if (++newlines == lines) {
+                    return position + i + 1;
+                }
+            }
+        }
+        return 0;
+    }
+
     /** Reads the protocol's JSON or reports a daemon speaking something else. */
     static Map<String, Object> decode(String text) {
         try {
@@ -243,11 +315,15 @@ public final class Initctl {
         }
     }
 
-    /** Copies a log file to {@code out}, then with {@code follow} keeps copying what is appended. */
-    static void copyLog(Path path, boolean follow, PrintStream out) throws IOException, InterruptedException {
+    /**
+     * Copies a log file to {@code out} (only its last {@code lines} lines, unless
+     * {@code lines} is negative), then with {@code follow} keeps copying what is appended
+     * until the process is interrupted (Ctrl-C).
+     */
+    static void copyLog(Path path, boolean follow, int lines, PrintStream out) throws IOException, InterruptedException {
         try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "r")) {
             byte[] chunk = new byte[8192];
-            long position = 0;
+            long position = lines < 0 ? 0 : startOfLastLines(file, lines);
             while (true) {
                 if (file.length() < position) {
                     position = 0; // truncated or rotated in place: start over

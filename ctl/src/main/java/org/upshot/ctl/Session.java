@@ -1,6 +1,7 @@
 package org.upshot.ctl;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,14 +17,17 @@ final class Session {
     private final Initctl ctl;
     private final Initctl.Options options;
     private final Command command;
+    /** The command as typed: a client view such as {@code boot-chart} for {@link Command#JOURNAL}. */
+    private final String word;
     private final List<String> words;
     private final StringBuilder text = new StringBuilder(128);
     private boolean levelGiven;
 
-    Session(Initctl ctl, Command command, List<String> words) {
+    Session(Initctl ctl, Command command, String word, List<String> words) {
         this.ctl = ctl;
         this.options = ctl.options();
         this.command = command;
+        this.word = word;
         this.words = words;
     }
 
@@ -242,6 +246,8 @@ final class Session {
             case VERSION:
                 text.append(reply.get("version")).append('\n');
                 return Initctl.EXIT_OK;
+            case JOURNAL:
+                return journal(reply);
             case GET_ENV:
                 for (Object value : (List<?>) reply.get(Protocol.F_ENV)) {
                     text.append((String) value).append('\n');
@@ -260,6 +266,26 @@ final class Session {
             default:
                 return Initctl.EXIT_OK;
         }
+    }
+
+    /** {@code journal}, {@code boot-time}, {@code boot-chart [--output FILE]}. */
+    private int journal(Map<String, Object> reply) {
+        if (Initctl.BOOT_TIME.equals(word)) {
+            BootTime.render(JournalView.boot(reply), text);
+        } else if (Initctl.BOOT_CHART.equals(word)) {
+            BootChart.render(JournalView.boot(reply), text);
+            if (options.output != null) {
+                try {
+                    Files.writeString(Path.of(options.output), text);
+                } catch (IOException e) {
+                    throw new Initctl.Failure("cannot write " + options.output + ": " + e.getMessage());
+                }
+                text.setLength(0);
+            }
+        } else {
+            JournalFormat.render(reply, text);
+        }
+        return Initctl.EXIT_OK;
     }
 
     /** {@code events}: print each event as {@code name KEY=VALUE...} until the daemon goes. */
@@ -287,7 +313,7 @@ final class Session {
         }
         Path path = Path.of((String) reply.get("path"));
         try {
-            Initctl.copyLog(path, options.follow, ctl.out());
+            Initctl.copyLog(path, options.follow, options.lines, ctl.out());
         } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException e) {
             throw new Initctl.Failure("No log for this job: " + path);
         }

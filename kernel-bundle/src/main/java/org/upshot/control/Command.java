@@ -6,6 +6,7 @@ package org.upshot.control;
  * <p>Pinned: a wire name is never reused for another meaning. History:
  * <ul>
  * <li>v1 (0.1.0): every command below.</li>
+ * <li>v1, package 2.1: {@link #JOURNAL}.</li>
  * </ul>
  */
 public enum Command {
@@ -27,7 +28,9 @@ public enum Command {
     GET_ENV("get-env", false),
     UNSET_ENV("unset-env", false),
     LIST_ENV("list-env", false),
-    RESET_ENV("reset-env", false);
+    RESET_ENV("reset-env", false),
+    /** The engine's journal of state changes, spawns and events (boot-chart, boot-time). */
+    JOURNAL("journal", true);
 
     private final String wireName;
     private final boolean readOnly;

@@ -3,6 +3,7 @@ package org.upshot.engine.internal.api;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import org.upshot.engine.internal.journal.Journal;
 import org.upshot.event.Event;
 import org.upshot.event.EventResult;
 import org.upshot.job.InstanceView;
@@ -86,6 +87,9 @@ public interface JobControl {
      */
     CompletionStage<List<String>> environment(EnvironmentOperation operation, String job,
             String instance, List<String> arguments);
+
+    /** What the engine's journal holds now: the boot's entries and the latest ones. */
+    CompletionStage<Journal.Snapshot> journal();
 
     /** The operations of Upstart's {@code initctl *-env} family. */
     enum EnvironmentOperation { SET, SET_RETAIN, GET, UNSET, LIST, RESET }

@@ -20,6 +20,8 @@ import org.upshot.control.ErrorCode;
 import org.upshot.control.Protocol;
 import org.upshot.engine.internal.api.JobControl;
 import org.upshot.engine.internal.api.JobControl.EnvironmentOperation;
+import org.upshot.engine.internal.journal.Journal;
+import org.upshot.engine.internal.journal.JournalEntry;
 import org.upshot.event.Event;
 import org.upshot.event.EventResult;
 import org.upshot.job.JobView;
@@ -103,6 +105,8 @@ final class RequestDispatcher {
                 return environment(request, EnvironmentOperation.LIST);
             case RESET_ENV:
                 return environment(request, EnvironmentOperation.RESET);
+            case JOURNAL:
+                return control.journal().thenApply(RequestDispatcher::journal);
             case EVENTS:
                 throw new IllegalStateException("can't happen: events is the server's own command");
         }
@@ -168,6 +172,34 @@ final class RequestDispatcher {
         }
         return control.environment(operation, job == null ? "" : job, instance == null ? "" : instance,
                 arguments).thenApply(env -> fields(F_ENV, new ArrayList<Object>(env)));
+    }
+
+    /** The {@code journal} reply: {@code boot}, {@code recent}, {@code dropped}, {@code bootFull}. */
+    private static Map<String, Object> journal(Journal.Snapshot snapshot) {
+        Map<String, Object> reply = fields("boot", entries(snapshot.boot()));
+        reply.put("recent", entries(snapshot.recent()));
+        reply.put("dropped", snapshot.dropped());
+        reply.put("bootFull", snapshot.bootFull());
+        return reply;
+    }
+
+    private static List<Object> entries(List<JournalEntry> entries) {
+        List<Object> out = new ArrayList<>(entries.size());
+        for (JournalEntry entry : entries) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("t", entry.micros());
+            fields.put("kind", entry.kind().wireName());
+            if (!entry.job().isEmpty()) {
+                fields.put(F_JOB, entry.job());
+                fields.put(F_INSTANCE, entry.instance());
+            }
+            fields.put("what", entry.what());
+            if (entry.pid() != 0) {
+                fields.put("pid", entry.pid());
+            }
+            out.add(fields);
+        }
+        return out;
     }
 
     private static String job(Map<String, Object> request) {

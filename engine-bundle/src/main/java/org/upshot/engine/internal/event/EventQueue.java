@@ -37,9 +37,24 @@ public final class EventQueue {
     private final Set<QueuedEvent> events = new LinkedHashSet<>();
     private final Handler handler;
     private final List<Consumer<Event>> subscribers = new ArrayList<>();
+    private final Trace trace;
+
+    /** What the queue tells of each event's progress (the engine's journal); engine thread. */
+    public interface Trace {
+
+        Trace NONE = (event, progress, failed) -> { };
+
+        /** {@code event} reached {@code progress}; {@code failed} only when finished. */
+        void progressed(Event event, QueuedEvent.Progress progress, boolean failed);
+    }
 
     public EventQueue(Handler handler) {
+        this(handler, Trace.NONE);
+    }
+
+    public EventQueue(Handler handler, Trace trace) {
         this.handler = handler;
+        this.trace = trace;
     }
 
     /** Queues an event; it is handled by the next {@link #poll}. */
@@ -51,6 +66,7 @@ public final class EventQueue {
     public QueuedEvent emit(Event event, List<EventDescriptor> descriptors, RunPriority priority) {
         QueuedEvent queued = new QueuedEvent(event, descriptors, priority);
         events.add(queued);
+        trace.progressed(event, QueuedEvent.Progress.PENDING, false);
         LOG.log(Level.DEBUG, () -> "Pending " + event + " event");
         return queued;
     }
@@ -79,6 +95,7 @@ public final class EventQueue {
                 if (event.progress() == QueuedEvent.Progress.PENDING) {
                     event.progress(QueuedEvent.Progress.HANDLING);
                     LOG.log(Level.DEBUG, () -> "Handling " + event.event() + " event");
+                    trace.progressed(event.event(), QueuedEvent.Progress.HANDLING, false);
                     notifySubscribers(event.event());
                     handler.handle(event);
                     progress = true;
@@ -94,6 +111,7 @@ public final class EventQueue {
 
     private void finish(QueuedEvent event) {
         event.progress(QueuedEvent.Progress.FINISHED);
+        trace.progressed(event.event(), QueuedEvent.Progress.FINISHED, event.failed());
         LOG.log(Level.DEBUG, () -> "Finished " + event.name() + " event" + (event.failed() ? " (failed)" : ""));
         if (event.failed() && !event.name().endsWith(FAILED_SUFFIX)) {
             emit(new Event(event.name() + FAILED_SUFFIX, event.event().env()));

@@ -14,6 +14,8 @@ import java.util.function.Supplier;
 import org.upshot.engine.internal.config.ChangeSet;
 import org.upshot.engine.internal.event.EventQueue;
 import org.upshot.engine.internal.event.QueuedEvent;
+import org.upshot.engine.internal.journal.Journal;
+import org.upshot.engine.internal.journal.JournalEntry;
 import org.upshot.engine.internal.model.JobClass;
 import org.upshot.event.Event;
 import org.upshot.event.EventDescriptor;
@@ -46,6 +48,7 @@ public final class Engine implements AutoCloseable {
     private final DaemonTracker daemons;
     private final SourceHost sources;
     private final SourceNotes notes = new SourceNotes();
+    private final Journal journal;
     private final JobEnvironment environment;
     private final JobRegistry registry;
     private final EventMatching matching;
@@ -58,7 +61,13 @@ public final class Engine implements AutoCloseable {
      * @param host the daemon's process (for the child list when following daemons)
      */
     public Engine(ProcessLauncher launcher, EngineSettings settings, Host host) {
+        this(launcher, settings, host, Journal.forDaemon());
+    }
+
+    /** @param journal what the engine records its state changes, spawns and events in */
+    public Engine(ProcessLauncher launcher, EngineSettings settings, Host host, Journal journal) {
         this.launcher = launcher;
+        this.journal = journal;
         this.processes = new ProcessTable(host);
         this.loop = new EngineLoop(new Handler(), this::afterMessage, this::onExit);
         this.environment = new JobEnvironment(settings);
@@ -68,16 +77,17 @@ public final class Engine implements AutoCloseable {
         this.daemons = new DaemonTracker(processes, loop, cgroups, host);
         // the queue, the registry and the instances' runtime refer to one another only
         // through these two methods, which run once construction is over
-        this.queue = new EventQueue(this::match);
+        this.queue = new EventQueue(this::match, this::traceEvent);
         JobRuntime runtime = new JobRuntime(launcher, new ProcessSetup(settings), processes, daemons, cgroups, queue,
                 loop,
-                sources, this::forget);
+                sources, journal, this::forget);
         this.registry = new JobRegistry(runtime::contextFor);
         this.matching = new EventMatching(registry, environment);
     }
 
     /** Starts the engine thread and begins listening for exits. */
     public void start() {
+        journal.record(JournalEntry.Kind.DAEMON, "", "", "engine", 0);
         launcher.addExitListener(exitListener);
         loop.start();
     }
@@ -98,6 +108,11 @@ public final class Engine implements AutoCloseable {
             }
         });
         return answer;
+    }
+
+    /** What the engine's journal holds now; see {@link Journal}. */
+    public CompletionStage<Journal.Snapshot> journal() {
+        return ask(journal::snapshot);
     }
 
     /** Emits an event from outside. */
@@ -238,6 +253,15 @@ public final class Engine implements AutoCloseable {
             loop.post(new EngineInput.ProcessStopped(exit.pid(), (exit.status() >> 8) & 0xff));
         } else {
             loop.post(new EngineInput.ProcessExited(exit));
+        }
+    }
+
+    private void traceEvent(Event event, QueuedEvent.Progress progress, boolean failed) {
+        switch (progress) {
+            case PENDING -> journal.event(JournalEntry.Kind.EVENT_QUEUED, event.toString());
+            case HANDLING -> journal.event(JournalEntry.Kind.EVENT_HANDLED, event.toString());
+            case FINISHED -> journal.event(JournalEntry.Kind.EVENT_FINISHED,
+                    failed ? event + " (failed)" : event.toString());
         }
     }
 

@@ -556,6 +556,7 @@ final class Job {
             state = to;
             LOG.log(Level.DEBUG, () -> displayName() + " state changed from " + from.label() + " to "
                     + to.label());
+            context.stateChanged(from, to);
             step = enter(from, to);
         }
     }

@@ -7,6 +7,7 @@ import org.upshot.engine.internal.event.QueuedEvent;
 import org.upshot.event.Event;
 import org.upshot.job.InstanceChange;
 import org.upshot.job.InstanceRef;
+import org.upshot.job.JobState;
 import org.upshot.job.ProcessKind;
 import org.upshot.process.PosixException;
 import org.upshot.spi.stanza.Readiness;
@@ -69,6 +70,9 @@ interface JobContext {
 
     /** The job stopped waiting for {@code target}: tell the extension. */
     void abandonReadiness(Readiness readiness, ReadinessTarget target);
+
+    /** The instance moved from {@code from} to {@code to} (for the journal); called as it enters {@code to}. */
+    void stateChanged(JobState from, JobState to);
 
     /** The instance passed a milestone that event sources follow. */
     void milestone(InstanceChange change);

@@ -13,9 +13,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.upshot.engine.internal.event.EventQueue;
 import org.upshot.engine.internal.event.QueuedEvent;
+import org.upshot.engine.internal.journal.Journal;
+import org.upshot.engine.internal.journal.JournalEntry;
 import org.upshot.event.Event;
 import org.upshot.job.InstanceChange;
 import org.upshot.job.InstanceRef;
+import org.upshot.job.JobState;
 import org.upshot.job.ProcessKind;
 import org.upshot.process.PosixException;
 import org.upshot.process.ProcessLauncher;
@@ -46,11 +49,13 @@ final class JobRuntime {
     private final EventQueue queue;
     private final EngineLoop loop;
     private final SourceHost sources;
+    private final Journal journal;
     private final Consumer<Job> stopped;
 
     /** @param stopped forgets an instance that came to rest stopped (the registry's) */
     JobRuntime(ProcessLauncher launcher, ProcessSetup setup, ProcessTable processes, DaemonTracker daemons,
-            JobCgroups cgroups, EventQueue queue, EngineLoop loop, SourceHost sources, Consumer<Job> stopped) {
+            JobCgroups cgroups, EventQueue queue, EngineLoop loop, SourceHost sources, Journal journal,
+            Consumer<Job> stopped) {
         this.launcher = launcher;
         this.setup = setup;
         this.processes = processes;
@@ -59,6 +64,7 @@ final class JobRuntime {
         this.queue = queue;
         this.loop = loop;
         this.sources = sources;
+        this.journal = journal;
         this.stopped = stopped;
     }
 
@@ -140,7 +146,16 @@ final class JobRuntime {
             }
 
             @Override
+            public void stateChanged(JobState from, JobState to) {
+                journal.record(JournalEntry.Kind.STATE, job.jobClass().name(), job.instance(), to.label(), 0);
+            }
+
+            @Override
             public void milestone(InstanceChange change) {
+                if (change.phase() == InstanceChange.Phase.STOPPING) {
+                    change.failure().ifPresent(failure -> journal.record(JournalEntry.Kind.FAILED,
+                            job.jobClass().name(), job.instance(), describe(failure), 0));
+                }
                 sources.instanceChanged(change);
             }
 
@@ -162,6 +177,7 @@ final class JobRuntime {
         }
         int pid = launcher.spawn(request);
         processes.put(pid, job, kind);
+        journal.record(JournalEntry.Kind.SPAWN, job.jobClass().name(), job.instance(), kind.label(), pid);
         LOG.log(Level.DEBUG, () -> job.displayName() + " " + kind.label() + " process (" + pid + ")");
         return pid;
     }
@@ -200,6 +216,14 @@ final class JobRuntime {
         } catch (RuntimeException | LinkageError e) {
             LOG.log(Level.WARNING, "readiness of " + target.instance() + " failed to let go", e);
         }
+    }
+
+    /** {@code main status 1}, {@code main signal KILL}, {@code respawn}: a failure as the journal shows it. */
+    private static String describe(InstanceChange.Failure failure) {
+        StringBuilder text = new StringBuilder(failure.process());
+        failure.exitStatus().ifPresent(status -> text.append(" status ").append(status));
+        failure.exitSignal().ifPresent(signal -> text.append(" signal ").append(signal));
+        return text.toString();
     }
 
     private static Throwable cause(Throwable error) {

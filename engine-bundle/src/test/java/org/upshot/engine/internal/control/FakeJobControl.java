@@ -13,6 +13,8 @@ import java.util.function.Consumer;
 import org.upshot.engine.internal.api.ControlException;
 import org.upshot.engine.internal.api.ControlException.Reason;
 import org.upshot.engine.internal.api.JobControl;
+import org.upshot.engine.internal.journal.Journal;
+import org.upshot.engine.internal.journal.JournalEntry;
 import org.upshot.event.Event;
 import org.upshot.event.EventResult;
 import org.upshot.job.InstanceView;
@@ -166,5 +168,13 @@ final class FakeJobControl implements JobControl {
             mutations.incrementAndGet();
         }
         return CompletableFuture.completedFuture(List.of("PATH=/usr/bin:/bin", "TERM=linux"));
+    }
+
+    @Override
+    public CompletionStage<Journal.Snapshot> journal() {
+        Journal journal =
+                new Journal(4, 2, () -> 1_000L, 0);
+        journal.record(JournalEntry.Kind.STATE, "sobby", "", "starting", 0);
+        return CompletableFuture.completedFuture(journal.snapshot());
     }
 }

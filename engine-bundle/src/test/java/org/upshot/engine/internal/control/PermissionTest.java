@@ -168,7 +168,8 @@ class PermissionTest {
                 readOnly.add(command.wireName());
             }
         }
-        assertEquals(List.of("status", "list", "check-config", "show-config", "version", "events", "log"),
+        assertEquals(List.of("status", "list", "check-config", "show-config", "version", "events", "log",
+                "journal"),
                 readOnly);
         AccessPolicy system = AccessPolicy.system();
         assertTrue(system.permits(new Peer(1, 0, 0), Command.START));

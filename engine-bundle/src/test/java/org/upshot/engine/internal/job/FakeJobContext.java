@@ -9,6 +9,7 @@ import org.upshot.engine.internal.event.QueuedEvent;
 import org.upshot.event.Event;
 import org.upshot.job.InstanceChange;
 import org.upshot.job.InstanceRef;
+import org.upshot.job.JobState;
 import org.upshot.job.ProcessKind;
 import org.upshot.process.PosixException;
 import org.upshot.process.Signals;
@@ -144,6 +145,14 @@ final class FakeJobContext implements JobContext {
     @Override
     public void abandonReadiness(Readiness readiness, ReadinessTarget target) {
         effects.add("abandon-readiness");
+    }
+
+    /** The states entered, for the journal: kept apart from the effects the golden tables hold. */
+    final List<String> statesEntered = new ArrayList<>();
+
+    @Override
+    public void stateChanged(JobState from, JobState to) {
+        statesEntered.add(to.label());
     }
 
     @Override

@@ -238,4 +238,18 @@ class JobTest {
         assertEquals("pre-start/start", label(job));
         assertEquals(List.of(), context.effects());
     }
+
+    @Test
+    void everyStateEnteredIsToldToTheContextForTheJournalInOrder() {
+        // a start up to running, then a stop down to waiting: each state once, as advance() enters it.
+        FakeJobContext context = new FakeJobContext();
+        Job job = new Job(jobClass(SERVICE), "", List.of(), null, bound -> context);
+        start().accept(job, context);
+        finish().accept(job, context);
+        exit(ProcessKind.PRE_START, 0).accept(job, context);
+        exit(ProcessKind.POST_START, 0).accept(job, context);
+        assertEquals("running/start", label(job));
+        assertEquals(List.of("starting", "security", "pre-start", "spawned", "post-start", "running"),
+                context.statesEntered);
+    }
 }
