@@ -223,6 +223,10 @@ public final class Initctl {
                         ignoreEvents = value != null ? value : valueOf(args, ++i, name);
                         break;
                     default:
+                        if (arg.startsWith("-n") && isNumber(arg.substring(2))) {
+                            lines = Integer.parseInt(arg.substring(2)); // -n20, as tail takes it
+                            break;
+                        }
                         throw new UsageException("invalid option: ".concat(arg));
                 }
             }
