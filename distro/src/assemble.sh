@@ -1,12 +1,13 @@
 #!/bin/sh
 # Builds the distribution directory and tarball from the jars staged by
 # maven-dependency-plugin. Called by exec-maven-plugin in the package phase:
-#   assemble.sh TARGET_DIR NAME VERSION JAVA_HOME
+#   assemble.sh TARGET_DIR NAME VERSION JAVA_HOME MAN_SKIP
 set -eu
 target=$1
 name=$2
 version=$3
 java_home=$4
+man_skip=${5:-false}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 dist=$target/$name
@@ -34,6 +35,9 @@ if [ -f "$dist/bin/initctl" ]; then
         ln -sf initctl "$dist/bin/$alias"
     done
 fi
+
+# share/man/man5, man8 from src/man/*.md (pandoc), unless -Dupshot.man.skip=true.
+sh "$here/man/build.sh" "$dist" "$version" "$man_skip"
 
 # Fresh tree: stage/ may hold jars of earlier builds under other versions.
 rm -rf "$target/stage"
