@@ -1,13 +1,14 @@
 #!/bin/sh
 # Builds the distribution directory and tarball from the jars staged by
 # maven-dependency-plugin. Called by exec-maven-plugin in the package phase:
-#   assemble.sh TARGET_DIR NAME VERSION JAVA_HOME MAN_SKIP
+#   assemble.sh TARGET_DIR NAME VERSION JAVA_HOME MAN_SKIP DEB_SKIP
 set -eu
 target=$1
 name=$2
 version=$3
 java_home=$4
 man_skip=${5:-false}
+deb_skip=${6:-false}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 dist=$target/$name
@@ -48,3 +49,6 @@ if ! JAVA="$java_home/bin/java" "$dist/bin/upshot" train-cds >/dev/null; then
     echo "assemble.sh: warning: no class-data archive for $java_home" >&2
 fi
 tar -C "$target" -czf "$target/$name.tar.gz" "$name"
+
+# upshot_VERSION_all.deb (src/deb), unless -Dupshot.deb.skip=true.
+sh "$here/deb/build-deb.sh" "$dist" "$target" "$version" "$deb_skip"
