@@ -80,7 +80,8 @@ final class BootTime {
     /** When the event {@code event} (name and environment, as queued) finished; -1 if not yet. */
     private static long finished(JournalView view, String event) {
         for (JournalView.Entry entry : view.entries) {
-            if ("event-finished".equals(entry.kind) && entry.what.equals(event)) {
+            boolean same = entry.what.equals(event) || entry.what.equals(event + " (failed)");
+            if ("event-finished".equals(entry.kind) && same) {
                 return entry.micros;
             }
         }

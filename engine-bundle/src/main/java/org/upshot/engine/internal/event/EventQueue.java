@@ -42,10 +42,10 @@ public final class EventQueue {
     /** What the queue tells of each event's progress (the engine's journal); engine thread. */
     public interface Trace {
 
-        Trace NONE = (event, progress, failed) -> { };
+        Trace NONE = event -> { };
 
-        /** {@code event} reached {@code progress}; {@code failed} only when finished. */
-        void progressed(Event event, QueuedEvent.Progress progress, boolean failed);
+        /** {@code event} reached its {@link QueuedEvent#progress()} (when finished, {@link QueuedEvent#failed()} holds). */
+        void progressed(QueuedEvent event);
     }
 
     public EventQueue(Handler handler) {
@@ -66,7 +66,7 @@ public final class EventQueue {
     public QueuedEvent emit(Event event, List<EventDescriptor> descriptors, RunPriority priority) {
         QueuedEvent queued = new QueuedEvent(event, descriptors, priority);
         events.add(queued);
-        trace.progressed(event, QueuedEvent.Progress.PENDING, false);
+        trace.progressed(queued);
         LOG.log(Level.DEBUG, () -> "Pending " + event + " event");
         return queued;
     }
@@ -95,7 +95,7 @@ public final class EventQueue {
                 if (event.progress() == QueuedEvent.Progress.PENDING) {
                     event.progress(QueuedEvent.Progress.HANDLING);
                     LOG.log(Level.DEBUG, () -> "Handling " + event.event() + " event");
-                    trace.progressed(event.event(), QueuedEvent.Progress.HANDLING, false);
+                    trace.progressed(event);
                     notifySubscribers(event.event());
                     handler.handle(event);
                     progress = true;
@@ -111,7 +111,7 @@ public final class EventQueue {
 
     private void finish(QueuedEvent event) {
         event.progress(QueuedEvent.Progress.FINISHED);
-        trace.progressed(event.event(), QueuedEvent.Progress.FINISHED, event.failed());
+        trace.progressed(event);
         LOG.log(Level.DEBUG, () -> "Finished " + event.name() + " event" + (event.failed() ? " (failed)" : ""));
         if (event.failed() && !event.name().endsWith(FAILED_SUFFIX)) {
             emit(new Event(event.name() + FAILED_SUFFIX, event.event().env()));

@@ -4,7 +4,9 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +42,8 @@ import org.upshot.spi.source.EventSource;
 public final class Engine implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger(Engine.class.getName());
+    /** The most of an event's text the journal keeps. */
+    private static final int JOURNAL_EVENT_CHARS = 256;
 
     private final ProcessLauncher launcher;
     private final EngineLoop loop;
@@ -49,6 +53,8 @@ public final class Engine implements AutoCloseable {
     private final SourceHost sources;
     private final SourceNotes notes = new SourceNotes();
     private final Journal journal;
+    /** The journal's text of each event in the queue (engine thread). */
+    private final Map<QueuedEvent, String> eventTexts = new IdentityHashMap<>();
     private final JobEnvironment environment;
     private final JobRegistry registry;
     private final EventMatching matching;
@@ -256,12 +262,24 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private void traceEvent(Event event, QueuedEvent.Progress progress, boolean failed) {
-        switch (progress) {
-            case PENDING -> journal.event(JournalEntry.Kind.EVENT_QUEUED, event.toString());
-            case HANDLING -> journal.event(JournalEntry.Kind.EVENT_HANDLED, event.toString());
-            case FINISHED -> journal.event(JournalEntry.Kind.EVENT_FINISHED,
-                    failed ? event + " (failed)" : event.toString());
+    /**
+     * An event's three journal entries share one text, made when it is queued and cut
+     * to {@value #JOURNAL_EVENT_CHARS} characters: a storm of udev events, each with a
+     * long environment, keeps the journal within a few megabytes.
+     */
+    private void traceEvent(QueuedEvent event) {
+        switch (event.progress()) {
+            case PENDING -> {
+                String text = event.event().toString();
+                text = text.length() <= JOURNAL_EVENT_CHARS ? text : text.substring(0, JOURNAL_EVENT_CHARS - 3) + "...";
+                eventTexts.put(event, text);
+                journal.event(JournalEntry.Kind.EVENT_QUEUED, text);
+            }
+            case HANDLING -> journal.event(JournalEntry.Kind.EVENT_HANDLED, eventTexts.get(event));
+            case FINISHED -> {
+                String text = eventTexts.remove(event);
+                journal.event(JournalEntry.Kind.EVENT_FINISHED, event.failed() ? text + " (failed)" : text);
+            }
         }
     }
 

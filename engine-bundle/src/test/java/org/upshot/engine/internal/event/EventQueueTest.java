@@ -70,4 +70,22 @@ class EventQueueTest {
         queue.poll();
         assertEquals(List.of("job moves on"), log);
     }
+
+    @Test
+    void theTraceSeesEachEventQueuedHandledAndFinishedAndAFailureBeforeNameFailedIsQueued() {
+        // the journal's view: a held event that fails, then its NAME/failed.
+        List<String> trace = new ArrayList<>();
+        EventQueue traced = new EventQueue(event -> {
+            if (event.name().equals("hold-net")) {
+                event.block();
+                held.add(event);
+            }
+        }, event -> trace.add(event.progress() + " " + event.name() + (event.failed() ? " failed" : "")));
+        traced.emit(Event.of("hold-net"));
+        traced.poll();
+        held.get(0).release(true);
+        traced.poll();
+        assertEquals(List.of("PENDING hold-net", "HANDLING hold-net", "FINISHED hold-net failed",
+                "PENDING hold-net/failed", "HANDLING hold-net/failed", "FINISHED hold-net/failed"), trace);
+    }
 }
