@@ -67,18 +67,13 @@ public final class Engine implements AutoCloseable {
      * @param host the daemon's process (for the child list when following daemons)
      */
     public Engine(ProcessLauncher launcher, EngineSettings settings, Host host) {
-        this(launcher, settings, host, Journal.forDaemon());
-    }
-
-    /** @param journal what the engine records its state changes, spawns and events in */
-    public Engine(ProcessLauncher launcher, EngineSettings settings, Host host, Journal journal) {
         this.launcher = launcher;
-        this.journal = journal;
+        this.journal = Journal.forDaemon();
         this.processes = new ProcessTable(host);
         this.loop = new EngineLoop(new Handler(), this::afterMessage, this::onExit);
         this.environment = new JobEnvironment(settings);
-        this.sources = new SourceHost(this::emitterFor, processes::ownerOf, processes::mainOf, this::toInstance, settings.daemon(),
-                notes);
+        this.sources = new SourceHost(this::emitterFor, processes::ownerOf, processes::mainOf, this::toInstance,
+                settings.daemon(), notes);
         JobCgroups cgroups = new JobCgroups(settings.cgroups());
         this.daemons = new DaemonTracker(processes, loop, cgroups, host);
         // the queue, the registry and the instances' runtime refer to one another only
