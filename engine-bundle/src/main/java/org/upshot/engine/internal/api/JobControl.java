@@ -49,6 +49,25 @@ public interface JobControl {
     CompletionStage<List<JobView>> list();
 
     /**
+     * What {@code show-config} reports of each definition: every loaded job sorted by
+     * name when {@code job} is empty, else that one job ({@code UNKNOWN_JOB} if none).
+     */
+    CompletionStage<List<Definition>> definitions(String job);
+
+    /**
+     * One loaded definition as tools see it.
+     *
+     * @param view the job's view (conditions, emits, extension stanzas, instances)
+     * @param needs the jobs its {@code needs} stanzas name, in file order, each once
+     * @param instance how instances are named, unexpanded ({@code $PORT}); empty for a singleton
+     */
+    record Definition(JobView view, List<String> needs, String instance) {
+        public Definition {
+            needs = List.copyOf(needs);
+        }
+    }
+
+    /**
      * The lines the event sources show under {@code job} ({@code notes} in the protocol):
      * each source's lines in order, sources in name order; empty for none or for an
      * unknown job. Any thread; answers at once.

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import org.upshot.engine.internal.api.JobControl.Definition;
 import org.upshot.engine.internal.tools.EventCoverage;
 import org.upshot.event.EventExpression;
 import org.upshot.job.JobView;
@@ -25,16 +27,30 @@ final class ConfigReport {
     /**
      * One entry per job: {@code name}, {@code emits}, and when present {@code startOn}
      * and {@code stopOn} (fully bracketed) plus the {@code -e} per-operand forms
-     * {@code startOnOperands}, {@code stopOnOperands}.
+     * {@code startOnOperands}, {@code stopOnOperands}; then {@code needs}, {@code instance}
+     * (the unexpanded template, {@code ""} for a singleton) and {@code stanzas}, the
+     * extension stanzas by keyword with each occurrence's arguments.
      */
-    static List<Object> show(List<JobView> jobs) {
+    static List<Object> show(List<Definition> definitions) {
         List<Object> out = new ArrayList<>();
-        for (JobView job : jobs) {
+        for (Definition definition : definitions) {
+            JobView job = definition.view();
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("name", job.name());
             json.put("emits", new ArrayList<Object>(job.emits()));
             condition(json, "startOn", job.startOn());
             condition(json, "stopOn", job.stopOn());
+            json.put("needs", new ArrayList<Object>(definition.needs()));
+            json.put("instance", definition.instance());
+            Map<String, Object> stanzas = new TreeMap<>();
+            for (Map.Entry<String, List<List<String>>> stanza : job.stanzas().entrySet()) {
+                List<Object> occurrences = new ArrayList<>();
+                for (List<String> arguments : stanza.getValue()) {
+                    occurrences.add(new ArrayList<Object>(arguments));
+                }
+                stanzas.put(stanza.getKey(), occurrences);
+            }
+            json.put("stanzas", stanzas);
             out.add(json);
         }
         return out;

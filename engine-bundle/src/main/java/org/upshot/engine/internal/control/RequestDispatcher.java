@@ -77,7 +77,9 @@ final class RequestDispatcher {
             case RELOAD_CONFIGURATION:
                 return control.reloadConfiguration().thenApply(nothing -> new LinkedHashMap<>());
             case SHOW_CONFIG:
-                return selectedJobs(request).thenApply(jobs -> fields("jobs", ConfigReport.show(jobs)));
+                String shown = Protocol.string(request, F_JOB, false);
+                return control.definitions(shown == null ? "" : shown)
+                        .thenApply(definitions -> fields("jobs", ConfigReport.show(definitions)));
             case CHECK_CONFIG:
                 List<String> ignored = new ArrayList<>(Protocol.strings(request, "ignore"));
                 ignored.addAll(control.emittedEvents());

@@ -170,6 +170,19 @@ public final class EngineControl implements JobControl {
     }
 
     @Override
+    public CompletionStage<List<Definition>> definitions(String job) {
+        return call(answer -> {
+            List<JobEntry> entries = job.isEmpty() ? engine.registry().entries() : List.of(entry(job));
+            List<Definition> out = new ArrayList<>();
+            for (JobEntry entry : entries) {
+                out.add(new Definition(engine.registry().view(entry), entry.jobClass().neededJobs(),
+                        entry.jobClass().instanceTemplate()));
+            }
+            answer.complete(out);
+        });
+    }
+
+    @Override
     public List<String> notes(String job) {
         return engine.notes(job);
     }

@@ -141,6 +141,11 @@ final class JobRegistry {
         }
     }
 
+    /** Every definition, by name. */
+    List<JobEntry> entries() {
+        return List.copyOf(entries.values());
+    }
+
     /** Every definition's view, by name. */
     List<JobView> views() {
         List<JobView> out = new ArrayList<>(entries.size());

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.upshot.engine.internal.api.JobControl.Definition;
 import org.upshot.event.EventExpression;
 import org.upshot.event.EventExpression.And;
 import org.upshot.event.EventExpression.Argument;
@@ -28,10 +29,21 @@ class ConfigReportTest {
 
     @Test
     void showConfigPrintsFullyBracketedConditionsAndOperands() {
-        List<Object> shown = ConfigReport.show(List.of(job("foo", List.of("A", "B"), UPSTART_EXAMPLE, null)));
+        List<Object> shown = ConfigReport.show(List.of(new Definition(
+                job("foo", List.of("A", "B"), UPSTART_EXAMPLE, null), List.of(), "")));
         assertEquals("[{name=foo, emits=[A, B], startOn=(A and (B FOO=BAR or starting C x=y)), "
-                + "startOnOperands=[A (job:, env:), B (job:, env: FOO=BAR), starting (job: C, env: x=y)]}]",
+                + "startOnOperands=[A (job:, env:), B (job:, env: FOO=BAR), starting (job: C, env: x=y)], "
+                + "needs=[], instance=, stanzas={}}]",
                 shown.toString());
+    }
+
+    @Test
+    void showConfigCarriesNeedsInstanceTemplateAndExtensionStanzas() {
+        JobView web = new JobView("web", Path.of("web.conf"), Optional.empty(), Optional.empty(), Optional.empty(),
+                List.of(), Map.of("socket", List.of(List.of("tcp", "127.0.0.1:$PORT"))), List.of());
+        assertEquals("[{name=web, emits=[], needs=[db], instance=$PORT, "
+                + "stanzas={socket=[[tcp, 127.0.0.1:$PORT]]}}]",
+                ConfigReport.show(List.of(new Definition(web, List.of("db"), "$PORT"))).toString());
     }
 
     @Test

@@ -122,6 +122,18 @@ final class FakeJobControl implements JobControl {
     }
 
     @Override
+    public CompletionStage<List<Definition>> definitions(String job) {
+        if (!job.isEmpty()) {
+            return find(job).thenApply(view -> List.of(new Definition(view, List.of(), "")));
+        }
+        List<Definition> out = new ArrayList<>();
+        for (JobView view : jobs()) {
+            out.add(new Definition(view, List.of(), ""));
+        }
+        return CompletableFuture.completedFuture(out);
+    }
+
+    @Override
     public List<String> notes(String job) {
         return List.of();
     }
