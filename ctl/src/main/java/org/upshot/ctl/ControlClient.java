@@ -41,12 +41,18 @@ final class ControlClient implements Closeable {
 
     /** The next message, or {@code null} when the daemon closed the connection. */
     Map<String, Object> receive() throws IOException {
+        String text = receiveLine();
+        return text == null ? null : Json.parseObject(text);
+    }
+
+    /** The next line as sent, without its newline, or {@code null} when the daemon closed the connection. */
+    String receiveLine() throws IOException {
         line.reset();
         while (true) {
             while (buffer.hasRemaining()) {
                 byte b = buffer.get();
                 if (b == '\n') {
-                    return Json.parseObject(new String(line.toByteArray(), StandardCharsets.UTF_8));
+                    return new String(line.toByteArray(), StandardCharsets.UTF_8);
                 }
                 line.write(b);
             }

@@ -68,12 +68,16 @@ public final class Initctl {
     /** Carries out one command line and returns the exit status. */
     public int run(String[] args) {
         try {
-            Session session = session(args);
-            if (session == null) {
+            List<String> words = options.parse(args);
+            if (options.help) {
                 out.print(Usage.text(program));
                 return EXIT_OK;
             }
-            return session.run();
+            if (!isAlias(program) && !words.isEmpty() && GraphCommand.NAME.equals(words.get(0))) {
+                words.remove(0);
+                return new GraphCommand(this, words).run();
+            }
+            return session(words).run();
         } catch (UsageException e) {
             err.print(program + ": " + e.getMessage() + "\nTry `" + program + " --help' for more information.\n");
             return EXIT_USAGE;
@@ -93,6 +97,10 @@ public final class Initctl {
         if (options.help) {
             return null;
         }
+        return session(words);
+    }
+
+    private Session session(List<String> words) {
         String command = isAlias(program) ? program : null;
         if (command == null) {
             if (words.isEmpty()) {
@@ -169,6 +177,7 @@ public final class Initctl {
         boolean warn;
         boolean help;
         String ignoreEvents;
+        String format;
         String output;
         /** {@code log -n N}: the last N lines; -1 for the whole file. */
         int lines = -1;
@@ -218,6 +227,9 @@ public final class Initctl {
                     case "-h": case "--help": help = true; break;
                     case "--socket":
                         socket = value != null ? value : valueOf(args, ++i, name);
+                        break;
+                    case "--format":
+                        format = value != null ? value : valueOf(args, ++i, name);
                         break;
                     case "-i": case "--ignore-events":
                         ignoreEvents = value != null ? value : valueOf(args, ++i, name);

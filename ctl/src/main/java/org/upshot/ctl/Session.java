@@ -54,7 +54,8 @@ final class Session {
                 throw new Initctl.Failure("the daemon closed the connection without replying");
             }
             boolean ok = Boolean.TRUE.equals(reply.get(Protocol.F_OK));
-            if (options.json) {
+            // events --json prints the event lines only, as the daemon sent them
+            if (options.json && command != Command.EVENTS) {
                 ctl.out().println(Json.write(reply));
             }
             if (!ok) {
@@ -288,14 +289,19 @@ final class Session {
         return Initctl.EXIT_OK;
     }
 
-    /** {@code events}: print each event as {@code name KEY=VALUE...} until the daemon goes. */
+    /**
+     * {@code events}: print each event as {@code name KEY=VALUE...} until the daemon goes;
+     * with {@code --json}, each event line raw, as the protocol's event stream carries it.
+     */
     private int follow(ControlClient client) throws IOException {
-        Map<String, Object> message;
-        while ((message = client.receive()) != null) {
+        String raw;
+        while ((raw = client.receiveLine()) != null) {
             if (options.json) {
-                ctl.out().println(Json.write(message));
+                ctl.out().println(raw);
+                ctl.out().flush();
                 continue;
             }
+            Map<String, Object> message = Initctl.decode(raw);
             Map<String, Object> event = StatusFormat.asMap(message.get(Protocol.F_EVENT));
             StringBuilder line = new StringBuilder((String) event.get("name"));
             for (Object entry : (List<?>) event.get(Protocol.F_ENV)) {

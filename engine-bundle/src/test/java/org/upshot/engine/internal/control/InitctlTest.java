@@ -175,4 +175,36 @@ class InitctlTest {
         assertTrue(run.err().startsWith("initctl: Unable to connect to Upshot at " + dir.resolve("nothing.sock")),
                 run.err());
     }
+
+    @Test
+    void eventsJsonPrintsEachEventLineAsTheDaemonSentIt() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        Thread follower = new Thread(() -> new Initctl("initctl", env, print, print)
+                .run(new String[] {"events", "--json"}));
+        follower.start();
+        Await.until("the follower subscribed", () -> !engine.subscribers.isEmpty(), java.time.Duration.ofSeconds(10));
+        engine.publish(Event.of("interface-up", "IFACE=eth0"));
+        String line = "{\"v\":1,\"event\":{\"name\":\"interface-up\",\"env\":[\"IFACE=eth0\"]}}\n";
+        Await.until("the event line", () -> out.toString(StandardCharsets.UTF_8).equals(line),
+                java.time.Duration.ofSeconds(10));
+        server.close();
+        follower.join(10_000);
+        assertTrue(!follower.isAlive(), "events --json did not end with the daemon");
+        assertEquals(line, out.toString(StandardCharsets.UTF_8), "no reply line, nothing re-encoded");
+    }
+
+    @Test
+    void graphDrawsEveryJobAsABoxColouredByItsState() {
+        Run run = run("initctl", "graph");
+        assertEquals(0, run.status(), run.err());
+        assertTrue(run.out().startsWith("digraph upshot {\n"), run.out());
+        assertTrue(run.out().contains("\"job:sobby\" [label=\"sobby\\nrunning\", shape=box, style=\"rounded,filled\", "
+                + "fillcolor=\"#9be39b\"]"), run.out());
+        assertTrue(run.out().contains("\"job:foo\" [label=\"foo\\nwaiting\""), run.out());
+        Run one = run("initctl", "graph", "foo");
+        assertTrue(!one.out().contains("sobby"), one.out());
+        Run unknown = run("initctl", "graph", "nosuch");
+        assertEquals(new Run(1, "", "initctl: Unknown job: nosuch\n"), unknown);
+    }
 }
