@@ -37,6 +37,20 @@ if [ -f "$dist/bin/initctl" ]; then
     done
 fi
 
+# initctl graph's built-in layout (Eclipse ELK and what it needs): off initctl's class
+# path, loaded by initctl only for SVG without Graphviz.
+mkdir -p "$dist/lib/graph"
+cp "$target/stage/graph/"*.jar "$dist/lib/graph/"
+
+# Bash completion for initctl and its aliases; a link per alias lets bash-completion's
+# on-demand loader find it by any of the names.
+completions=share/bash-completion/completions
+mkdir -p "$dist/$completions"
+cp "$here/dist/$completions/initctl" "$dist/$completions/initctl"
+for alias in start stop restart reload status emit; do
+    ln -sf initctl "$dist/$completions/$alias"
+done
+
 # share/man/man5, man8 from src/man/*.md (pandoc), unless -Dupshot.man.skip=true.
 sh "$here/man/build.sh" "$dist" "$version" "$man_skip"
 

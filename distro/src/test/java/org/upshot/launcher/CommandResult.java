@@ -2,6 +2,7 @@ package org.upshot.launcher;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,10 +18,23 @@ record CommandResult(int status, String output) {
 
     /** Runs {@code bin/initctl ARGS} against {@code daemon}'s control socket. */
     static CommandResult initctl(BootedDaemon daemon, String... args) throws IOException, InterruptedException {
+        return initctl(daemon, Map.of(), args);
+    }
+
+    /** Runs {@code bin/initctl ARGS} against {@code daemon} with {@code environment} added. */
+    static CommandResult initctl(BootedDaemon daemon, Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(BootedDaemon.distro().resolve("bin/initctl").toString()));
         command.addAll(List.of(args));
-        return run(Map.of(Protocol.SOCKET_ENV, daemon.runtimeDir().resolve(Protocol.SOCKET_NAME).toString(),
-                "JAVA_HOME", System.getProperty("java.home")), command);
+        Map<String, String> all = new HashMap<>(environment);
+        all.putAll(clientEnvironment(daemon));
+        return run(all, command);
+    }
+
+    /** What a client of {@code daemon} needs: its socket and the test's JDK. */
+    static Map<String, String> clientEnvironment(BootedDaemon daemon) {
+        return Map.of(Protocol.SOCKET_ENV, daemon.runtimeDir().resolve(Protocol.SOCKET_NAME).toString(),
+                "JAVA_HOME", System.getProperty("java.home"));
     }
 
     static CommandResult run(Map<String, String> environment, List<String> command)
