@@ -31,6 +31,9 @@ final class GraphFormat {
     /** The environment variable that forces a layout. */
     static final String LAYOUT_ENV = "UPSHOT_GRAPH_LAYOUT";
 
+    /** Graphviz's dot is quadratic and worse on long edges; past this it is given up on. */
+    private static final int DOT_TIMEOUT_SECONDS = 60;
+
     private static final String ELK_RENDERER = "org.upshot.ctl.elk.ElkSvg";
     private static final String ELK_PROBE = "org.eclipse.elk.core.RecursiveGraphLayoutEngine";
 
@@ -150,39 +153,50 @@ final class GraphFormat {
     }
 
     /**
-     * Runs {@code dot -Tsvg} on the DOT text. The DOT goes through a temporary file rather
-     * than a pipe so that no second thread has to feed stdin while stdout is read. A
+     * Runs {@code dot -Tsvg} on the DOT text, through temporary files rather than pipes so
+     * that the wait can have a timeout without a second thread draining stdout. A
      * client-side filter run once: ProcessBuilder is fine here, unlike in the daemon.
      */
     private static String graphviz(Path dot, String source) {
         Path input = null;
+        Path output = null;
+        Process process = null;
         try {
             input = Files.createTempFile("initctl-graph", ".dot");
+            output = Files.createTempFile("initctl-graph", ".svg");
             Files.writeString(input, source, StandardCharsets.UTF_8);
-            Process process = new ProcessBuilder(dot.toString(), "-Tsvg", input.toString())
+            process = new ProcessBuilder(dot.toString(), "-Tsvg", "-o", output.toString(), input.toString())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            process.getOutputStream().close();
-            byte[] svg = process.getInputStream().readAllBytes();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new Initctl.Failure("graph: " + dot + " did not finish within 60 s");
+            if (!process.waitFor(DOT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                throw new Initctl.Failure("graph: " + dot + " did not finish within " + DOT_TIMEOUT_SECONDS
+                        + " s; name fewer jobs, or " + LAYOUT_ENV + "=elk");
             }
             if (process.exitValue() != 0) {
                 throw new Initctl.Failure("graph: " + dot + " -Tsvg failed with status " + process.exitValue());
             }
-            return new String(svg, StandardCharsets.UTF_8);
+            return Files.readString(output, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new Initctl.Failure("graph: cannot run " + dot + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Initctl.Failure("graph: interrupted");
         } finally {
-            if (input != null) {
-                try {
-                    Files.deleteIfExists(input);
-                } catch (IOException e) {
-                    // a temporary file left behind is all that is lost
-                }
+            if (process != null && process.isAlive()) {
+                process.destroyForcibly();
+            }
+            delete(input);
+            delete(output);
+        }
+    }
+
+    private static void delete(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // a temporary file left behind is all that is lost
             }
         }
     }

@@ -1,0 +1,74 @@
+#!/bin/bash
+# initctl graph for JOBS jobs (bench/README.md, "initctl graph"): wall time and output
+# size of DOT, SVG through Graphviz's dot, and SVG through the built-in ELK layout, each
+# RUNS times against one session daemon.
+#
+#   bench/graph.sh [JOBS=1000] [RUNS=3]
+#
+# The jobs: a tree ten wide (job-N starts on started job-(N-1)/10, stops on stopping it:
+# four levels for 1,000 jobs, as a boot's dependencies are wide and shallow), every 10th
+# emits an event the next one starts on, every 7th needs job-0, every 25th has a timer
+# stanza (`every 1h`). Needs graphviz for the dot rows. Build first:
+# mvn -o -B -q package -DskipTests. GRAPH_BENCH_KEEP=1 keeps the work directory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=${1:-1000}
+runs=${2:-3}
+dist=$PWD/distro/target/upshot-0.1.0
+[ -x "$dist/bin/upshot" ] || { echo "graph.sh: build first: mvn -o -B -q package -DskipTests" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/upshot-graph-bench.XXXXXX)
+daemon=
+cleanup() {
+    if [ -n "$daemon" ]; then kill -TERM "$daemon" 2>/dev/null || true; wait "$daemon" 2>/dev/null || true; fi
+    if [ -n "${GRAPH_BENCH_KEEP:-}" ]; then echo "kept: $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+mkdir -p "$work/conf" "$work/run" "$work/log"
+for ((i = 0; i < jobs; i++)); do
+    {
+        if ((i > 0)); then
+            echo "start on started job-$(( (i - 1) / 10 ))"
+            echo "stop on stopping job-$(( (i - 1) / 10 ))"
+        fi
+        ((i % 10 == 0)) && echo "emits ev-$i"
+        ((i % 10 == 1 && i > 1)) && echo "start on ev-$((i - 1)) LEVEL=2"
+        ((i % 7 == 3)) && echo "needs job-0"
+        ((i % 25 == 5)) && echo "every 1h"
+        echo "exec sleep 600"
+    } > "$work/conf/job-$i.conf"
+done
+
+XDG_STATE_HOME="$work/state" "$dist/bin/upshot" --session --confdir "$work/conf" --runtime-dir "$work/run" \
+    --log-dir "$work/log" </dev/null > "$work/daemon.log" 2>&1 &
+daemon=$!
+export UPSHOT_SOCKET=$work/run/control.sock
+for ((t = 0; t < 600; t++)); do
+    "$dist/bin/initctl" status "job-$((jobs - 1))" >/dev/null 2>&1 && break
+    sleep 0.1  # polling the daemon's readiness, not ordering anything
+done
+"$dist/bin/initctl" status "job-$((jobs - 1))" >/dev/null
+
+ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+row() {
+    local label=$1 file=$2 layout=$3 i start times=()
+    shift 3
+    for ((i = 0; i < runs; i++)); do
+        start=$(date +%s%N)
+        UPSHOT_GRAPH_LAYOUT=$layout "$dist/bin/initctl" graph "$@" -o "$work/$file"
+        times+=("$(ms "$start")")
+    done
+    printf '%-22s %8s ms  %9s bytes  (runs: %s)\n' "$label" \
+        "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")" \
+        "$(stat -c %s "$work/$file")" "${times[*]}"
+}
+echo "jobs=$jobs runs=$runs java=$(java -version 2>&1 | head -1) cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "                       median wall     output size"
+row "dot (text)" graph.dot "" --format dot
+row "svg via ELK" elk.svg elk --format svg
+row "svg via ELK, 1 job" elk-one.svg elk --format svg job-500
+if command -v dot >/dev/null; then
+    row "svg via dot" dot.svg dot --format svg
+    row "svg via dot, 1 job" dot-one.svg dot --format svg job-500
+fi
