@@ -82,8 +82,8 @@ public final class ElkSvg {
                 .append("\" height=\"").append(num(root.getHeight())).append("\" viewBox=\"0 0 ")
                 .append(num(root.getWidth())).append(' ').append(num(root.getHeight())).append("\">\n")
                 .append("<title>upshot</title>\n")
-                .append("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\""
-                        + " markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\""
+                .append("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\""
+                        + " markerHeight=\"8\" markerUnits=\"userSpaceOnUse\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\""
                         + " fill=\"context-stroke\"/></marker></defs>\n")
                 .append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n")
                 .append("<g font-family=\"sans-serif\" font-size=\"11\">\n");
