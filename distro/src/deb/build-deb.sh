@@ -49,15 +49,11 @@ if [ -d "$dist/share/man" ]; then
     # initctl(8) is Upstart's page: the package's client is upshot-initctl
     gzip -9nc "$dist/share/man/man8/initctl.8" > "$root/usr/share/man/man8/upshot-initctl.8.gz"
 fi
-completions=$dist/share/bash-completion/completions
-if [ -d "$completions" ]; then
+# only upshot-initctl's: start, stop, status... belong to whoever owns those commands
+completion=$dist/share/bash-completion/completions/initctl
+if [ -f "$completion" ]; then
     mkdir -p "$root/usr/share/bash-completion/completions"
-    for file in "$completions"/*; do
-        [ -f "$file" ] || continue
-        name=$(basename "$file")
-        [ "$name" = initctl ] && name=upshot-initctl
-        cp "$file" "$root/usr/share/bash-completion/completions/$name"
-    done
+    cp "$completion" "$root/usr/share/bash-completion/completions/upshot-initctl"
 fi
 cp "$here/../../../README.md" "$root/usr/share/doc/upshot/README.md" 2>/dev/null || true
 
