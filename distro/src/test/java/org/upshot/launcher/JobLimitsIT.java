@@ -60,6 +60,35 @@ class JobLimitsIT {
         }
     }
 
+    /**
+     * A setting of a controller cgroup v2 offers here is in the job's own cgroup file: memory
+     * where v2 has it, else hugetlb (on a hybrid machine v2 may offer nothing else).
+     */
+    @Test
+    @Timeout(90)
+    void aSettingOfAControllerV2OffersIsInTheJobsCgroupFile() throws Exception {
+        Optional<Path> v2 = cgroup2Mount();
+        List<String> offered = v2.isPresent() ? List.of(read(v2.get().resolve("cgroup.controllers")).split("\\s+"))
+                : List.of();
+        String[] setting = offered.contains("memory") ? new String[] {"memory max 50M", "memory.max", "52428800"}
+                : offered.contains("hugetlb") ? new String[] {"hugetlb hugetlb.2MB.max 4194304", "hugetlb.2MB.max",
+                        "4194304"} : null;
+        if (!ProcTable.runningAsRoot() || setting == null) {
+            String reason = "needs root and a cgroup v2 controller (offered: " + offered + ")";
+            System.out.println("JobLimitsIT: skipped: " + reason);
+            Assumptions.assumeTrue(false, reason);
+        }
+        try (BootedDaemon daemon = BootedDaemon.in(work).job("limited", "cgroup " + setting[0] + "\nexec sleep 600\n")
+                .boot()) {
+            daemon.awaitStopped("limited");
+            assertEquals(0, CommandResult.initctl(daemon, "start", "limited").status());
+            Path group = groupOf(daemon.awaitRunning("limited"), v2.get()).orElseThrow();
+            assertTrue(group.getFileName().toString().startsWith("job-limited"), group::toString);
+            assertEquals(setting[2], read(group.resolve(setting[1])), () -> setting[1] + " of " + group);
+            assertEquals(0, CommandResult.initctl(daemon, "stop", "limited").status());
+        }
+    }
+
     @Test
     @Timeout(90)
     void apparmorSwitchIsReportedOnceWhereAppArmorIsOff() throws Exception {
