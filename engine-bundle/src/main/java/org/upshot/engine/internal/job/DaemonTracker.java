@@ -2,7 +2,6 @@ package org.upshot.engine.internal.job;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -136,12 +135,12 @@ final class DaemonTracker {
     }
 
     private Set<Integer> candidates(Job job) {
-        Optional<Path> group = cgroups.group(job);
+        Optional<List<Integer>> grouped = cgroups.processes(job);
         Set<Integer> pids = new LinkedHashSet<>();
-        if (group.isPresent()) {
+        if (grouped.isPresent()) {
             // the daemon is the one re-parented to us; what it forked itself (nginx's
             // workers, avahi's chroot helper) is its children, not a rival
-            for (int pid : cgroups.tree().pids(group.get())) {
+            for (int pid : grouped.get()) {
                 if (host.parentOf(pid) == host.pid()) {
                     pids.add(pid);
                 }

@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -85,9 +86,10 @@ final class JobCgroups {
         }
     }
 
-    /** The cgroup of {@code job}'s current run, if it has one. */
-    Optional<Path> group(Job job) {
-        return Optional.ofNullable(groups.get(job));
+    /** The processes in the cgroup of {@code job}'s current run now; empty if the run has no cgroup. */
+    Optional<List<Integer>> processes(Job job) {
+        Path group = groups.get(job);
+        return group == null ? Optional.empty() : Optional.of(tree.orElseThrow().pids(group));
     }
 
     /** The run is over: its (now empty) cgroup goes. */
@@ -100,10 +102,5 @@ final class JobCgroups {
                 LOG.log(Level.DEBUG, () -> "cgroup " + group + " not removed: " + e.getMessage());
             }
         }
-    }
-
-    /** The cgroup tree, for those that read a group's processes. */
-    Cgroups tree() {
-        return tree.orElseThrow();
     }
 }

@@ -115,7 +115,7 @@ final class JobRuntime {
 
             @Override
             public List<Integer> leftovers() {
-                return cgroups.group(job).map(group -> cgroups.tree().pids(group)).orElse(List.of());
+                return cgroups.processes(job).orElse(List.of());
             }
 
             @Override
