@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Component;
 import org.upshot.process.Cgroups;
 
@@ -19,6 +21,8 @@ public final class CgroupTree implements Cgroups {
 
     private final Path base;
     private final Throwable cause;
+    /** Controllers known to be passed on to the job cgroups. */
+    private final Set<String> enabled = ConcurrentHashMap.newKeySet();
 
     public CgroupTree() {
         this(Path.of("/proc/self/mountinfo"), Path.of("/proc/self/cgroup"));
@@ -139,7 +143,11 @@ public final class CgroupTree implements Cgroups {
      * offered yet (allowed when that group holds no process, or is the root).
      */
     private void enable(String controller) throws IOException {
+        if (enabled.contains(controller)) {
+            return; // once per daemon, not once per spawn of a job with settings
+        }
         if (words(base.resolve("cgroup.subtree_control")).contains(controller)) {
+            enabled.add(controller);
             return;
         }
         if (!words(base.resolve("cgroup.controllers")).contains(controller)) {
@@ -152,6 +160,7 @@ public final class CgroupTree implements Cgroups {
             write(own.resolve("cgroup.subtree_control"), "+" + controller);
         }
         write(base.resolve("cgroup.subtree_control"), "+" + controller);
+        enabled.add(controller);
     }
 
     private static List<String> words(Path file) throws IOException {
