@@ -150,7 +150,7 @@ final class Daemon {
 
     /**
      * Signals an init gives no meaning to, whose default would end (or stop) the daemon:
-     * taken and logged, so a stray {@code kill -USR2} cannot. As PID 1 the kernel already
+     * taken and logged (the real-time ones ignored), so a stray {@code kill -USR2} cannot. As PID 1 the kernel already
      * drops them (bin/upshot's shell is PID 1 and has no handler); this protects the daemon
      * itself, in a session or under that shell. SEGV, BUS, FPE and ILL stay the JVM's:
      * they reach its crash handler, which no Java code can keep from ending the process.
@@ -164,6 +164,7 @@ final class Daemon {
                 LOG.log(Level.DEBUG, "SIG{0} is the JVM''s: {1}", name, e.getMessage());
             }
         }
+        RealTimeSignals.ignore();
     }
 
     private void stopFramework(String reason) {
