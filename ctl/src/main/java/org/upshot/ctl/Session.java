@@ -249,6 +249,11 @@ final class Session {
                 return Initctl.EXIT_OK;
             case JOURNAL:
                 return journal(reply);
+            case SOURCES:
+                for (Object source : (List<?>) reply.get("sources")) {
+                    source(StatusFormat.asMap(source));
+                }
+                return Initctl.EXIT_OK;
             case GET_ENV:
                 for (Object value : (List<?>) reply.get(Protocol.F_ENV)) {
                     text.append((String) value).append('\n');
@@ -267,6 +272,17 @@ final class Session {
             default:
                 return Initctl.EXIT_OK;
         }
+    }
+
+    /** {@code NAME running, N events, M dropped (limit R/s, burst B) [BUNDLE]}; disabled ones say why. */
+    private void source(Map<String, Object> source) {
+        text.append(source.get("name")).append(' ').append(source.get("state"));
+        if (source.get("reason") != null) {
+            text.append(" (").append(source.get("reason")).append(')');
+        }
+        text.append(", ").append(source.get("events")).append(" events, ").append(source.get("dropped"))
+                .append(" dropped (limit ").append(source.get("limit")).append("/s, burst ")
+                .append(source.get("burst")).append(") [").append(source.get("bundle")).append("]\n");
     }
 
     /** {@code journal}, {@code boot-time}, {@code boot-chart [--output FILE]}. */

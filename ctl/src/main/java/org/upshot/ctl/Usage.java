@@ -30,6 +30,8 @@ final class Usage {
                 + "  boot-time                    how long the boot took, and the slowest jobs\n"
                 + "  boot-chart [-o FILE.svg]     the boot as an SVG timeline (stdout without -o)\n"
                 + "  journal                      the daemon's journal of state changes and events\n"
+                + "  sources                      the event sources: running or disabled, events taken\n"
+                + "                               and dropped over their limit\n"
                 + "  set-env VAR[=VALUE]...       set job environment (-r keeps existing values)\n"
                 + "  get-env VAR                  print one job environment variable\n"
                 + "  unset-env VAR...             remove job environment variables\n"

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -18,9 +19,9 @@ import org.upshot.launcher.faulty.FaultySource.Fault;
 import org.upshot.testkit.BootedDaemon;
 
 /**
- * Sources that throw or hang, in the booted daemon: each is disabled with one log line
- * naming it and its bundle, while jobs start, {@code initctl} answers, a healthy source
- * goes on, and SIGTERM still stops the daemon cleanly.
+ * Sources that throw, hang or flood, in the booted daemon: each is disabled with one log
+ * line naming it and its bundle, while jobs start, {@code initctl} answers, a healthy
+ * source goes on, and SIGTERM still stops the daemon cleanly.
  */
 class SourceFaultIT {
     private static final Duration WAIT = BootedDaemon.WAIT;
@@ -98,6 +99,37 @@ class SourceFaultIT {
             String lingering = sourceLine("lingering", "did not return from stop within 1000 ms; it is disabled");
             assertTrue(daemon.logLine(lingering, 0).isPresent(), daemon.logTail());
             assertTrue(daemon.logLine("framework stopped; exiting with status 0", 0).isPresent(), daemon.logTail());
+        }
+    }
+
+    @Test
+    @Timeout(90)
+    void aFloodingSourceLosesWhatIsOverItsLimitThenIsDisabledWhileTheOthersGoOn() throws Exception {
+        // 50 events a second, 200 at once: the flooder gets its burst, loses as many, and is disabled.
+        try (BootedDaemon daemon = daemon(faulty("flooder", Fault.FLOOD), BootedDaemon.distroPlugin("example-tick-source"))
+                .javaOptions("-D" + DaemonSettings.SOURCE_EVENT_LIMIT + "=50/200")
+                .job("ticking", "start on tick PERIOD=1 COUNT!=0\nexec sleep 600\n")
+                .boot()) {
+            daemon.awaitLog("^\\S+ WARN +SourceHost: " + Pattern.quote("event source flooder from bundle "
+                    + "org.upshot.test.flooder emits over its limit of 50/s, burst 200; its events are dropped "
+                    + "until it slows down") + "$");
+            daemon.awaitLog(sourceLine("flooder", "flooded the engine: 200 events over its limit of 50/s, burst 200;"
+                    + " it is disabled"));
+            long steady = daemon.awaitRunning("steady");
+            daemon.awaitRunning("ticking");
+
+            CommandResult sources = CommandResult.initctl(daemon, "sources");
+            assertEquals(0, sources.status(), sources.output());
+            Matcher flooder = Pattern.compile("^flooder disabled \\(flooded the engine: [^)]*\\), (\\d+) events, 200 "
+                    + "dropped \\(limit 50/s, burst 200\\) \\[org\\.upshot\\.test\\.flooder\\]$", Pattern.MULTILINE)
+                    .matcher(sources.output());
+            assertTrue(flooder.find(), sources.output());
+            assertTrue(Long.parseLong(flooder.group(1)) >= 200, "its burst was taken: " + sources.output());
+            assertTrue(Pattern.compile("^tick running, \\d+ events, 0 dropped ", Pattern.MULTILINE)
+                    .matcher(sources.output()).find(), sources.output());
+            assertEquals("steady start/running, process " + steady + "\n",
+                    CommandResult.initctl(daemon, "status", "steady").output());
+            assertEquals(0, daemon.stop(WAIT), daemon.logTail());
         }
     }
 }

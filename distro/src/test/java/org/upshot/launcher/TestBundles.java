@@ -40,7 +40,7 @@ final class TestBundles {
      */
     static Path faultySource(Path directory, String name, FaultySource.Fault fault) throws IOException {
         return bundle(directory.resolve(name + ".jar"), "org.upshot.test." + name, FaultySourceActivator.class,
-                "org.osgi.framework,org.upshot.spi.source,org.upshot.job", Map.of(
+                "org.osgi.framework,org.upshot.spi.source,org.upshot.job,org.upshot.event", Map.of(
                         FaultySourceActivator.FAULT, fault.name(),
                         "Provide-Capability", SourceDeclaration.NAMESPACE + ";" + SourceDeclaration.NAMESPACE + "=\""
                                 + name + "\";" + SourceDeclaration.IMPLEMENTATION + "=\""

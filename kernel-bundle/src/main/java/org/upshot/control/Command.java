@@ -7,6 +7,7 @@ package org.upshot.control;
  * <ul>
  * <li>v1 (0.1.0): every command below.</li>
  * <li>v1, package 2.1: {@link #JOURNAL}.</li>
+ * <li>v1, package 2.2: {@link #SOURCES}.</li>
  * </ul>
  */
 public enum Command {
@@ -30,7 +31,9 @@ public enum Command {
     LIST_ENV("list-env", false),
     RESET_ENV("reset-env", false),
     /** The engine's journal of state changes, spawns and events (boot-chart, boot-time). */
-    JOURNAL("journal", true);
+    JOURNAL("journal", true),
+    /** The bound event sources: running or disabled (and why), events taken and dropped. */
+    SOURCES("sources", true);
 
     private final String wireName;
     private final boolean readOnly;

@@ -26,10 +26,10 @@
  * client's start.
  *
  * <p>History: 2.0 removed {@code Protocol.SYSTEM_RUNTIME_DIR}: {@link org.upshot.daemon.DaemonSettings} owns every directory default.
- * 2.1 added {@code Command.JOURNAL}.
+ * 2.1 added {@code Command.JOURNAL}; 2.2 {@code Command.SOURCES}.
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package org.upshot.control;
 
 import org.osgi.annotation.bundle.Export;

@@ -66,6 +66,11 @@ public record DaemonSettings(Mode mode, List<Path> confDirs, Path pluginDir, Pat
     public static final String MAX_OUTBOUND_BYTES = "upshot.control.max.outbound.bytes";
     public static final String IDLE_TIMEOUT_MILLIS = "upshot.control.idle.timeout.millis";
     public static final String SOURCE_CALL_TIMEOUT_MILLIS = "upshot.source.call.timeout.millis";
+    /**
+     * How many events one source may emit, {@code RATE/BURST} (events a second / at once);
+     * read by the engine. Since 1.1.
+     */
+    public static final String SOURCE_EVENT_LIMIT = "upshot.source.event.limit";
     /** The default of {@link #sourceCallTimeout()}. */
     public static final Duration DEFAULT_SOURCE_CALL_TIMEOUT = Duration.ofSeconds(10);
     /** The unpacked distribution ({@code bin/}, {@code plugins/}...): a system property of the launcher. */

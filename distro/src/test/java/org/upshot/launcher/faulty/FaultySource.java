@@ -1,6 +1,8 @@
 package org.upshot.launcher.faulty;
 
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import org.upshot.event.Event;
 import org.upshot.spi.source.EventSource;
 import org.upshot.spi.source.SourceContext;
 
@@ -11,8 +13,13 @@ public final class FaultySource implements EventSource {
 
     /** How it misbehaves; named in its bundle's {@value FaultySourceActivator#FAULT} header. */
     public enum Fault {
-        THROW_IN_START, HANG_IN_START, HANG_IN_STOP
+        THROW_IN_START, HANG_IN_START, HANG_IN_STOP,
+        /** Emits {@value #FLOOD} events on a thread of its own as fast as it can, until refused for good. */
+        FLOOD
     }
+
+    /** The event a {@link Fault#FLOOD} source emits. */
+    public static final String FLOOD = "flood";
 
     private final Fault fault;
     /** Never counted down: a call waiting on it hangs for good. */
@@ -29,6 +36,25 @@ public final class FaultySource implements EventSource {
             case HANG_IN_START -> never.await();
             case HANG_IN_STOP -> {
                 // starts normally
+            }
+            case FLOOD -> {
+                Thread flood = new Thread(() -> flood(context), "flooding-source");
+                flood.setDaemon(true);
+                flood.start();
+            }
+        }
+    }
+
+    /** Emits until the engine says the source is disabled or stopped; drops over its limit do not stop it. */
+    private static void flood(SourceContext context) {
+        while (true) {
+            try {
+                context.emitter().emit(Event.of(FLOOD)).toCompletableFuture().join();
+            } catch (CompletionException refused) {
+                String why = String.valueOf(refused.getCause().getMessage());
+                if (why.endsWith("disabled") || why.endsWith("stopped")) {
+                    return;
+                }
             }
         }
     }

@@ -31,6 +31,7 @@ import org.upshot.engine.internal.event.EngineEvents;
 import org.upshot.engine.internal.job.Engine;
 import org.upshot.engine.internal.job.EngineControl;
 import org.upshot.engine.internal.job.EngineSettings;
+import org.upshot.engine.internal.job.SourceEventLimit;
 import org.upshot.engine.internal.parse.Diagnostic;
 import org.upshot.engine.internal.plugin.PluginCatalog;
 import org.upshot.event.Event;
@@ -73,7 +74,8 @@ public final class EngineComponent {
         this.context = context;
         this.host = host;
         this.settings = DaemonSettings.fromProperties(context::getProperty, DaemonSettings.Facts.current());
-        this.engine = new Engine(launcher, EngineSettings.of(settings, System.getenv(), usable(cgroups)), host);
+        this.engine = new Engine(launcher, EngineSettings.of(settings, System.getenv(), usable(cgroups))
+                .withSourceEventLimit(sourceEventLimit(context.getProperty(SourceEventLimit.PROPERTY))), host);
         this.loader = new ConfigurationLoader(settings.confDirs(), plugins);
     }
 
@@ -258,6 +260,16 @@ public final class EngineComponent {
             }, "upshot-shutdown");
             stopper.start();
         });
+    }
+
+    /** The sources' event limit the property sets; a bad one is reported and the default kept. */
+    private static SourceEventLimit sourceEventLimit(String property) {
+        try {
+            return SourceEventLimit.parse(property);
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.WARNING, e.getMessage() + "; using " + SourceEventLimit.DEFAULT);
+            return SourceEventLimit.DEFAULT;
+        }
     }
 
     /** The cgroup tree when forking daemons can be followed exactly, else the child-list fallback. */

@@ -107,6 +107,9 @@ public interface JobControl {
     CompletionStage<List<String>> environment(EnvironmentOperation operation, String job,
             String instance, List<String> arguments);
 
+    /** The bound event sources, whether each runs, and its event counters. */
+    CompletionStage<List<SourceStatus>> sources();
+
     /** What the engine's journal holds now: the boot's entries and the latest ones. */
     CompletionStage<Journal.Snapshot> journal();
 

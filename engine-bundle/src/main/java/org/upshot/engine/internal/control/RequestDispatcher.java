@@ -20,6 +20,7 @@ import org.upshot.control.ErrorCode;
 import org.upshot.control.Protocol;
 import org.upshot.engine.internal.api.JobControl;
 import org.upshot.engine.internal.api.JobControl.EnvironmentOperation;
+import org.upshot.engine.internal.api.SourceStatus;
 import org.upshot.engine.internal.journal.Journal;
 import org.upshot.engine.internal.journal.JournalEntry;
 import org.upshot.event.Event;
@@ -109,6 +110,8 @@ final class RequestDispatcher {
                 return environment(request, EnvironmentOperation.RESET);
             case JOURNAL:
                 return control.journal().thenApply(RequestDispatcher::journal);
+            case SOURCES:
+                return control.sources().thenApply(RequestDispatcher::sources);
             case EVENTS:
                 throw new IllegalStateException("can't happen: events is the server's own command");
         }
@@ -174,6 +177,24 @@ final class RequestDispatcher {
         }
         return control.environment(operation, job == null ? "" : job, instance == null ? "" : instance,
                 arguments).thenApply(env -> fields(F_ENV, new ArrayList<Object>(env)));
+    }
+
+    /** The {@code sources} reply: each source with its state and counters. */
+    private static Map<String, Object> sources(List<SourceStatus> statuses) {
+        List<Object> out = new ArrayList<>(statuses.size());
+        for (SourceStatus status : statuses) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("name", status.name());
+            fields.put("bundle", status.bundle());
+            fields.put("state", status.disabled().isPresent() ? "disabled" : "running");
+            status.disabled().ifPresent(why -> fields.put("reason", why));
+            fields.put("events", status.events());
+            fields.put("dropped", status.dropped());
+            fields.put("limit", status.perSecond());
+            fields.put("burst", status.burst());
+            out.add(fields);
+        }
+        return fields("sources", out);
     }
 
     /** The {@code journal} reply: {@code boot}, {@code recent}, {@code dropped}, {@code bootFull}. */

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import org.upshot.engine.internal.config.ChangeSet;
 import org.upshot.engine.internal.event.EventQueue;
 import org.upshot.engine.internal.event.QueuedEvent;
+import org.upshot.engine.internal.api.SourceStatus;
 import org.upshot.engine.internal.journal.Journal;
 import org.upshot.engine.internal.journal.JournalEntry;
 import org.upshot.engine.internal.model.JobClass;
@@ -73,7 +74,7 @@ public final class Engine implements AutoCloseable {
         this.loop = new EngineLoop(new Handler(), this::afterMessage, this::onExit);
         this.environment = new JobEnvironment(settings);
         this.sources = new SourceHost(this::emitterFor, processes::ownerOf, processes::mainOf, this::toInstance,
-                settings.daemon(), notes);
+                settings.daemon(), notes, settings.sourceEventLimit());
         JobCgroups cgroups = new JobCgroups(settings.cgroups());
         this.daemons = new DaemonTracker(processes, loop, cgroups, host);
         // the queue, the registry and the instances' runtime refer to one another only
@@ -109,6 +110,11 @@ public final class Engine implements AutoCloseable {
             }
         });
         return answer;
+    }
+
+    /** The bound event sources and their counters. */
+    public CompletionStage<List<SourceStatus>> sources() {
+        return ask(sources::statuses);
     }
 
     /** What the engine's journal holds now; see {@link Journal}. */

@@ -14,6 +14,7 @@ import org.upshot.engine.internal.api.ControlException.Reason;
 import org.upshot.engine.internal.api.JobControl;
 import org.upshot.engine.internal.event.Blocked;
 import org.upshot.engine.internal.event.EngineEvents;
+import org.upshot.engine.internal.api.SourceStatus;
 import org.upshot.engine.internal.journal.Journal;
 import org.upshot.engine.internal.match.Environ;
 import org.upshot.event.Event;
@@ -341,6 +342,11 @@ public final class EngineControl implements JobControl {
                 throw new ControlException(Reason.BAD_ARGUMENT, "Env must be KEY=VALUE pairs");
             }
         }
+    }
+
+    @Override
+    public CompletionStage<List<SourceStatus>> sources() {
+        return engine.sources();
     }
 
     @Override

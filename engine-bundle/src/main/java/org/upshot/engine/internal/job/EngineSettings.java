@@ -21,12 +21,14 @@ import org.upshot.process.Cgroups;
  *     {@code cgroup} settings, present only
  *     when {@linkplain Cgroups#isAvailable() available}; empty falls back to the
  *     subreaper and the child list
+ * @param sourceEventLimit how many events each source may emit
  */
 public record EngineSettings(DaemonSettings daemon, List<String> baseEnvironment,
-        Map<String, String> daemonEnvironment, Optional<Cgroups> cgroups) {
+        Map<String, String> daemonEnvironment, Optional<Cgroups> cgroups, SourceEventLimit sourceEventLimit) {
 
     public EngineSettings {
         Objects.requireNonNull(daemon, "daemon");
+        Objects.requireNonNull(sourceEventLimit, "sourceEventLimit");
         baseEnvironment = List.copyOf(baseEnvironment);
         daemonEnvironment = Map.copyOf(daemonEnvironment);
     }
@@ -34,7 +36,13 @@ public record EngineSettings(DaemonSettings daemon, List<String> baseEnvironment
     /** The settings for a daemon running in this process's environment. */
     public static EngineSettings of(DaemonSettings daemon, Map<String, String> daemonEnvironment,
             Optional<Cgroups> cgroups) {
-        return new EngineSettings(daemon, defaultBaseEnvironment(daemonEnvironment), daemonEnvironment, cgroups);
+        return new EngineSettings(daemon, defaultBaseEnvironment(daemonEnvironment), daemonEnvironment, cgroups,
+                SourceEventLimit.DEFAULT);
+    }
+
+    /** These settings with another event limit for sources. */
+    public EngineSettings withSourceEventLimit(SourceEventLimit limit) {
+        return new EngineSettings(daemon, baseEnvironment, daemonEnvironment, cgroups, limit);
     }
 
     /** The default job table: PATH (the daemon's, or a standard one) and TERM if set. */

@@ -21,6 +21,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.upshot.daemon.DaemonSettings;
+import org.upshot.engine.internal.api.SourceStatus;
 import org.upshot.event.Event;
 import org.upshot.event.EventDescriptor;
 import org.upshot.event.EventEmitter;
@@ -45,6 +46,10 @@ import org.upshot.spi.source.SourceContext;
  * describes under jobs ({@link SourceNotes}) goes when it is unbound or disabled. The
  * bookkeeping belongs to the engine thread, which changes the map of hosts under its lock
  * for the watchdog to copy; the flags the source threads and the watchdog see are volatile.
+ *
+ * <p>Each source's events are held to the {@link SourceEventLimit}: beyond it they are
+ * dropped and counted (one log line when dropping begins), and a source that loses a whole
+ * burst is disabled as flooding, so that one plugin cannot bury the engine's queue.
  */
 final class SourceHost {
 
@@ -65,6 +70,7 @@ final class SourceHost {
     private final DaemonSettings settings;
     private final SourceNotes notes;
     private final Duration callTimeout;
+    private final SourceEventLimit eventLimit;
     private final Map<EventSource, Hosted> hosted = new IdentityHashMap<>();
     /** Unbound, their stop perhaps still running: watched until their thread ends. Under {@code hosted}'s lock. */
     private final List<Hosted> leaving = new ArrayList<>();
@@ -78,10 +84,11 @@ final class SourceHost {
      *     ({@link SourceContext#moveMainProcess} and the like); any thread
      * @param settings the daemon's settings, handed to sources; its source call timeout applies
      * @param notes where what sources describe under jobs is kept
+     * @param eventLimit how many events each source may emit
      */
     SourceHost(Function<String, EventEmitter> emitters, Function<Integer, Optional<InstanceRef>> owners,
             Function<InstanceRef, OptionalInt> mains, BiConsumer<InstanceRef, JobInput> reports,
-            DaemonSettings settings, SourceNotes notes) {
+            DaemonSettings settings, SourceNotes notes, SourceEventLimit eventLimit) {
         this.emitters = emitters;
         this.owners = owners;
         this.mains = mains;
@@ -89,6 +96,7 @@ final class SourceHost {
         this.settings = settings;
         this.notes = notes;
         this.callTimeout = settings.sourceCallTimeout();
+        this.eventLimit = eventLimit;
     }
 
     void bind(EventSource source, Identity identity, Collection<JobView> jobs) {
@@ -130,6 +138,17 @@ final class SourceHost {
         List<JobView> snapshot = List.copyOf(jobs);
         notes.jobs(snapshot.stream().map(JobView::name).collect(Collectors.toSet()));
         return snapshot;
+    }
+
+    /** The bound sources, their state and their event counters; engine thread. */
+    List<SourceStatus> statuses() {
+        List<SourceStatus> out = new ArrayList<>();
+        for (Hosted host : hosted.values()) {
+            out.add(new SourceStatus(host.identity.name(), host.identity.bundle(),
+                    Optional.ofNullable(host.disabledWhy), host.budget.taken(), host.budget.dropped(),
+                    eventLimit.perSecond(), eventLimit.burst()));
+        }
+        return out;
     }
 
     void instanceChanged(InstanceChange change) {
@@ -201,8 +220,10 @@ final class SourceHost {
         final Identity identity;
         final ExecutorService thread;
         final EventEmitter engine;
-        /** Set once: the source threw, hung, or could not be called. */
+        /** Set once: the source threw, hung, flooded, or could not be called; and why. */
         volatile boolean disabled;
+        volatile String disabledWhy;
+        final EventBudget budget = new EventBudget(eventLimit, System::nanoTime);
         /** Set when stop was called: emitting afterwards breaks the contract. */
         volatile boolean stopped;
         /** Set on unbind, when its notes are dropped, under this host's lock. */
@@ -291,6 +312,7 @@ final class SourceHost {
                 return;
             }
             disabled = true;
+            disabledWhy = why;
             notes.dropSource(identity.name());
             String message = this + " " + why + "; it is disabled";
             if (cause == null) {
@@ -370,11 +392,29 @@ final class SourceHost {
                     LOG.log(Level.WARNING, this + " emitted " + event + " after it was "
                             + (disabled ? "disabled" : "stopped") + "; dropped");
                 }
-                descriptors.forEach(EventDescriptor::release);
-                return CompletableFuture.failedFuture(new IllegalStateException("event source "
-                        + identity.name() + " is " + (disabled ? "disabled" : "stopped")));
+                return refuse(descriptors, "is " + (disabled ? "disabled" : "stopped"));
             }
-            return engine.emit(event, descriptors, priority);
+            switch (budget.take()) {
+                case TAKEN:
+                    return engine.emit(event, descriptors, priority);
+                case FIRST_DROP:
+                    LOG.log(Level.WARNING, this + " emits over its limit of " + eventLimit
+                            + "; its events are dropped until it slows down");
+                    break;
+                case FLOODING:
+                    disable("flooded the engine: " + budget.dropped() + " events over its limit of " + eventLimit,
+                            null);
+                    break;
+                case DROPPED:
+                    break;
+            }
+            return refuse(descriptors, "is over its event limit");
+        }
+
+        private CompletionStage<EventResult> refuse(List<EventDescriptor> descriptors, String why) {
+            descriptors.forEach(EventDescriptor::release);
+            return CompletableFuture.failedFuture(new IllegalStateException("event source " + identity.name()
+                    + " " + why));
         }
     }
 }

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import org.upshot.engine.internal.api.ControlException;
 import org.upshot.engine.internal.api.ControlException.Reason;
 import org.upshot.engine.internal.api.JobControl;
+import org.upshot.engine.internal.api.SourceStatus;
 import org.upshot.engine.internal.journal.Journal;
 import org.upshot.engine.internal.journal.JournalEntry;
 import org.upshot.event.Event;
@@ -180,6 +181,12 @@ final class FakeJobControl implements JobControl {
             mutations.incrementAndGet();
         }
         return CompletableFuture.completedFuture(List.of("PATH=/usr/bin:/bin", "TERM=linux"));
+    }
+
+    @Override
+    public CompletionStage<List<SourceStatus>> sources() {
+        return CompletableFuture.completedFuture(List.of(new SourceStatus("files", "org.upshot.source.files",
+                Optional.empty(), 3, 0, 2000, 20_000)));
     }
 
     @Override

@@ -123,6 +123,14 @@ class InitctlTest {
     }
 
     @Test
+    void sourcesShowsEachSourcesStateAndCounters() {
+        assertEquals(new Run(0, "files running, 3 events, 0 dropped (limit 2000/s, burst 20000) "
+                + "[org.upshot.source.files]\n", ""), run("initctl", "sources"));
+        assertEquals(new Run(2, "", "initctl: unexpected argument: files\nTry `initctl --help' for more information.\n"),
+                run("initctl", "sources", "files"));
+    }
+
+    @Test
     void versionAndLogPriority() {
         assertEquals(new Run(0, "init (upshot 0.1.0)\n", ""), run("initctl", "version"));
         assertEquals(new Run(0, "message\n", ""), run("initctl", "log-priority"));

@@ -169,7 +169,7 @@ class PermissionTest {
             }
         }
         assertEquals(List.of("status", "list", "check-config", "show-config", "version", "events", "log",
-                "journal"),
+                "journal", "sources"),
                 readOnly);
         AccessPolicy system = AccessPolicy.system();
         assertTrue(system.permits(new Peer(1, 0, 0), Command.START));

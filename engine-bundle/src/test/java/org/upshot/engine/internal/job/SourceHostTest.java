@@ -93,7 +93,7 @@ class SourceHostTest {
                     DaemonSettings.Facts.current(), dir).build();
             host = new SourceHost(source -> (event, descriptors, priority) -> CompletableFuture.completedFuture(
                     EventResult.OK), pid -> Optional.empty(), instance -> OptionalInt.empty(), (instance, input) -> { },
-                    settings, notes);
+                    settings, notes, SourceEventLimit.DEFAULT);
         }
         DescribingSource source = new DescribingSource();
         host.bind(source, new SourceHost.Identity(name, "org.example." + name), jobs);
