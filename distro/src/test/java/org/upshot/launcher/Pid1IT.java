@@ -98,13 +98,17 @@ class Pid1IT {
         }
     }
 
-    /** A daemon that crashes (here: a SEGV sent to its JVM) is started again by PID 1, which lives on. */
+    /**
+     * A daemon that crashes (here: a SEGV sent to its JVM) is started again by PID 1, which
+     * lives on; the new daemon adopts the job the old one left running.
+     */
     @Test
     @Timeout(120)
     void pid1StartsACrashedDaemonAgain() throws Exception {
         assumeRootAndUnshare();
         try (DaemonProcess daemon = DaemonProcess.startAsPid1(work)) {
-            daemon.awaitLog(BootedDaemon.BOOTED);
+            daemon.job("sleeper", "start on startup\nexec sleep 1000\n");
+            long sleeper = daemon.awaitRunning("sleeper");
             long init = daemon.pid();
             long first = daemonOf(init);
             int mark = daemon.logMark();
@@ -118,6 +122,8 @@ class Pid1IT {
             daemon.awaitLog(BootedDaemon.BOOTED, mark);
             assertTrue(daemon.isAlive(), "PID 1 lives");
             assertTrue(daemonOf(init) != first, "a new daemon under PID 1");
+            daemon.awaitLog("sleeper adopted: its main process \\(\\d+\\) was left running", mark);
+            assertEquals(sleeper, daemon.awaitRunning("sleeper"), "the job's run adopted, not started again");
             assertEquals(0, daemon.stop(WAIT), tail(daemon.log()));
         }
     }

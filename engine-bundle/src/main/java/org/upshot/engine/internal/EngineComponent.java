@@ -100,6 +100,7 @@ public final class EngineComponent {
         Configuration configuration = loader.load();
         report(configuration.diagnostics());
         engine.configure(configuration.jobs().values());
+        engine.adoptRuns();
         try {
             watcher = ConfigurationWatcher.start(loader, this::configurationChanged);
             // an extension bound between the load and now would otherwise go unseen

@@ -4,13 +4,16 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.upshot.engine.internal.config.ChangeSet;
@@ -45,6 +48,8 @@ public final class Engine implements AutoCloseable {
     private static final Logger LOG = System.getLogger(Engine.class.getName());
     /** The most of an event's text the journal keeps. */
     private static final int JOURNAL_EVENT_CHARS = 256;
+    /** How often adopted processes are looked for in {@code /proc}: a stop waits on it. */
+    private static final long ADOPTED_POLL_MILLIS = 100;
 
     private final ProcessLauncher launcher;
     private final EngineLoop loop;
@@ -61,6 +66,10 @@ public final class Engine implements AutoCloseable {
     private final EventMatching matching;
     private final List<Runnable> afterEachMessage = new ArrayList<>();
     private final ExitListener exitListener = this::reaped;
+    private final Handler handler = new Handler();
+    private final RunRecords runs;
+    /** Adopted main processes (not this daemon's children, so never reaped here) and their start times. */
+    private final Map<Integer, Long> adopted = new HashMap<>();
 
     /**
      * @param launcher spawns, signals and reaps the jobs' processes
@@ -71,7 +80,7 @@ public final class Engine implements AutoCloseable {
         this.launcher = launcher;
         this.journal = Journal.forDaemon();
         this.processes = new ProcessTable(host);
-        this.loop = new EngineLoop(new Handler(), this::afterMessage, this::onExit);
+        this.loop = new EngineLoop(handler, this::afterMessage, this::onExit);
         this.environment = new JobEnvironment(settings);
         this.sources = new SourceHost(this::emitterFor, processes::ownerOf, processes::mainOf, this::toInstance,
                 settings.daemon(), notes, settings.sourceEventLimit());
@@ -80,9 +89,9 @@ public final class Engine implements AutoCloseable {
         // the queue, the registry and the instances' runtime refer to one another only
         // through these two methods, which run once construction is over
         this.queue = new EventQueue(this::match, this::traceEvent);
+        this.runs = new RunRecords(settings.daemon().runtimeDir().resolve("runs"));
         JobRuntime runtime = new JobRuntime(launcher, new ProcessSetup(settings), processes, daemons, cgroups, queue,
-                loop,
-                sources, journal, this::forget);
+                loop, sources, journal, runs, this::forget);
         this.registry = new JobRegistry(runtime::contextFor);
         this.matching = new EventMatching(registry, environment);
     }
@@ -211,6 +220,60 @@ public final class Engine implements AutoCloseable {
     public void close() {
         launcher.removeExitListener(exitListener);
         loop.close();
+        runs.close();
+    }
+
+    /**
+     * Adopts the runs a daemon before this one left running when it died, so that the
+     * {@code startup} that follows does not start them twice. Call after the first
+     * {@link #configure} and before emitting {@code startup}.
+     */
+    public void adoptRuns() {
+        request(() -> {
+            for (RunRecords.Run run : runs.load()) {
+                adopt(run);
+            }
+        });
+    }
+
+    private void adopt(RunRecords.Run run) {
+        JobEntry entry = registry.entry(run.ref().job());
+        if (entry == null || entry.instance(run.ref().instance()) != null) {
+            LOG.log(Level.WARNING, run.ref().displayName() + " (process " + run.pid() + ") was left running by "
+                    + "the daemon before, but " + (entry == null ? "no such job is loaded" : "it runs already")
+                    + "; leaving it alone");
+            runs.remove(run.ref());
+            return;
+        }
+        registry.instanceFor(entry, run.ref().instance(), run.env()).adoptRun(run.pid(), run.env());
+        LOG.log(Level.INFO, run.ref().displayName() + " adopted: its main process (" + run.pid()
+                + ") was left running by the daemon before");
+        if (adopted.isEmpty()) {
+            loop.schedule(new EngineInput.Request(this::watchAdopted), ADOPTED_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        adopted.put(run.pid(), run.startTicks());
+    }
+
+    /**
+     * Ends of adopted processes: they are not this daemon's children, so no reaper hears of
+     * them; they are looked for in {@code /proc} instead, and reported with an unknown
+     * status as a plain exit.
+     */
+    private void watchAdopted() {
+        adopted.entrySet().removeIf(process -> {
+            int pid = process.getKey();
+            if (RunRecords.startTicks(pid).equals(OptionalLong.of(process.getValue()))) {
+                return false;
+            }
+            LOG.log(Level.INFO, "adopted process " + pid + " ended; its exit status is unknown here");
+            if (processes.owns(pid)) {
+                handler.processExited(new ProcessExit(pid, 0));
+            }
+            return true;
+        });
+        if (!adopted.isEmpty()) {
+            loop.schedule(new EngineInput.Request(this::watchAdopted), ADOPTED_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     // ---- for EngineControl, on the engine thread -----------------------------------------

@@ -185,6 +185,23 @@ final class Job {
         }
     }
 
+    /**
+     * Takes over a run that the daemon before this one started and left running (see
+     * {@link RunRecords}): a new instance goes straight to running, goal start, with
+     * {@code pid} as its main process; no event is emitted and nothing is spawned.
+     */
+    void adoptRun(int pid, List<String> runEnv) {
+        if (state != JobState.WAITING || goal != JobGoal.STOP) {
+            throw new IllegalStateException(displayName() + " is already " + goal.label() + "/" + state.label());
+        }
+        env = List.copyOf(runEnv);
+        goal = JobGoal.START;
+        state = JobState.RUNNING;
+        pids.put(ProcessKind.MAIN, pid);
+        context.adopt(pid);
+        context.stateChanged(JobState.WAITING, JobState.RUNNING);
+    }
+
     /** {@code initctl set-env} on this instance: later processes see the new table. */
     void replaceEnv(List<String> newEnv) {
         this.env = List.copyOf(newEnv);

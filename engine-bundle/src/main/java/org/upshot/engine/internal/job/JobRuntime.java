@@ -50,12 +50,16 @@ final class JobRuntime {
     private final EngineLoop loop;
     private final SourceHost sources;
     private final Journal journal;
+    private final RunRecords runs;
     private final Consumer<Job> stopped;
 
-    /** @param stopped forgets an instance that came to rest stopped (the registry's) */
+    /**
+     * @param runs where running instances are recorded for a daemon started after this one dies
+     * @param stopped forgets an instance that came to rest stopped (the registry's)
+     */
     JobRuntime(ProcessLauncher launcher, ProcessSetup setup, ProcessTable processes, DaemonTracker daemons,
             JobCgroups cgroups, EventQueue queue, EngineLoop loop, SourceHost sources, Journal journal,
-            Consumer<Job> stopped) {
+            RunRecords runs, Consumer<Job> stopped) {
         this.launcher = launcher;
         this.setup = setup;
         this.processes = processes;
@@ -65,6 +69,7 @@ final class JobRuntime {
         this.loop = loop;
         this.sources = sources;
         this.journal = journal;
+        this.runs = runs;
         this.stopped = stopped;
     }
 
@@ -84,6 +89,9 @@ final class JobRuntime {
             @Override
             public void adopt(int pid) {
                 processes.put(pid, job, ProcessKind.MAIN);
+                if (job.state() == JobState.RUNNING) {
+                    runs.save(job.ref(), pid, job.env()); // a running main process that moved (MAINPID=)
+                }
             }
 
             @Override
@@ -148,6 +156,11 @@ final class JobRuntime {
             @Override
             public void stateChanged(JobState from, JobState to) {
                 journal.record(JournalEntry.Kind.STATE, job.jobClass().name(), job.instance(), to.label(), 0);
+                if (to == JobState.RUNNING) {
+                    job.pid(ProcessKind.MAIN).ifPresent(pid -> runs.save(job.ref(), pid, job.env()));
+                } else if (from == JobState.RUNNING) {
+                    runs.remove(job.ref());
+                }
             }
 
             @Override
