@@ -10,12 +10,17 @@
 # emits an event the next one starts on, every 7th needs job-0, every 25th has a timer
 # stanza (`every 1h`). Needs graphviz for the dot rows. Build first:
 # mvn -o -B -q package -DskipTests. GRAPH_BENCH_KEEP=1 keeps the work directory.
+# GRAPH_BENCH_BASELINE=DIR also runs the initctl of DIR (a copy of
+# distro/target/upshot-0.1.0 from before a change) against the same daemon, each run
+# beside the current one, and prints the ratios current/baseline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${1:-1000}
 runs=${2:-3}
 dist=$PWD/distro/target/upshot-0.1.0
+baseline=${GRAPH_BENCH_BASELINE:-}
 [ -x "$dist/bin/upshot" ] || { echo "graph.sh: build first: mvn -o -B -q package -DskipTests" >&2; exit 2; }
+[ -z "$baseline" ] || [ -x "$baseline/bin/initctl" ] || { echo "graph.sh: no $baseline/bin/initctl" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/upshot-graph-bench.XXXXXX)
 daemon=
@@ -51,19 +56,32 @@ done
 "$dist/bin/initctl" status "job-$((jobs - 1))" >/dev/null
 
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
+# graph DIST FILE LAYOUT ARGS...: one initctl graph of DIST's; prints its wall time in ms.
+graph() {
+    local dist=$1 file=$2 layout=$3 start
+    shift 3
+    start=$(date +%s%N)
+    UPSHOT_GRAPH_LAYOUT=$layout "$dist/bin/initctl" graph "$@" -o "$work/$file"
+    ms "$start"
+}
 row() {
-    local label=$1 file=$2 layout=$3 i start times=()
+    local label=$1 file=$2 layout=$3 i now=() before=() size
     shift 3
     for ((i = 0; i < runs; i++)); do
-        start=$(date +%s%N)
-        UPSHOT_GRAPH_LAYOUT=$layout "$dist/bin/initctl" graph "$@" -o "$work/$file"
-        times+=("$(ms "$start")")
+        now+=("$(graph "$dist" "$file" "$layout" "$@")")
+        [ -z "$baseline" ] || before+=("$(graph "$baseline" "baseline-$file" "$layout" "$@")")
     done
-    printf '%-22s %8s ms  %9s bytes  (runs: %s)\n' "$label" \
-        "$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")" \
-        "$(stat -c %s "$work/$file")" "${times[*]}"
+    size=$(stat -c %s "$work/$file")
+    printf '%-22s %8s ms  %9s bytes  (runs: %s)\n' "$label" "$(median "${now[@]}")" "$size" "${now[*]}"
+    if [ -n "$baseline" ]; then
+        printf '%-22s %8s ms  %9s bytes  (runs: %s)  ratio: time %s, size %s\n' "  baseline" \
+            "$(median "${before[@]}")" "$(stat -c %s "$work/baseline-$file")" "${before[*]}" \
+            "$(awk "BEGIN { printf \"%.2f\", $(median "${now[@]}") / $(median "${before[@]}") }")" \
+            "$(awk "BEGIN { printf \"%.2f\", $size / $(stat -c %s "$work/baseline-$file") }")"
+    fi
 }
-echo "jobs=$jobs runs=$runs java=$(java -version 2>&1 | head -1) cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "jobs=$jobs runs=$runs baseline=${baseline:-none} java=$(java -version 2>&1 | head -1) cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "                       median wall     output size"
 row "dot (text)" graph.dot "" --format dot
 row "svg via ELK" elk.svg elk --format svg
@@ -72,3 +90,4 @@ if command -v dot >/dev/null; then
     row "svg via dot" dot.svg dot --format svg
     row "svg via dot, 1 job" dot-one.svg dot --format svg job-500
 fi
+echo "load at the end: $(cut -d" " -f1-3 /proc/loadavg)"

@@ -3,7 +3,6 @@ package org.upshot.ctl;
 import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.net.MalformedURLException;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -12,16 +11,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.upshot.control.Json;
 
 /**
  * {@code initctl graph}'s output: Graphviz DOT, or SVG laid out by Graphviz's {@code dot}
  * when it is on the {@code PATH}, else by Eclipse ELK's layered algorithm
- * ({@code org.upshot.ctl.elk.ElkSvg}, with the ELK jars of {@code lib/graph/}, loaded
- * only then so that every other command starts as light as before).
+ * ({@code org.upshot.ctl.elk.ElkLayout}, with the ELK jars of {@code lib/graph/}, loaded
+ * only then so that every other command starts as light as before); {@link GraphSvg}
+ * draws either layout.
  *
  * <p>{@code UPSHOT_GRAPH_LAYOUT=dot|elk} forces one layout (the tests use it to reach ELK
  * on a machine that has Graphviz).
@@ -31,26 +39,63 @@ final class GraphFormat {
     /** The environment variable that forces a layout. */
     static final String LAYOUT_ENV = "UPSHOT_GRAPH_LAYOUT";
 
-    /** Graphviz's dot is quadratic and worse on long edges; past this it is given up on. */
-    private static final int DOT_TIMEOUT_SECONDS = 60;
+    /**
+     * Layered layouts (dot's and ELK's) are quadratic and worse on long chains, where each
+     * long edge becomes a dummy node per layer; past this a layout is given up on.
+     */
+    static final Duration LAYOUT_TIMEOUT = Duration.ofSeconds(60);
 
-    private static final String ELK_RENDERER = "org.upshot.ctl.elk.ElkSvg";
+    /** What a layout that took too long or too much memory advises. */
+    private static final String SMALLER = "name fewer jobs (initctl graph JOB...), or write DOT (--format dot) for a viewer";
+
+    /** Graphs of more nodes than this are laid out the {@link #quick} way. */
+    private static final int QUICK_ABOVE = 300;
+
+    /** dot's limits: crossing minimisation (mclimit) and network simplex (nslimit) iterations. */
+    private static final List<String> DOT_LIMITS = List.of("-Gmclimit=0.1", "-Gnslimit=1");
+
+    private static final double POINTS_PER_INCH = 72;
+    private static final double DOT_MARGIN = 4;
+
+    private static final String ELK_LAYOUT = "org.upshot.ctl.elk.ElkLayout";
     private static final String ELK_PROBE = "org.eclipse.elk.core.RecursiveGraphLayoutEngine";
 
     private GraphFormat() {
     }
 
-    /** Fill colour by state word; jobs in a state not listed are white. */
-    static String fill(String state) {
-        int space = state.indexOf(' ');
-        String word = space < 0 ? state : state.substring(0, space);
-        switch (word) {
-            case "running": return "#9be39b";
-            case "waiting": return "#e8e8e8";
-            case "starting": case "security": case "pre-start": case "spawned": case "post-start": return "#fff1a8";
-            case "stopping": case "pre-stop": case "killed": case "post-stop": return "#ffc680";
-            case "missing": case "failed": return "#ff9a9a";
-            default: return "#ffffff";
+    /** Fill colour of plugin nodes. */
+    static final String PLUGIN_FILL = "#e6dcf5";
+
+    /** How a job's state is coloured: the state words grouped, with their fill and SVG class. */
+    enum State {
+        RUNNING("#9be39b"), WAITING("#e8e8e8"), STARTING("#fff1a8"), STOPPING("#ffc680"), FAILED("#ff9a9a"),
+        OTHER("#ffffff");
+
+        private final String fill;
+
+        State(String fill) {
+            this.fill = fill;
+        }
+
+        String fill() {
+            return fill;
+        }
+
+        String cssClass() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The group of a state as {@link GraphModel} gives it ({@code running}, {@code pre-start (2 instances)}...). */
+        static State of(String state) {
+            int space = state.indexOf(' ');
+            switch (space < 0 ? state : state.substring(0, space)) {
+                case "running": return RUNNING;
+                case "waiting": return WAITING;
+                case "starting": case "security": case "pre-start": case "spawned": case "post-start": return STARTING;
+                case "stopping": case "pre-stop": case "killed": case "post-stop": return STOPPING;
+                case "missing": case "failed": return FAILED;
+                default: return OTHER;
+            }
         }
     }
 
@@ -77,6 +122,17 @@ final class GraphFormat {
 
     /** The graph in DOT, left to right; every identifier and label is a quoted string. */
     static String dot(GraphModel graph) {
+        return dot(graph, false);
+    }
+
+    /**
+     * DOT; {@code forLayout}, as {@code initctl graph} gives it to dot to place: each edge
+     * has its index as {@code id}, to find it in dot's layout, and in a {@link #quick}
+     * graph its label is an {@code xlabel}, placed after the layout rather than as a node
+     * of its own (a label node per edge doubles dot's ranks, and its time).
+     */
+    private static String dot(GraphModel graph, boolean forLayout) {
+        String label = forLayout && quick(graph) ? " [xlabel=" : " [label=";
         StringBuilder out = new StringBuilder(256 + 160 * graph.nodes().size());
         out.append("digraph upshot {\n  rankdir=LR;\n  node [fontname=\"sans-serif\", fontsize=11];\n")
                 .append("  edge [fontname=\"sans-serif\", fontsize=9];\n");
@@ -85,21 +141,27 @@ final class GraphFormat {
             switch (node.kind()) {
                 case JOB:
                     out.append(", shape=box, style=\"rounded,filled\", fillcolor=\"")
-                            .append(fill(node.state())).append('"');
+                            .append(State.of(node.state()).fill()).append('"');
                     break;
                 case EVENT:
                     out.append(", shape=ellipse");
                     break;
                 default:
-                    out.append(", shape=component, style=filled, fillcolor=\"#e6dcf5\"");
+                    out.append(", shape=component, style=filled, fillcolor=\"").append(PLUGIN_FILL).append('"');
             }
             out.append("];\n");
         }
-        for (GraphModel.Edge edge : graph.edges()) {
+        List<GraphModel.Edge> edges = graph.edges();
+        for (int i = 0; i < edges.size(); i++) {
+            GraphModel.Edge edge = edges.get(i);
             out.append("  ").append(quote(edge.from())).append(" -> ").append(quote(edge.to()))
-                    .append(" [label=").append(quote(edge.label()))
+                    .append(label).append(quote(edge.label()))
                     .append(", style=").append(style(edge.relation()))
-                    .append(", color=\"").append(colour(edge.relation())).append("\"];\n");
+                    .append(", color=\"").append(colour(edge.relation())).append('"');
+            if (forLayout) {
+                out.append(", id=").append(i);
+            }
+            out.append("];\n");
         }
         return out.append("}\n").toString();
     }
@@ -124,7 +186,7 @@ final class GraphFormat {
         return out.append('"').toString();
     }
 
-    /** The graph as SVG: through {@code dot -Tsvg} when it is there (or forced), else ELK. */
+    /** The graph as SVG, laid out by {@code dot} when it is there (or forced), else by ELK. */
     static String svg(GraphModel graph, Map<String, String> environment) {
         String layout = environment.getOrDefault(LAYOUT_ENV, "");
         Path dot = "elk".equals(layout) ? null : findOnPath("dot", environment.get("PATH"));
@@ -134,7 +196,7 @@ final class GraphFormat {
         if (!layout.isEmpty() && !"dot".equals(layout) && !"elk".equals(layout)) {
             throw new Initctl.Failure("graph: " + LAYOUT_ENV + " must be dot or elk, not " + layout);
         }
-        return dot != null ? graphviz(dot, dot(graph)) : elk(graph);
+        return GraphSvg.write(graph, dot != null ? graphviz(dot, graph) : elk(graph, LAYOUT_TIMEOUT));
     }
 
     static Path findOnPath(String program, String path) {
@@ -153,32 +215,50 @@ final class GraphFormat {
     }
 
     /**
-     * Runs {@code dot -Tsvg} on the DOT text, through temporary files rather than pipes so
-     * that the wait can have a timeout without a second thread draining stdout. A
-     * client-side filter run once: ProcessBuilder is fine here, unlike in the daemon.
+     * Whether the layouts trade looks for time on this graph: dot with edge labels placed
+     * after the layout and its ordering and positioning passes held to fractions of their
+     * default iteration limits ({@link #DOT_LIMITS}), ELK with one ordering tried rather
+     * than seven. On 1,000 jobs dot's defaults take five times as long, ELK's a third
+     * longer, for a picture too large to tell the difference.
      */
-    private static String graphviz(Path dot, String source) {
+    static boolean quick(GraphModel graph) {
+        return graph.nodes().size() > QUICK_ABOVE;
+    }
+
+    /**
+     * Lays the graph out with {@code dot -Tjson0} (positions only, no drawing) and reads
+     * the places back, {@link #quick}ly for a large graph. Runs through temporary
+     * files rather than pipes so that the wait can have a timeout without a second thread
+     * draining stdout. A client-side filter run once: ProcessBuilder is fine here, unlike
+     * in the daemon.
+     */
+    private static GraphSvg.Layout graphviz(Path dot, GraphModel graph) {
         Path input = null;
         Path output = null;
         Process process = null;
         try {
             input = Files.createTempFile("initctl-graph", ".dot");
-            output = Files.createTempFile("initctl-graph", ".svg");
-            Files.writeString(input, source, StandardCharsets.UTF_8);
-            process = new ProcessBuilder(dot.toString(), "-Tsvg", "-o", output.toString(), input.toString())
+            output = Files.createTempFile("initctl-graph", ".json");
+            Files.writeString(input, dot(graph, true), StandardCharsets.UTF_8);
+            List<String> command = new ArrayList<>(List.of(dot.toString(), "-Tjson0", "-o", output.toString()));
+            if (quick(graph)) {
+                command.addAll(DOT_LIMITS);
+            }
+            command.add(input.toString());
+            process = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            if (!process.waitFor(DOT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                throw new Initctl.Failure("graph: " + dot + " did not finish within " + DOT_TIMEOUT_SECONDS
-                        + " s; name fewer jobs, or " + LAYOUT_ENV + "=elk");
+            if (!process.waitFor(LAYOUT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new Initctl.Failure("graph: " + dot + " did not finish within " + LAYOUT_TIMEOUT.toSeconds()
+                        + " s; " + SMALLER);
             }
             if (process.exitValue() != 0) {
-                throw new Initctl.Failure("graph: " + dot + " -Tsvg failed with status " + process.exitValue());
+                throw new Initctl.Failure("graph: " + dot + " -Tjson0 failed with status " + process.exitValue());
             }
-            return Files.readString(output, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new Initctl.Failure("graph: cannot run " + dot + ": " + e.getMessage());
+            return dotLayout(graph, Json.parseObject(Files.readString(output, StandardCharsets.UTF_8)), dot);
+        } catch (IOException | IllegalArgumentException | ClassCastException | NullPointerException e) {
+            throw new Initctl.Failure("graph: cannot run " + dot + " or read its layout: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Initctl.Failure("graph: interrupted");
@@ -189,6 +269,61 @@ final class GraphFormat {
             delete(input);
             delete(output);
         }
+    }
+
+    /**
+     * The places in dot's JSON: points with y up, node centres ({@code pos}) and sizes in
+     * inches, edge splines ({@code pos}: {@code e,TIP} then Bézier points) and label
+     * centres ({@code lp}, or {@code xlp} for an {@code xlabel}); turned to SVG units, y down, with a margin.
+     */
+    private static GraphSvg.Layout dotLayout(GraphModel graph, Map<String, Object> json, Path dot) {
+        double[] bounds = numbers(String.valueOf(json.get("bb")));
+        double top = bounds[3] + DOT_MARGIN;
+        Map<String, Integer> index = new HashMap<>();
+        List<GraphModel.Node> nodes = graph.nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            index.put(nodes.get(i).id(), i);
+        }
+        GraphSvg.Box[] boxes = new GraphSvg.Box[nodes.size()];
+        for (Object item : (List<?>) json.get("objects")) {
+            Map<String, Object> node = StatusFormat.asMap(item);
+            double[] centre = numbers((String) node.get("pos"));
+            double width = Double.parseDouble((String) node.get("width")) * POINTS_PER_INCH;
+            double height = Double.parseDouble((String) node.get("height")) * POINTS_PER_INCH;
+            boxes[index.get((String) node.get("name"))] = new GraphSvg.Box(centre[0] + DOT_MARGIN - width / 2,
+                    top - centre[1] - height / 2, width, height);
+        }
+        GraphSvg.Route[] routes = new GraphSvg.Route[graph.edges().size()];
+        for (Object item : (List<?>) json.get("edges")) {
+            Map<String, Object> edge = StatusFormat.asMap(item);
+            String spline = (String) edge.get("pos");
+            int end = spline.indexOf(';');  // a second spline only with options this DOT never sets
+            List<String> points = new ArrayList<>(List.of((end < 0 ? spline : spline.substring(0, end)).split(" ")));
+            String tip = points.get(0).startsWith("e,") ? points.remove(0).substring(2) : points.get(points.size() - 1);
+            points.add(tip);
+            double[] route = new double[2 * points.size()];
+            for (int i = 0; i < points.size(); i++) {
+                double[] point = numbers(points.get(i));
+                route[2 * i] = point[0] + DOT_MARGIN;
+                route[2 * i + 1] = top - point[1];
+            }
+            Object labelAt = edge.containsKey("xlp") ? edge.get("xlp") : edge.get("lp");
+            double[] label = labelAt == null ? new double[] {Double.NaN, Double.NaN} : numbers((String) labelAt);
+            routes[Integer.parseInt(String.valueOf(edge.get("id")))] =
+                    new GraphSvg.Route(route, true, label[0] + DOT_MARGIN, top - label[1]);
+        }
+        return new GraphSvg.Layout(bounds[2] + 2 * DOT_MARGIN, bounds[3] + 2 * DOT_MARGIN, List.of(boxes),
+                List.of(routes), "Graphviz " + dot);
+    }
+
+    /** The numbers of dot's {@code "x,y"} and {@code "x0,y0,x1,y1"} attributes. */
+    private static double[] numbers(String commaSeparated) {
+        String[] parts = commaSeparated.split(",");
+        double[] out = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = Double.parseDouble(parts[i]);
+        }
+        return out;
     }
 
     private static void delete(Path file) {
@@ -202,31 +337,66 @@ final class GraphFormat {
     }
 
     /**
-     * Lays the graph out with ELK in a class loader of its own and renders it. Nodes and
-     * edges cross the loader boundary as string arrays, JDK types both sides share.
+     * Lays the graph out with ELK in a class loader of its own, on a thread of its own
+     * given {@code timeout}: layered layouts grow steeply with long chains, and ELK has no
+     * time limit of its own. On time-out or when the heap runs out, initctl says so and
+     * exits (the daemon thread goes with it). Sizes and places cross the loader boundary
+     * as arrays.
      */
-    private static String elk(GraphModel graph) {
-        List<String[]> nodes = new ArrayList<>();
-        for (GraphModel.Node node : graph.nodes()) {
-            String shape = node.kind() == GraphModel.Kind.JOB ? "box"
-                    : node.kind() == GraphModel.Kind.EVENT ? "ellipse" : "component";
-            String fill = node.kind() == GraphModel.Kind.JOB ? fill(node.state())
-                    : node.kind() == GraphModel.Kind.EVENT ? "#ffffff" : "#e6dcf5";
-            nodes.add(new String[] {node.id(), shape, node.label(), fill});
+    static GraphSvg.Layout elk(GraphModel graph, Duration timeout) {
+        List<GraphModel.Node> nodes = graph.nodes();
+        List<GraphModel.Edge> edges = graph.edges();
+        Map<String, Integer> index = new HashMap<>();
+        double[][] sizes = new double[nodes.size()][];
+        for (int i = 0; i < nodes.size(); i++) {
+            index.put(nodes.get(i).id(), i);
+            sizes[i] = GraphSvg.size(nodes.get(i));
         }
-        List<String[]> edges = new ArrayList<>();
-        for (GraphModel.Edge edge : graph.edges()) {
-            edges.add(new String[] {edge.from(), edge.to(), edge.label(), style(edge.relation()),
-                colour(edge.relation())});
+        int[][] ends = new int[edges.size()][];
+        String[] labels = new String[edges.size()];
+        double[][] labelSizes = new double[edges.size()][];
+        for (int i = 0; i < edges.size(); i++) {
+            ends[i] = new int[] {index.get(edges.get(i).from()), index.get(edges.get(i).to())};
+            labels[i] = edges.get(i).label();
+            labelSizes[i] = GraphSvg.labelSize(edges.get(i));
         }
+        FutureTask<double[][]> task = new FutureTask<>(() -> (double[][]) Class.forName(ELK_LAYOUT, true, elkLoader())
+                .getMethod("layout", double[][].class, int[][].class, String[].class, double[][].class, boolean.class)
+                .invoke(null, sizes, ends, labels, labelSizes, quick(graph)));
+        Thread thread = new Thread(task, "elk-layout");
+        thread.setDaemon(true);
+        thread.start();
+        double[][] placed;
         try {
-            Method render = Class.forName(ELK_RENDERER, true, elkLoader()).getMethod("render", List.class, List.class);
-            return (String) render.invoke(null, nodes, edges);
-        } catch (InvocationTargetException e) {
-            throw new Initctl.Failure("graph: ELK layout failed: " + e.getCause());
-        } catch (ReflectiveOperationException | IOException | URISyntaxException e) {
-            throw new Initctl.Failure("graph: no built-in layout (ELK jars in lib/graph/): " + e);
+            placed = task.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new Initctl.Failure("graph: the ELK layout of " + nodes.size() + " nodes and " + edges.size()
+                    + " edges did not finish within " + timeout.toSeconds() + " s; " + SMALLER);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Initctl.Failure("graph: interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof InvocationTargetException ? e.getCause().getCause() : e.getCause();
+            if (cause instanceof OutOfMemoryError) {
+                throw new Initctl.Failure("graph: the ELK layout of " + nodes.size() + " nodes and " + edges.size()
+                        + " edges ran out of memory; " + SMALLER);
+            }
+            if (cause instanceof ReflectiveOperationException || cause instanceof IOException
+                    || cause instanceof URISyntaxException || cause instanceof LinkageError) {
+                throw new Initctl.Failure("graph: no built-in layout (ELK jars in lib/graph/): " + cause);
+            }
+            throw new Initctl.Failure("graph: ELK layout failed: " + cause);
         }
+        List<GraphSvg.Box> boxes = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            boxes.add(new GraphSvg.Box(placed[1 + i][0], placed[1 + i][1], sizes[i][0], sizes[i][1]));
+        }
+        List<GraphSvg.Route> routes = new ArrayList<>();
+        for (int i = 0; i < edges.size(); i++) {
+            double[] route = placed[1 + nodes.size() + i];
+            routes.add(new GraphSvg.Route(Arrays.copyOfRange(route, 2, route.length), false, route[0], route[1]));
+        }
+        return new GraphSvg.Layout(placed[0][0], placed[0][1], boxes, routes, "Eclipse ELK layered");
     }
 
     /**

@@ -1,13 +1,16 @@
 package org.upshot.ctl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.upshot.control.Json;
@@ -79,6 +82,17 @@ class GraphTest {
         }
         assertEquals(4, document.getElementsByTagName("rect").getLength() - 1, "three jobs and a plugin, plus the background");
         assertEquals(3, document.getElementsByTagName("ellipse").getLength(), "db-ready, startup, net-up");
+        assertEquals(7, document.getElementsByTagName("path").getLength() - 1, "an edge each, plus the arrow head");
+        assertTrue(svg.contains("<g class=\"n job running\" id=\"job:db\">"), svg);
+        assertTrue(svg.contains(".running>rect{fill:#9be39b}") && svg.contains(".stop-on>path{stroke:#b22222;"), svg);
+        assertTrue(svg.contains("<g class=\"e needs\"><path d=\"M"), svg);
+        assertFalse(Pattern.compile(" (x|y|dy|cx|cy|rx|ry|width|height|d)=\"[^\"]*\\d\\.\\d").matcher(svg).find(), "whole-unit coordinates: " + svg);
+    }
+
+    @Test
+    void anElkLayoutPastItsTimeLimitFailsSayingSo() {
+        Initctl.Failure failure = assertThrows(Initctl.Failure.class, () -> GraphFormat.elk(graph(), Duration.ZERO));
+        assertTrue(failure.getMessage().contains("did not finish within 0 s; name fewer jobs"), failure.getMessage());
     }
 
     @Test
