@@ -21,6 +21,7 @@ dist=$PWD/distro/target/upshot-0.1.0
 baseline=${GRAPH_BENCH_BASELINE:-}
 [ -x "$dist/bin/upshot" ] || { echo "graph.sh: build first: mvn -o -B -q package -DskipTests" >&2; exit 2; }
 [ -z "$baseline" ] || [ -x "$baseline/bin/initctl" ] || { echo "graph.sh: no $baseline/bin/initctl" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "graph.sh: needs GNU time (/usr/bin/time, package time)" >&2; exit 2; }
 
 work=$(mktemp -d /tmp/upshot-graph-bench.XXXXXX)
 daemon=
@@ -55,39 +56,47 @@ for ((t = 0; t < 600; t++)); do
 done
 "$dist/bin/initctl" status "job-$((jobs - 1))" >/dev/null
 
-ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 median() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
-# graph DIST FILE LAYOUT ARGS...: one initctl graph of DIST's; prints its wall time in ms.
+# graph DIST FILE LAYOUT ARGS...: one initctl graph of DIST's; prints its wall time and
+# its CPU time (user + system, dot's included), in ms: on a loaded machine the CPU time
+# is the steadier figure.
 graph() {
-    local dist=$1 file=$2 layout=$3 start
+    local dist=$1 file=$2 layout=$3
     shift 3
-    start=$(date +%s%N)
-    UPSHOT_GRAPH_LAYOUT=$layout "$dist/bin/initctl" graph "$@" -o "$work/$file"
-    ms "$start"
+    UPSHOT_GRAPH_LAYOUT=$layout /usr/bin/time -f '%e %U %S' -o "$work/time" \
+        "$dist/bin/initctl" graph "$@" -o "$work/$file"
+    awk '{ printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000 }' "$work/time"
 }
 row() {
-    local label=$1 file=$2 layout=$3 i now=() before=() size
+    local label=$1 file=$2 layout=$3 i wall cpu now=() now_cpu=() before=() before_cpu=()
     shift 3
     for ((i = 0; i < runs; i++)); do
-        now+=("$(graph "$dist" "$file" "$layout" "$@")")
-        [ -z "$baseline" ] || before+=("$(graph "$baseline" "baseline-$file" "$layout" "$@")")
+        read -r wall cpu < <(graph "$dist" "$file" "$layout" "$@")
+        now+=("$wall") now_cpu+=("$cpu")
+        if [ -n "$baseline" ]; then
+            read -r wall cpu < <(graph "$baseline" "baseline-$file" "$layout" "$@")
+            before+=("$wall") before_cpu+=("$cpu")
+        fi
     done
-    size=$(stat -c %s "$work/$file")
-    printf '%-22s %8s ms  %9s bytes  (runs: %s)\n' "$label" "$(median "${now[@]}")" "$size" "${now[*]}"
+    printf '%-22s %8s ms %8s ms %9s bytes  (wall: %s)\n' "$label" "$(median "${now[@]}")" \
+        "$(median "${now_cpu[@]}")" "$(stat -c %s "$work/$file")" "${now[*]}"
     if [ -n "$baseline" ]; then
-        printf '%-22s %8s ms  %9s bytes  (runs: %s)  ratio: time %s, size %s\n' "  baseline" \
-            "$(median "${before[@]}")" "$(stat -c %s "$work/baseline-$file")" "${before[*]}" \
-            "$(awk "BEGIN { printf \"%.2f\", $(median "${now[@]}") / $(median "${before[@]}") }")" \
-            "$(awk "BEGIN { printf \"%.2f\", $size / $(stat -c %s "$work/baseline-$file") }")"
+        printf '%-22s %8s ms %8s ms %9s bytes  (wall: %s)\n' "  baseline" "$(median "${before[@]}")" \
+            "$(median "${before_cpu[@]}")" "$(stat -c %s "$work/baseline-$file")" "${before[*]}"
+        printf '%-22s %8s    %8s    %9s\n' "  ratio" \
+            "$(ratio "$(median "${now[@]}")" "$(median "${before[@]}")")" \
+            "$(ratio "$(median "${now_cpu[@]}")" "$(median "${before_cpu[@]}")")" \
+            "$(ratio "$(stat -c %s "$work/$file")" "$(stat -c %s "$work/baseline-$file")")"
     fi
 }
+ratio() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
 echo "jobs=$jobs runs=$runs baseline=${baseline:-none} java=$(java -version 2>&1 | head -1) cores=$(nproc) load=$(cut -d' ' -f1-3 /proc/loadavg)"
-echo "                       median wall     output size"
+echo "                       median wall  med. CPU  output size"
 row "dot (text)" graph.dot "" --format dot
 row "svg via ELK" elk.svg elk --format svg
-row "svg via ELK, 1 job" elk-one.svg elk --format svg job-500
+row "svg via ELK, 1 job" elk-one.svg elk --format svg "job-$((jobs / 2))"
 if command -v dot >/dev/null; then
     row "svg via dot" dot.svg dot --format svg
-    row "svg via dot, 1 job" dot-one.svg dot --format svg job-500
+    row "svg via dot, 1 job" dot-one.svg dot --format svg "job-$((jobs / 2))"
 fi
 echo "load at the end: $(cut -d" " -f1-3 /proc/loadavg)"
