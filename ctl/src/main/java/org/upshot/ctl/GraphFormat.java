@@ -218,8 +218,8 @@ final class GraphFormat {
      * Whether the layouts trade looks for time on this graph: dot with edge labels placed
      * after the layout and its ordering and positioning passes held to fractions of their
      * default iteration limits ({@link #DOT_LIMITS}), ELK with one ordering tried rather
-     * than seven. On 1,000 jobs dot's defaults take five times as long, ELK's a third
-     * longer, for a picture too large to tell the difference.
+     * than seven. On 1,000 jobs dot's defaults take about nine times as long, for a picture
+     * too large to tell the difference (bench/README.md, "initctl graph").
      */
     static boolean quick(GraphModel graph) {
         return graph.nodes().size() > QUICK_ABOVE;

@@ -7,14 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.upshot.control.Json;
 import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /** {@code initctl graph}'s model from show-config and list replies, its DOT, and the ELK SVG. */
 class GraphTest {
@@ -87,6 +93,38 @@ class GraphTest {
         assertTrue(svg.contains(".running>rect{fill:#9be39b}") && svg.contains(".stop-on>path{stroke:#b22222;"), svg);
         assertTrue(svg.contains("<g class=\"e needs\"><path d=\"M"), svg);
         assertFalse(Pattern.compile(" (x|y|dy|cx|cy|rx|ry|width|height|d)=\"[^\"]*\\d\\.\\d").matcher(svg).find(), "whole-unit coordinates: " + svg);
+    }
+
+    @Test
+    void aLargeGraphThroughDotHasEveryEdgeAndLabelPlacedInside() throws Exception {
+        Path dot = Path.of("/usr/bin/dot");
+        Assumptions.assumeTrue(Files.isExecutable(dot), "no " + dot + ": apt-get install graphviz (as .ci/run does)");
+        List<Map<String, Object>> config = new ArrayList<>();
+        for (int i = 0; i < 320; i++) {
+            config.add(Map.of("name", "job-" + i, "startOnOperands",
+                    i == 0 ? List.of() : List.of("started (job: job-" + (i - 1) / 10 + ", env:)")));
+        }
+        GraphModel graph = GraphModel.of(config, List.of(), List.of());
+        assertTrue(GraphFormat.quick(graph), "past the size dot gets xlabels and iteration limits for");
+        String svg = GraphFormat.svg(graph, Map.of(GraphFormat.LAYOUT_ENV, "dot", "PATH", dot.getParent().toString()));
+        Element root = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8))).getDocumentElement();
+        double width = Double.parseDouble(root.getAttribute("width"));
+        double height = Double.parseDouble(root.getAttribute("height"));
+        NodeList groups = root.getElementsByTagName("g");
+        int edges = 0;
+        for (int i = 0; i < groups.getLength(); i++) {
+            Element group = (Element) groups.item(i);
+            if (group.getAttribute("class").startsWith("e ")) {
+                edges++;
+                Element label = (Element) group.getElementsByTagName("text").item(0);
+                assertEquals("start on started", label.getTextContent());
+                double x = Double.parseDouble(label.getAttribute("x"));
+                double y = Double.parseDouble(label.getAttribute("y"));
+                assertTrue(x > 0 && x < width && y > 0 && y < height, "label at " + x + "," + y);
+            }
+        }
+        assertEquals(319, edges);
     }
 
     @Test
