@@ -139,7 +139,7 @@ final class BootChart {
         return tenths / 10 + "." + Math.abs(tenths % 10);
     }
 
-    /** Text and attribute values (in double quotes) for XML, control characters as {@code ?}; also {@link GraphSvg}'s. */
+    /** Text and (double-quoted) attribute values for XML, control characters as {@code ?}; GraphSvg's too. */
     static String escape(String text) {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {

@@ -46,7 +46,8 @@ final class GraphFormat {
     static final Duration LAYOUT_TIMEOUT = Duration.ofSeconds(60);
 
     /** What a layout that took too long or too much memory advises. */
-    private static final String SMALLER = "name fewer jobs (initctl graph JOB...), or write DOT (--format dot) for a viewer";
+    private static final String SMALLER =
+            "name fewer jobs (initctl graph JOB...), or write DOT (--format dot) for a viewer";
 
     /** Graphs of more nodes than this are laid out the {@link #quick} way. */
     private static final int QUICK_ABOVE = 300;
@@ -85,7 +86,7 @@ final class GraphFormat {
             return name().toLowerCase(Locale.ROOT);
         }
 
-        /** The group of a state as {@link GraphModel} gives it ({@code running}, {@code pre-start (2 instances)}...). */
+        /** The group of a state as {@link GraphModel} words it ({@code running}, {@code pre-start (2 instances)}). */
         static State of(String state) {
             int space = state.indexOf(' ');
             switch (space < 0 ? state : state.substring(0, space)) {
@@ -274,7 +275,8 @@ final class GraphFormat {
     /**
      * The places in dot's JSON: points with y up, node centres ({@code pos}) and sizes in
      * inches, edge splines ({@code pos}: {@code e,TIP} then Bézier points) and label
-     * centres ({@code lp}, or {@code xlp} for an {@code xlabel}); turned to SVG units, y down, with a margin.
+     * centres ({@code lp}, or {@code xlp} for an {@code xlabel}); turned to SVG units, y
+     * down, with a margin.
      */
     private static GraphSvg.Layout dotLayout(GraphModel graph, Map<String, Object> json, Path dot) {
         double[] bounds = numbers(String.valueOf(json.get("bb")));
@@ -376,7 +378,10 @@ final class GraphFormat {
             Thread.currentThread().interrupt();
             throw new Initctl.Failure("graph: interrupted");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof InvocationTargetException ? e.getCause().getCause() : e.getCause();
+            Throwable cause = e.getCause();
+            if (cause instanceof InvocationTargetException) {
+                cause = cause.getCause();
+            }
             if (cause instanceof OutOfMemoryError) {
                 throw new Initctl.Failure("graph: the ELK layout of " + nodes.size() + " nodes and " + edges.size()
                         + " edges ran out of memory; " + SMALLER);
