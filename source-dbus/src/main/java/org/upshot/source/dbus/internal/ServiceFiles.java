@@ -243,7 +243,9 @@ public final class ServiceFiles {
             return usage("no directory given");
         }
         if (confDirs.isEmpty()) {
-            confDirs.add(Path.of(System.getProperty("upshot.default.confdir", "/etc/init")));
+            // the daemon's own: /etc/init as root, else ~/.config/upshot
+            confDirs.addAll(DaemonSettings.fromProperties(System::getProperty, DaemonSettings.Facts.current())
+                    .confDirs());
         }
         try {
             List<Claim> claims = new ArrayList<>();
