@@ -21,6 +21,7 @@ public final class StanzaContribution {
     private final List<InheritedDescriptor> descriptors;
     private final Optional<Readiness> readiness;
     private final Optional<String> instance;
+    private final List<String> needs;
     private final String settings;
 
     private StanzaContribution(Builder builder) {
@@ -30,6 +31,7 @@ public final class StanzaContribution {
         this.descriptors = List.copyOf(builder.descriptors);
         this.readiness = builder.readiness;
         this.instance = builder.instance;
+        this.needs = List.copyOf(builder.needs);
         this.settings = builder.settings;
     }
 
@@ -77,6 +79,15 @@ public final class StanzaContribution {
         return instance;
     }
 
+    /**
+     * Jobs this one needs, as if the job file said {@code needs JOB} for each: started
+     * before it, and stopping one stops this job first (a D-Bus service and the job of
+     * its bus). Since 2.2.
+     */
+    public List<String> needs() {
+        return needs;
+    }
+
     /** The stanza's canonical text, for {@code show-config}. */
     public String settings() {
         return settings;
@@ -87,12 +98,12 @@ public final class StanzaContribution {
         return other instanceof StanzaContribution that && startOn.equals(that.startOn)
                 && stopOn.equals(that.stopOn) && environment.equals(that.environment)
                 && descriptors.equals(that.descriptors) && readiness.equals(that.readiness)
-                && instance.equals(that.instance) && settings.equals(that.settings);
+                && instance.equals(that.instance) && needs.equals(that.needs) && settings.equals(that.settings);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(startOn, stopOn, environment, descriptors, readiness, instance, settings);
+        return Objects.hash(startOn, stopOn, environment, descriptors, readiness, instance, needs, settings);
     }
 
     @Override
@@ -108,6 +119,7 @@ public final class StanzaContribution {
         private final List<InheritedDescriptor> descriptors = new ArrayList<>();
         private Optional<Readiness> readiness = Optional.empty();
         private Optional<String> instance = Optional.empty();
+        private final List<String> needs = new ArrayList<>();
         private final String settings;
 
         private Builder(String settings) {
@@ -147,6 +159,12 @@ public final class StanzaContribution {
         /** Names instances by {@code template} when the job has no {@code instance} stanza. */
         public Builder instance(String template) {
             instance = Optional.of(template);
+            return this;
+        }
+
+        /** Makes the job need {@code job}, as a {@code needs} stanza would. Since 2.2. */
+        public Builder needs(String job) {
+            needs.add(Objects.requireNonNull(job, "job"));
             return this;
         }
 

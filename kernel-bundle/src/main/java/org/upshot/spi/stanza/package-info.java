@@ -17,10 +17,10 @@
  * condition ({@link org.upshot.spi.stanza.Readiness}), and an instance name template for
  * one instance per occurrence.
  *
- * <p>History: 2.0: keywords are declared with {@link org.upshot.spi.stanza.StanzaDeclaration} (no service property); {@link org.upshot.spi.stanza.StanzaContribution} is built with a builder and may name instances; {@link org.upshot.spi.stanza.Readiness} waits for a {@link org.upshot.spi.stanza.ReadinessTarget} and answers the pid to supervise. 2.1: {@link org.upshot.spi.stanza.Readiness#reload} lets a readiness kind say when a reload is done.
+ * <p>History: 2.0: keywords are declared with {@link org.upshot.spi.stanza.StanzaDeclaration} (no service property); {@link org.upshot.spi.stanza.StanzaContribution} is built with a builder and may name instances; {@link org.upshot.spi.stanza.Readiness} waits for a {@link org.upshot.spi.stanza.ReadinessTarget} and answers the pid to supervise. 2.1: {@link org.upshot.spi.stanza.Readiness#reload} lets a readiness kind say when a reload is done. 2.2: {@link org.upshot.spi.stanza.StanzaContribution#needs} lets a stanza make its job need another, as {@code needs JOB} does.
  */
 @Export
-@Version("2.1.0")
+@Version("2.2.0")
 package org.upshot.spi.stanza;
 
 import org.osgi.annotation.bundle.Export;

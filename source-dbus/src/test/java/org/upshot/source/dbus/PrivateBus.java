@@ -40,6 +40,22 @@ public final class PrivateBus implements AutoCloseable {
 
     /** Starts the bus and returns once it listens. */
     public PrivateBus start() throws IOException {
+        Path config = config();
+        Files.deleteIfExists(socket);
+        // under timeout(1): a bus a crashed test leaves behind goes away by itself
+        process = new ProcessBuilder("timeout", "1200", "dbus-daemon", "--config-file=" + config, "--nofork",
+                "--print-address", "--systemd-activation").redirectError(dir.resolve("bus.log").toFile()).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        if (line == null) {
+            throw new IOException("dbus-daemon did not start: " + Files.readString(dir.resolve("bus.log")));
+        }
+        address = "unix:path=" + socket;
+        return this;
+    }
+
+    /** Writes the bus's configuration file, for a bus that a job runs ({@code dbus-daemon --config-file=}). */
+    public Path config() throws IOException {
         Path config = dir.resolve("bus.conf");
         Files.writeString(config, """
                 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
@@ -57,17 +73,7 @@ public final class PrivateBus implements AutoCloseable {
                   </policy>
                 </busconfig>
                 """.formatted(socket, services, activationTimeout.toMillis()));
-        Files.deleteIfExists(socket);
-        // under timeout(1): a bus a crashed test leaves behind goes away by itself
-        process = new ProcessBuilder("timeout", "1200", "dbus-daemon", "--config-file=" + config, "--nofork", "--print-address",
-                "--systemd-activation").redirectError(dir.resolve("bus.log").toFile()).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        if (line == null) {
-            throw new IOException("dbus-daemon did not start: " + Files.readString(dir.resolve("bus.log")));
-        }
-        address = "unix:path=" + socket;
-        return this;
+        return config;
     }
 
     /** {@code unix:path=...}. */

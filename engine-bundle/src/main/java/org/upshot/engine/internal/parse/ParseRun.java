@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.upshot.engine.internal.model.ExtensionStanza;
+import org.upshot.engine.internal.model.Need;
 import org.upshot.engine.internal.model.JobClass;
 import org.upshot.engine.internal.parse.Diagnostic.Kind;
 import org.upshot.engine.internal.parse.Lexer.Word;
@@ -71,5 +72,8 @@ final class ParseRun {
             throw Lexer.error(lexer.file(), at, Kind.EXTENSION_FAILED, keyword, "it returned nothing");
         }
         builder.extensions.add(new ExtensionStanza(keyword, texts, at.line(), contribution));
+        for (String needed : contribution.needs()) {
+            builder.needs.add(new Need(needed, lexer.file(), at.line(), at.column()));
+        }
     }
 }

@@ -48,6 +48,11 @@ public enum BusKind {
         return "upshot.dbus." + shortName + ".address";
     }
 
+    /** The property naming the Upshot job that runs this bus's daemon. */
+    public String jobProperty() {
+        return "upshot.dbus." + shortName + ".job";
+    }
+
     /** {@code system-bus} or {@code session-bus} (also {@code system}, {@code session}). */
     public static Optional<BusKind> of(String word) {
         String lower = word.toLowerCase(Locale.ROOT);

@@ -68,6 +68,8 @@ public final class BusTable {
     static final String NAME_LOST = "dbus";
     private static final long FIRST_RETRY_MILLIS = 250;
     private static final long MAX_RETRY_MILLIS = 30_000;
+    /** How long dbus-java retries a connect itself (it sleeps in between): the backoff retries instead. */
+    private static final int CONNECT_TIMEOUT_MILLIS = 200;
 
     /** One instance waiting for its name, or holding it. */
     private record Watch(BusKind bus, String name, ReadinessTarget target, CompletableFuture<Integer> ready) {}
@@ -176,6 +178,16 @@ public final class BusTable {
         return mode == DaemonSettings.Mode.SYSTEM ? BusKind.SYSTEM : BusKind.SESSION;
     }
 
+    /**
+     * The Upshot job that runs {@code bus}'s daemon, if the daemon's property
+     * {@code upshot.dbus.system.job} / {@code upshot.dbus.session.job} names one: every job
+     * with a dbus stanza on that bus needs it.
+     */
+    public synchronized Optional<String> busJob(BusKind bus) {
+        String job = properties.apply(bus.jobProperty());
+        return job == null || job.isBlank() ? Optional.empty() : Optional.of(job.strip());
+    }
+
     /** The address of {@code bus}, if one is known. */
     public synchronized Optional<String> address(BusKind bus) {
         return Optional.ofNullable(buses.get(bus).address);
@@ -241,6 +253,18 @@ public final class BusTable {
                 lastFailure.remove(change.instance().job());
             }
         }
+        if (change.phase() == InstanceChange.Phase.STARTED) {
+            for (BusKind kind : BusKind.values()) {
+                if (busJob(kind).filter(change.instance().job()::equals).isPresent()) {
+                    // the bus job is up: connect now, not at the next backoff step
+                    Bus bus = buses.get(kind);
+                    synchronized (this) {
+                        bus.retryMillis = FIRST_RETRY_MILLIS;
+                    }
+                    retry(bus);
+                }
+            }
+        }
     }
 
     /** The bus a {@code dbus-activate BUS=...} match names; empty for any (no BUS, or a glob). */
@@ -297,7 +321,7 @@ public final class BusTable {
             executor.execute(() -> {
                 try {
                     task.run();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     LOG.log(Level.WARNING, "dbus: " + e, e);
                 }
             });
@@ -347,7 +371,8 @@ public final class BusTable {
         DBusConnection connection;
         try {
             connection = DBusConnectionBuilder.forAddress(address).withShared(false)
-                    .transportConfig().withServiceLoaderClassLoader(BusTable.class.getClassLoader()).back()
+                    .transportConfig().withServiceLoaderClassLoader(BusTable.class.getClassLoader())
+                    .withTimeout(CONNECT_TIMEOUT_MILLIS).back()
                     .withDisconnectCallback(new Lost(bus))
                     .build();
             connection.addGenericSigHandler(DBusMatchRuleBuilder.create().withType("signal").withSender(DBUS_NAME)
@@ -357,7 +382,7 @@ public final class BusTable {
             connection.addGenericSigHandler(DBusMatchRuleBuilder.create().withType("signal")
                     .withInterface(ACTIVATOR).withMember("ActivationRequest").build(),
                     signal -> submit(() -> activationRequest(bus, signal)));
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | Error e) {
             synchronized (this) {
                 bus.connecting = false;
             }
@@ -446,7 +471,7 @@ public final class BusTable {
             executor.schedule(() -> {
                 try {
                     ensureConnected(bus);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     LOG.log(Level.WARNING, "dbus: " + e, e);
                 }
             }, delay, TimeUnit.MILLISECONDS);
@@ -522,7 +547,10 @@ public final class BusTable {
                 bus.ownsSystemd = false;
             }
             if (old != null) {
-                submit(old::disconnect);
+                // not on upshot-dbus: dbus-java may take its time, and reconnecting must not wait
+                Thread closer = new Thread(old::disconnect, "upshot-dbus-close");
+                closer.setDaemon(true);
+                closer.start();
             }
             problem(bus, why);
             retry(bus);

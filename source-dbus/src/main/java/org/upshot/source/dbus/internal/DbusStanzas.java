@@ -65,13 +65,18 @@ public final class DbusStanzas {
         if (stanza.keyword().equals(DBUS)) {
             contribution = StanzaContribution.builder(DBUS + " " + bus.keyword() + " " + name)
                     .startOn(new EventExpression.Match(ACTIVATE_EVENT,
-                            List.of(EventExpression.Argument.equal("JOB", stanza.jobName()))));
+                            List.of(EventExpression.Argument.equal("JOB", stanza.jobName()),
+                                    EventExpression.Argument.equal("BUS", bus.shortName()))));
         } else {
             contribution = StanzaContribution.builder(EXPECT + " " + bus.keyword() + " " + name);
         }
         contribution.readiness(new NameReadiness(bus, name, table));
         if (table != null) {
             table.address(bus).ifPresent(address -> contribution.environment(bus.variable(), address));
+            // bound to the bus: its job (if Upshot runs it) starts first and stops last
+            if (stanza.keyword().equals(DBUS)) {
+                table.busJob(bus).filter(job -> !job.equals(stanza.jobName())).ifPresent(contribution::needs);
+            }
         }
         return contribution.build();
     }

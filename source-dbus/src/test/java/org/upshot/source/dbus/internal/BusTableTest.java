@@ -173,4 +173,19 @@ class BusTableTest {
         Thread.sleep(500);
         assertFalse(ready.isDone());
     }
+
+    @Test
+    void aBusThatGoesAwayIsReconnectedAndSystemd1OwnedAgain() throws Exception {
+        table.jobsChanged(List.of(job("echo", "dbus", List.of("session-bus", "org.upshot.test.Echo"))));
+        awaitReady();
+        bus.close();
+        Await.until(Duration.ofSeconds(10), () -> !table.isReady(BusKind.SESSION), () -> "never saw the bus go");
+        Await.until(Duration.ofSeconds(10), () -> context.description("echo").toString().contains("cannot connect"),
+                () -> "no reason shown: " + context.description("echo"));
+        bus = new PrivateBus(dir.resolve("bus")).start();
+        Await.until(Duration.ofSeconds(10), () -> table.isReady(BusKind.SESSION), () -> "never reconnected");
+        assertTrue(bus.hasOwner("org.freedesktop.systemd1"));
+        Await.until(Duration.ofSeconds(10), () -> context.description("echo").isEmpty(),
+                () -> "the reason stays: " + context.description("echo"));
+    }
 }
