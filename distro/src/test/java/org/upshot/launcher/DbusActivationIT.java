@@ -181,4 +181,43 @@ class DbusActivationIT {
             assertTrue(daemon.log().contains("late gave up org.upshot.it.Late"), daemon::logTail);
         }
     }
+
+    /** upstart-dbus-bridge's event: a signal a condition asks for starts the job with its arguments. */
+    @Test
+    @Timeout(120)
+    void aSignalStartsAJobWithItsArgumentsInTheEnvironment() throws Exception {
+        try (BootedDaemon daemon = daemon()
+                .job("hello", "start on dbus SIGNAL=Hello INTERFACE=org.upshot.Test ARG0=world\nexec sleep 600\n")
+                .boot()) {
+            daemon.awaitStopped("hello");
+            Await.until(Duration.ofSeconds(20), () -> {
+                try {
+                    // not another of the interface's signals, nor this one with another ARG0
+                    bus.run(Duration.ofSeconds(10), "dbus-send", "--bus=" + bus.address(), "--type=signal",
+                            "/org/upshot/Obj", "org.upshot.Test.Hello", "string:moon");
+                    bus.run(Duration.ofSeconds(10), "dbus-send", "--bus=" + bus.address(), "--type=signal",
+                            "/org/upshot/Obj", "org.upshot.Test.Bye", "string:world");
+                    Thread.sleep(300);
+                    if (!daemon.isStopped("hello")) {
+                        return true;
+                    }
+                    bus.run(Duration.ofSeconds(10), "dbus-send", "--bus=" + bus.address(), "--type=signal",
+                            "/org/upshot/Obj", "org.upshot.Test.Hello", "string:world", "int32:7", "boolean:false");
+                    Thread.sleep(300);
+                    return !daemon.isStopped("hello");
+                } catch (Exception e) {
+                    return false;
+                }
+            }, () -> "hello never started\n" + daemon.logTail());
+            long pid = daemon.awaitRunning("hello");
+            List<String> environment = List.of(Files.readString(Path.of("/proc", Long.toString(pid), "environ"))
+                    .split("\0"));
+            for (String expected : List.of("UPSTART_EVENTS=dbus", "SIGNAL=Hello", "INTERFACE=org.upshot.Test",
+                    "OBJPATH=/org/upshot/Obj", "ARG0=world", "ARG1=7", "ARG2=FALSE", "BUS=session")) {
+                assertTrue(environment.contains(expected), () -> expected + " in " + environment);
+            }
+            assertTrue(environment.stream().anyMatch(variable -> variable.startsWith("SENDER=:")),
+                    environment::toString);
+        }
+    }
 }

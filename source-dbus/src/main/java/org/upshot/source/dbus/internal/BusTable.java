@@ -28,6 +28,7 @@ import org.freedesktop.dbus.connections.IDisconnectCallback;
 import org.freedesktop.dbus.connections.impl.DBusConnection;
 import org.freedesktop.dbus.connections.impl.DBusConnectionBuilder;
 import org.freedesktop.dbus.interfaces.DBus;
+import org.freedesktop.dbus.matchrules.DBusMatchRule;
 import org.freedesktop.dbus.matchrules.DBusMatchRuleBuilder;
 import org.freedesktop.dbus.messages.DBusSignal;
 import org.freedesktop.dbus.types.UInt32;
@@ -91,13 +92,19 @@ public final class BusTable {
         Set<String> readinessOnly = new HashSet<>();
         /** Some job's start on waits for dbus-activate on this bus: act as systemd1 too. */
         boolean activateOn;
+        /** The match rules the jobs' dbus conditions ask for on this bus. */
+        Set<DBusMatchRule> signalRules = new HashSet<>();
+        /** The rules subscribed on the current connection, with what removes each. */
+        Map<DBusMatchRule, AutoCloseable> subscribed = new HashMap<>();
+        /** The last signals turned into events, so that one matching two rules is one event. */
+        final java.util.ArrayDeque<DBusSignal> recent = new java.util.ArrayDeque<>();
 
         Bus(BusKind kind) {
             this.kind = kind;
         }
 
         boolean wanted() {
-            return activates() || !readinessOnly.isEmpty() || watches.values().stream()
+            return activates() || !readinessOnly.isEmpty() || !signalRules.isEmpty() || watches.values().stream()
                     .anyMatch(watch -> watch.bus() == kind);
         }
 
@@ -211,6 +218,7 @@ public final class BusTable {
                 bus.activated = new TreeMap<>();
                 bus.readinessOnly = new HashSet<>();
                 bus.activateOn = false;
+                bus.signalRules = new HashSet<>();
             }
             for (JobView job : jobs) {
                 for (List<String> words : job.stanzas().getOrDefault(DbusStanzas.DBUS, List.of())) {
@@ -228,6 +236,10 @@ public final class BusTable {
                         continue;
                     }
                     for (EventExpression.Match match : condition.get().matches()) {
+                        if (match.event().equals(SignalEvents.EVENT)) {
+                            buses.get(SignalEvents.bus(match).orElse(defaultBus())).signalRules
+                                    .add(SignalEvents.rule(match));
+                        }
                         if (match.event().equals(DbusStanzas.ACTIVATE_EVENT)) {
                             busOf(match).ifPresentOrElse(kind -> buses.get(kind).activateOn = true,
                                     () -> buses.values().forEach(bus -> bus.activateOn = true));
@@ -363,6 +375,7 @@ public final class BusTable {
             }
         }
         if (address == null) {
+            subscribe(bus);
             if (claim) {
                 claimSystemd(bus);
             }
@@ -423,12 +436,79 @@ public final class BusTable {
                     .toList();
         }
         describeAll();
+        subscribe(bus);
         if (claim) {
             claimSystemd(bus);
         }
         for (String name : names) {
             checkOwner(bus, name);
         }
+    }
+
+    /** Brings the connection's signal subscriptions in line with the jobs' conditions. */
+    private void subscribe(Bus bus) {
+        DBusConnection connection;
+        Set<DBusMatchRule> wanted;
+        Map<DBusMatchRule, AutoCloseable> current;
+        synchronized (this) {
+            connection = bus.connection;
+            wanted = new HashSet<>(bus.signalRules);
+            current = bus.subscribed;
+        }
+        if (connection == null) {
+            return;
+        }
+        for (Iterator<Map.Entry<DBusMatchRule, AutoCloseable>> it = current.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<DBusMatchRule, AutoCloseable> entry = it.next();
+            if (!wanted.contains(entry.getKey())) {
+                try {
+                    entry.getValue().close();
+                } catch (Exception e) {
+                    // the connection is going anyway
+                }
+                it.remove();
+            }
+        }
+        for (DBusMatchRule rule : wanted) {
+            if (current.containsKey(rule)) {
+                continue;
+            }
+            try {
+                current.put(rule, connection.addGenericSigHandler(rule, signal -> signal(bus, signal)));
+                LOG.log(Level.DEBUG, "dbus: subscribed to " + rule + " on the " + bus.kind.shortName() + " bus");
+            } catch (Exception | Error e) {
+                LOG.log(Level.WARNING, "dbus: the " + bus.kind.shortName() + " bus refused the match rule " + rule
+                        + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** A signal some job's condition asked for: the event {@code dbus}, once however many rules it matched. */
+    private void signal(Bus bus, DBusSignal signal) {
+        SourceContext ctx;
+        synchronized (this) {
+            ctx = context;
+            for (DBusSignal seen : bus.recent) {
+                if (seen == signal || seen.getSerial() == signal.getSerial()
+                        && Objects.equals(seen.getSource(), signal.getSource())) {
+                    return;
+                }
+            }
+            bus.recent.addLast(signal);
+            if (bus.recent.size() > 16) {
+                bus.recent.removeFirst();
+            }
+        }
+        if (ctx == null) {
+            return;
+        }
+        SignalEvents.event(signal, bus.kind).ifPresent(event -> {
+            try {
+                ctx.emitter().emit(event);
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "dbus: event not emitted: " + e.getMessage());
+            }
+        });
     }
 
     private void claimSystemd(Bus bus) {
@@ -545,6 +625,7 @@ public final class BusTable {
                 bus.connection = null;
                 bus.driver = null;
                 bus.ownsSystemd = false;
+                bus.subscribed = new HashMap<>();
             }
             if (old != null) {
                 // not on upshot-dbus: dbus-java may take its time, and reconnecting must not wait

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.upshot.daemon.DaemonSettings;
 import org.upshot.event.Event;
 import org.upshot.event.EventEmitter;
+import org.upshot.event.EventExpression;
 import org.upshot.event.EventResult;
 import org.upshot.job.InstanceRef;
 import org.upshot.job.JobView;
@@ -187,5 +188,36 @@ class BusTableTest {
         assertTrue(bus.hasOwner("org.freedesktop.systemd1"));
         Await.until(Duration.ofSeconds(10), () -> context.description("echo").isEmpty(),
                 () -> "the reason stays: " + context.description("echo"));
+    }
+
+    @Test
+    void aSignalAConditionAsksForIsTheEventDbusWithItsArguments() throws Exception {
+        EventExpression condition = new EventExpression.Match("dbus", List.of(
+                EventExpression.Argument.equal("SIGNAL", "Hello"),
+                EventExpression.Argument.equal("INTERFACE", "org.upshot.Test")));
+        table.jobsChanged(List.of(new JobView("hello", Path.of("/etc/init/hello.conf"), Optional.empty(),
+                Optional.of(condition), Optional.empty(), List.of(), Map.of(), List.of())));
+        awaitReady();
+        Await.until(Duration.ofSeconds(5), () -> {
+            try {
+                // until the rule is subscribed, a signal goes unheard: send until one is
+                bus.run(Duration.ofSeconds(10), "dbus-send", "--bus=" + bus.address(), "--type=signal", "/org/upshot/Obj",
+                        "org.upshot.Test.Hello", "string:world", "int32:7", "boolean:true", "array:string:a,b",
+                        "objpath:/x/y", "uint64:9");
+                bus.run(Duration.ofSeconds(10), "dbus-send", "--bus=" + bus.address(), "--type=signal", "/org/upshot/Obj",
+                        "org.upshot.Other.Hello", "string:not-asked-for");
+                Thread.sleep(100);
+            } catch (Exception e) {
+                return false;
+            }
+            return events.stream().anyMatch(e -> e.name().equals("dbus"));
+        }, () -> "no dbus event: " + events);
+        Event event = events.stream().filter(e -> e.name().equals("dbus")).findFirst().orElseThrow();
+        assertEquals(List.of("SIGNAL=Hello", "INTERFACE=org.upshot.Test", "OBJPATH=/org/upshot/Obj"),
+                event.env().subList(0, 3));
+        assertTrue(event.env().get(3).startsWith("SENDER=:"), event.toString());
+        assertEquals(List.of("ARG0=world", "ARG1=7", "ARG2=TRUE", "ARG4=/x/y", "ARG5=9", "BUS=session"),
+                event.env().subList(4, event.env().size()));
+        assertTrue(events.stream().noneMatch(e -> e.toString().contains("not-asked-for")), events.toString());
     }
 }
