@@ -53,6 +53,11 @@ for alias in start stop restart reload status emit; do
     ln -sf initctl "$dist/$completions/$alias"
 done
 
+# The system bus policy of the D-Bus plugin (owning org.freedesktop.systemd1 and
+# com.ubuntu.Upstart as root).
+mkdir -p "$dist/share/dbus-1/system.d"
+cp "$here/dist/share/dbus-1/system.d/"*.conf "$dist/share/dbus-1/system.d/"
+
 # share/man/man5, man8 from src/man/*.md (pandoc), unless -Dupshot.man.skip=true.
 sh "$here/man/build.sh" "$dist" "$version" "$man_skip"
 

@@ -11,6 +11,7 @@
 #   /usr/bin/upshot, /usr/bin/upshot-initctl   links into it: never /sbin/init, never initctl
 #   /usr/share/man/man5/upshot-job.5.gz, man8/upshot.8.gz, man8/upshot-initctl.8.gz
 #   /usr/share/bash-completion/completions/upshot-initctl (when share/ has one for initctl)
+#   /usr/share/dbus-1/system.d/org.upshot.conf, the D-Bus plugin's system bus policy
 set -eu
 dist=$1
 target=$2
@@ -56,6 +57,10 @@ if [ -f "$completion" ]; then
     cp "$completion" "$root/usr/share/bash-completion/completions/upshot-initctl"
 fi
 cp "$here/../../../README.md" "$root/usr/share/doc/upshot/README.md" 2>/dev/null || true
+if [ -d "$dist/share/dbus-1/system.d" ]; then
+    mkdir -p "$root/usr/share/dbus-1/system.d"
+    cp "$dist/share/dbus-1/system.d/"*.conf "$root/usr/share/dbus-1/system.d/"
+fi
 
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@SIZE@/$size/" "$here/control" > "$root/DEBIAN/control"

@@ -104,7 +104,8 @@ public final class BusTable {
         }
 
         boolean wanted() {
-            return activates() || !readinessOnly.isEmpty() || !signalRules.isEmpty() || watches.values().stream()
+            return activates() || !readinessOnly.isEmpty() || !signalRules.isEmpty()
+                    || api != null && apiBus == kind || watches.values().stream()
                     .anyMatch(watch -> watch.bus() == kind);
         }
 
@@ -133,6 +134,10 @@ public final class BusTable {
     private List<Path> serviceDirs = List.of();
     private SourceContext context;
     private boolean closed;
+    /** The bus Upstart's D-Bus API is served on ({@code upshot.dbus.api}), if any. */
+    private BusKind apiBus;
+    /** The API, while the source runs and {@link #apiBus} is set. */
+    private UpstartApi api;
 
     public BusTable() {
         for (BusKind kind : BusKind.values()) {
@@ -156,7 +161,14 @@ public final class BusTable {
             bus.address = bus.kind.address(properties, environment).orElse(null);
         }
         serviceDirs = ServiceFiles.searchPath(properties, environment, mode);
+        String served = properties.apply(API_PROPERTY);
+        apiBus = served == null || served.isBlank() || served.equalsIgnoreCase("false") || served.equals("off") ? null
+                : served.equalsIgnoreCase("true") || served.equals("on") ? defaultBus()
+                : BusKind.of(served).orElse(null);
     }
+
+    /** The property that serves Upstart's D-Bus API: {@code system}, {@code session}, or {@code true} (the mode's bus). */
+    public static final String API_PROPERTY = "upshot.dbus.api";
 
     @Deactivate
     public void close() {
@@ -175,6 +187,10 @@ public final class BusTable {
                 watch.ready().completeExceptionally(new IllegalStateException("the dbus source stopped"));
             }
             watches.clear();
+            if (api != null) {
+                api.close();
+                api = null;
+            }
         }
         executor.shutdownNow();
         open.forEach(DBusConnection::disconnect);
@@ -202,8 +218,15 @@ public final class BusTable {
 
     /** The dbus source started ({@code context}) or stopped (null). */
     public void attach(SourceContext context) {
+        UpstartApi old;
         synchronized (this) {
             this.context = context;
+            old = api;
+            api = context == null || apiBus == null ? null
+                    : new UpstartApi(apiBus, context.settings().runtimeDir().resolve(org.upshot.control.Protocol.SOCKET_NAME));
+            if (old != null) {
+                old.close();
+            }
             if (context == null) {
                 return;
             }
@@ -248,6 +271,13 @@ public final class BusTable {
                 }
             }
         }
+        UpstartApi served;
+        synchronized (this) {
+            served = api;
+        }
+        if (served != null) {
+            served.jobsChanged(jobs);
+        }
         wantBuses();
     }
 
@@ -264,6 +294,13 @@ public final class BusTable {
             if (change.phase() == InstanceChange.Phase.STARTING) {
                 lastFailure.remove(change.instance().job());
             }
+        }
+        UpstartApi served;
+        synchronized (this) {
+            served = api;
+        }
+        if (served != null) {
+            served.instanceChanged(change);
         }
         if (change.phase() == InstanceChange.Phase.STARTED) {
             for (BusKind kind : BusKind.values()) {
@@ -437,6 +474,13 @@ public final class BusTable {
         }
         describeAll();
         subscribe(bus);
+        UpstartApi served;
+        synchronized (this) {
+            served = apiBus == bus.kind ? api : null;
+        }
+        if (served != null) {
+            served.export(connection, driver);
+        }
         if (claim) {
             claimSystemd(bus);
         }

@@ -1,0 +1,100 @@
+package org.upshot.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.upshot.source.dbus.PrivateBus;
+import org.upshot.testkit.Await;
+import org.upshot.testkit.BootedDaemon;
+
+/**
+ * Upstart's D-Bus API ({@code com.ubuntu.Upstart0_6}) served on a private session bus
+ * ({@code -Dupshot.dbus.api=session}), driven by real clients, {@code gdbus} and
+ * {@code dbus-send}: object paths escaped as nih did, replies held until the job is at
+ * rest, Upstart's error names.
+ */
+class DbusUpstartApiIT {
+
+    private static final Path GDBUS = Path.of("/usr/bin/gdbus");
+
+    @TempDir
+    Path work;
+
+    private static PrivateBus.Result gdbus(PrivateBus bus, String path, String method, String... args)
+            throws Exception {
+        List<String> command = new ArrayList<>(List.of(GDBUS.toString(), "call", "--address", bus.address(),
+                "--dest", "com.ubuntu.Upstart", "--object-path", path, "--method", method));
+        command.addAll(List.of(args));
+        return bus.run(Duration.ofSeconds(60), command.toArray(String[]::new));
+    }
+
+    @Test
+    @Timeout(120)
+    void gdbusAndDbusSendDriveJobsThroughUpstartsApi() throws Exception {
+        Prerequisites.requireInstalled(DbusUpstartApiIT.class, "dbus libglib2.0-bin", Path.of("/usr/bin/dbus-daemon"),
+                GDBUS);
+        try (PrivateBus bus = new PrivateBus(work.resolve("bus")).start();
+                BootedDaemon daemon = BootedDaemon.in(work.resolve("daemon"))
+                        .plugins(BootedDaemon.distroPlugin("source-dbus"))
+                        .environment("DBUS_SESSION_BUS_ADDRESS", bus.address())
+                        .javaOptions("-Dupshot.dbus.api=session")
+                        .job("network-interface", "description \"a service\"\nexec sleep 600\n")
+                        .job("greeter", "start on hello\ntask\nexec true\n")
+                        .boot()) {
+            Await.until(Duration.ofSeconds(20), () -> {
+                try {
+                    return bus.hasOwner("com.ubuntu.Upstart");
+                } catch (Exception e) {
+                    return false;
+                }
+            }, () -> "com.ubuntu.Upstart never owned\n" + daemon.logTail());
+            String root = "/com/ubuntu/Upstart";
+            String job = root + "/jobs/network_2dinterface";
+
+            PrivateBus.Result byName = gdbus(bus, root, "com.ubuntu.Upstart0_6.GetJobByName", "network-interface");
+            assertEquals("(objectpath '" + job + "',)\n", byName.output(), byName::output);
+            PrivateBus.Result all = gdbus(bus, root, "com.ubuntu.Upstart0_6.GetAllJobs");
+            assertTrue(all.output().contains("'" + root + "/jobs/greeter'") && all.output().contains("'" + job + "'"),
+                    all::output);
+            PrivateBus.Result unknown = gdbus(bus, root, "com.ubuntu.Upstart0_6.GetJobByName", "nosuch");
+            assertNotEquals(0, unknown.status());
+            assertTrue(unknown.output().contains("com.ubuntu.Upstart0_6.Error.UnknownJob"), unknown::output);
+
+            // Start(env, wait) replies once the instance runs, with its path: a singleton's is _
+            PrivateBus.Result started = gdbus(bus, job, "com.ubuntu.Upstart0_6.Job.Start", "['A=B']", "true");
+            assertEquals("(objectpath '" + job + "/_',)\n", started.output(), started::output);
+            long pid = daemon.awaitRunning("network-interface");
+            PrivateBus.Result instances = gdbus(bus, job, "com.ubuntu.Upstart0_6.Job.GetAllInstances");
+            assertEquals("([objectpath '" + job + "/_'],)\n", instances.output(), instances::output);
+            PrivateBus.Result properties = gdbus(bus, job + "/_", "org.freedesktop.DBus.Properties.GetAll",
+                    "com.ubuntu.Upstart0_6.Instance");
+            assertTrue(properties.output().contains("'state': <'running'>"), properties::output);
+            assertTrue(properties.output().contains("'goal': <'start'>"), properties::output);
+            assertTrue(properties.output().contains("'processes': <[('main', " + pid + ")]>"), properties::output);
+            PrivateBus.Result again = gdbus(bus, job, "com.ubuntu.Upstart0_6.Job.Start", "@as []", "true");
+            assertTrue(again.output().contains("com.ubuntu.Upstart0_6.Error.AlreadyStarted"), again::output);
+
+            // dbus-send: Stop, then EmitEvent waiting for the task it starts
+            PrivateBus.Result stopped = bus.run(Duration.ofSeconds(60), "dbus-send", "--bus=" + bus.address(),
+                    "--print-reply", "--dest=com.ubuntu.Upstart", job, "com.ubuntu.Upstart0_6.Job.Stop",
+                    "array:string:", "boolean:true");
+            assertEquals(0, stopped.status(), stopped::output);
+            assertTrue(daemon.isStopped("network-interface"));
+            PrivateBus.Result emitted = bus.run(Duration.ofSeconds(60), "dbus-send", "--bus=" + bus.address(),
+                    "--print-reply", "--dest=com.ubuntu.Upstart", root, "com.ubuntu.Upstart0_6.EmitEvent",
+                    "string:hello", "array:string:WHO=world", "boolean:true");
+            assertEquals(0, emitted.status(), emitted::output);
+            assertTrue(daemon.log().contains("greeter"), daemon::logTail);
+            PrivateBus.Result bad = gdbus(bus, root, "com.ubuntu.Upstart0_6.EmitEvent", "hello", "['novalue']", "false");
+            assertTrue(bad.output().contains("org.freedesktop.DBus.Error.InvalidArgs"), bad::output);
+        }
+    }
+}
