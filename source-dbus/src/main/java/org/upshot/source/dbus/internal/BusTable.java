@@ -58,6 +58,20 @@ import org.upshot.spi.stanza.ReadinessTarget;
 public final class BusTable {
 
     private static final Logger LOG = System.getLogger("org.upshot.source.dbus");
+    /**
+     * dbus-java's own loggers (through slf4j to the daemon's log): warnings only, and none
+     * from its connection threads, whose lost-bus stack traces this table reports itself,
+     * once. Held so that the levels stay set.
+     */
+    private static final List<java.util.logging.Logger> LIBRARY_LOGS = List.of(
+            quiet("org.freedesktop.dbus", java.util.logging.Level.WARNING),
+            quiet("org.freedesktop.dbus.connections", java.util.logging.Level.OFF));
+
+    private static java.util.logging.Logger quiet(String name, java.util.logging.Level level) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(level);
+        return logger;
+    }
     static final String SYSTEMD = "org.freedesktop.systemd1";
     static final String ACTIVATOR = "org.freedesktop.systemd1.Activator";
     static final String DBUS_NAME = "org.freedesktop.DBus";
