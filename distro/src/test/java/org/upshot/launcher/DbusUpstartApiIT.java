@@ -97,4 +97,54 @@ class DbusUpstartApiIT {
             assertTrue(bad.output().contains("org.freedesktop.DBus.Error.InvalidArgs"), bad::output);
         }
     }
+
+    /** On a session bus only the daemon's own user (root here) may change anything; others may read. */
+    @Test
+    @Timeout(120)
+    void anotherUserMayListButNotStart() throws Exception {
+        Path setpriv = Path.of("/usr/bin/setpriv");
+        Prerequisites.requireInstalled(DbusUpstartApiIT.class, "dbus util-linux", Path.of("/usr/bin/dbus-daemon"),
+                setpriv);
+        org.junit.jupiter.api.Assumptions.assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"),
+                "needs root to run a client as nobody");
+        // a bus nobody can reach: the test's own directory is 0700
+        Path open = java.nio.file.Files.createTempDirectory("upshot-dbus-api");
+        java.nio.file.Files.setPosixFilePermissions(open,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (PrivateBus bus = new PrivateBus(open.resolve("bus")).start();
+                BootedDaemon daemon = BootedDaemon.in(work.resolve("daemon"))
+                        .plugins(BootedDaemon.distroPlugin("source-dbus"))
+                        .environment("DBUS_SESSION_BUS_ADDRESS", bus.address())
+                        .javaOptions("-Dupshot.dbus.api=session")
+                        .job("svc", "exec sleep 600\n")
+                        .boot()) {
+            java.nio.file.Files.setPosixFilePermissions(open.resolve("bus"),
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Await.until(Duration.ofSeconds(20), () -> {
+                try {
+                    return bus.hasOwner("com.ubuntu.Upstart");
+                } catch (Exception e) {
+                    return false;
+                }
+            }, () -> "com.ubuntu.Upstart never owned\n" + daemon.logTail());
+            List<String> asNobody = List.of(setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups",
+                    "dbus-send", "--bus=" + bus.address(), "--print-reply", "--dest=com.ubuntu.Upstart");
+            List<String> list = new ArrayList<>(asNobody);
+            list.addAll(List.of("/com/ubuntu/Upstart", "com.ubuntu.Upstart0_6.GetAllJobs"));
+            PrivateBus.Result listed = bus.run(Duration.ofSeconds(60), list.toArray(String[]::new));
+            assertEquals(0, listed.status(), listed::output);
+            assertTrue(listed.output().contains("/com/ubuntu/Upstart/jobs/svc"), listed::output);
+            List<String> start = new ArrayList<>(asNobody);
+            start.addAll(List.of("/com/ubuntu/Upstart/jobs/svc", "com.ubuntu.Upstart0_6.Job.Start", "array:string:",
+                    "boolean:true"));
+            PrivateBus.Result refused = bus.run(Duration.ofSeconds(60), start.toArray(String[]::new));
+            assertNotEquals(0, refused.status(), refused::output);
+            assertTrue(refused.output().contains("com.ubuntu.Upstart0_6.Error.PermissionDenied"), refused::output);
+            assertTrue(daemon.isStopped("svc"));
+        } finally {
+            try (var files = java.nio.file.Files.walk(open)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
 }

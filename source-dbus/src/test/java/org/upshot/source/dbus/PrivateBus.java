@@ -67,6 +67,7 @@ public final class PrivateBus implements AutoCloseable {
                   <servicedir>%s</servicedir>
                   <limit name="service_start_timeout">%d</limit>
                   <policy context="default">
+                    <allow user="*"/>
                     <allow send_destination="*" eavesdrop="true"/>
                     <allow eavesdrop="true"/>
                     <allow own="*"/>
