@@ -64,6 +64,10 @@ class DbusUpstartApiIT {
             PrivateBus.Result all = gdbus(bus, root, "com.ubuntu.Upstart0_6.GetAllJobs");
             assertTrue(all.output().contains("'" + root + "/jobs/greeter'") && all.output().contains("'" + job + "'"),
                     all::output);
+            PrivateBus.Result greeter = gdbus(bus, root + "/jobs/greeter", "org.freedesktop.DBus.Properties.GetAll",
+                    "com.ubuntu.Upstart0_6.Job");
+            assertTrue(greeter.output().contains("'start_on': <[['hello']]>"), greeter::output);
+            assertTrue(greeter.output().contains("'name': <'greeter'>"), greeter::output);
             PrivateBus.Result unknown = gdbus(bus, root, "com.ubuntu.Upstart0_6.GetJobByName", "nosuch");
             assertNotEquals(0, unknown.status());
             assertTrue(unknown.output().contains("com.ubuntu.Upstart0_6.Error.UnknownJob"), unknown::output);

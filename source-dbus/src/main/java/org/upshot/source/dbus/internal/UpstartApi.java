@@ -30,6 +30,7 @@ import org.freedesktop.dbus.messages.DBusSignal;
 import org.freedesktop.dbus.types.Variant;
 import org.upshot.control.Command;
 import org.upshot.control.Protocol;
+import org.upshot.event.EventExpression;
 import org.upshot.job.InstanceChange;
 import org.upshot.job.JobView;
 
@@ -147,7 +148,7 @@ final class UpstartApi {
     private volatile DBusConnection connection;
     private volatile DBus driver;
     private volatile Set<String> jobs = new TreeSet<>();
-    private volatile Map<String, String> descriptions = Map.of();
+    private volatile Map<String, JobView> views = Map.of();
     private SocketChannel events;
 
     UpstartApi(BusKind bus, Path controlSocket) {
@@ -254,14 +255,14 @@ final class UpstartApi {
     /** The loaded jobs: JobAdded and JobRemoved for the difference. */
     void jobsChanged(Collection<JobView> views) {
         Set<String> now = new TreeSet<>();
-        Map<String, String> described = new LinkedHashMap<>();
+        Map<String, JobView> byName = new LinkedHashMap<>();
         for (JobView view : views) {
             now.add(view.name());
-            described.put(view.name(), view.description().orElse(""));
+            byName.put(view.name(), view);
         }
         Set<String> before = jobs;
         jobs = now;
-        descriptions = described;
+        this.views = byName;
         for (String job : now) {
             if (!before.contains(job)) {
                 send(() -> new Manager.JobAdded(UpstartPaths.ROOT, new DBusPath(UpstartPaths.job(job))));
@@ -397,6 +398,36 @@ final class UpstartApi {
             }
         }
         throw error(ERROR + "UnknownInstance", "Unknown instance: " + path);
+    }
+
+    /**
+     * A condition as Upstart's {@code start_on}/{@code stop_on}: the tree in post-order,
+     * each match {@code [event, "K=V", ...]} (a positional value as it is), each operator
+     * {@code ["/AND"]} or {@code ["/OR"]}.
+     */
+    static List<List<String>> rpn(Optional<EventExpression> condition) {
+        List<List<String>> out = new ArrayList<>();
+        condition.ifPresent(expression -> rpn(expression, out));
+        return out;
+    }
+
+    private static void rpn(EventExpression expression, List<List<String>> out) {
+        if (expression instanceof EventExpression.And and) {
+            rpn(and.left(), out);
+            rpn(and.right(), out);
+            out.add(List.of("/AND"));
+        } else if (expression instanceof EventExpression.Or or) {
+            rpn(or.left(), out);
+            rpn(or.right(), out);
+            out.add(List.of("/OR"));
+        } else if (expression instanceof EventExpression.Match match) {
+            List<String> element = new ArrayList<>();
+            element.add(match.event());
+            for (EventExpression.Argument argument : match.arguments()) {
+                element.add(argument.toString());
+            }
+            out.add(element);
+        }
     }
 
     /** {@code /com/ubuntu/Upstart}. */
@@ -554,10 +585,14 @@ final class UpstartApi {
             boolean isInstance = path.substring(UpstartPaths.JOBS.length() + 1).contains("/");
             if (!isInstance) {
                 all.put("name", new Variant<>(job));
-                all.put("description", new Variant<>(descriptions.getOrDefault(job, "")));
+                JobView view = views.get(job);
+                all.put("description", new Variant<>(view == null ? "" : view.description().orElse("")));
                 all.put("author", new Variant<>(""));
                 all.put("version", new Variant<>(""));
                 all.put("usage", new Variant<>(""));
+                all.put("start_on", new Variant<>(rpn(view == null ? Optional.empty() : view.startOn()), "aas"));
+                all.put("stop_on", new Variant<>(rpn(view == null ? Optional.empty() : view.stopOn()), "aas"));
+                all.put("emits", new Variant<>(view == null ? List.of() : List.copyOf(view.emits()), "as"));
                 return all;
             }
             Map<String, Object> instance = instance(path);
