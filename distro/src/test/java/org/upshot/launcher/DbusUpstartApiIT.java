@@ -86,6 +86,14 @@ class DbusUpstartApiIT {
             PrivateBus.Result again = gdbus(bus, job, "com.ubuntu.Upstart0_6.Job.Start", "@as []", "true");
             assertTrue(again.output().contains("com.ubuntu.Upstart0_6.Error.AlreadyStarted"), again::output);
 
+            // the signals, as gdbus monitor sees them
+            Path signals = work.resolve("signals.txt");
+            ProcessBuilder watching = new ProcessBuilder(GDBUS.toString(), "monitor", "--address", bus.address(),
+                    "--dest", "com.ubuntu.Upstart").redirectErrorStream(true).redirectOutput(signals.toFile());
+            Process monitor = watching.start();
+            try {
+                Thread.sleep(500); // gdbus monitor subscribes
+                daemon.job("added", "exec sleep 600\n");
             // dbus-send: Stop, then EmitEvent waiting for the task it starts
             PrivateBus.Result stopped = bus.run(Duration.ofSeconds(60), "dbus-send", "--bus=" + bus.address(),
                     "--print-reply", "--dest=com.ubuntu.Upstart", job, "com.ubuntu.Upstart0_6.Job.Stop",
@@ -97,6 +105,14 @@ class DbusUpstartApiIT {
                     "string:hello", "array:string:WHO=world", "boolean:true");
             assertEquals(0, emitted.status(), emitted::output);
             assertTrue(daemon.log().contains("greeter"), daemon::logTail);
+                Await.until(Duration.ofSeconds(20), () -> read(signals).contains(
+                        "com.ubuntu.Upstart0_6.EventEmitted ('hello', ['WHO=world'])")
+                        && read(signals).contains("com.ubuntu.Upstart0_6.JobAdded (objectpath '" + root
+                        + "/jobs/added',)") && read(signals).contains(
+                        "com.ubuntu.Upstart0_6.Instance.StateChanged ('running',)"), () -> read(signals));
+            } finally {
+                monitor.destroy();
+            }
             PrivateBus.Result bad = gdbus(bus, root, "com.ubuntu.Upstart0_6.EmitEvent", "hello", "['novalue']", "false");
             assertTrue(bad.output().contains("org.freedesktop.DBus.Error.InvalidArgs"), bad::output);
         }
@@ -149,6 +165,14 @@ class DbusUpstartApiIT {
             try (var files = java.nio.file.Files.walk(open)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 }
