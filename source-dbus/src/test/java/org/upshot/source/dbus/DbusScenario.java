@@ -40,6 +40,15 @@ public final class DbusScenario implements SourceScenario {
         Path socket = Path.of(address.substring("unix:path=".length()));
         Files.createDirectories(socket.getParent());
         bus = new PrivateBus(socket.getParent(), Duration.ofSeconds(120)).start();
+        PrivateBus started = bus;
+        // the contract has no end hook: the bus goes with the test JVM (or after timeout(1)'s 20 min)
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                started.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "dbus-contract-bus"));
         bus.activationFile(ALREADY, "dbus-" + ALREADY + ".service");
         call(ALREADY);
     }
