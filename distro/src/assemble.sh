@@ -21,6 +21,9 @@ cp "$target/upshot-launcher.jar" "$dist/lib/"
 cp "$target/stage/bundle/"*.jar "$dist/bundle/"
 cp "$target/stage/plugins/"*.jar "$dist/plugins/"
 cp -R "$here/dist/etc/." "$dist/etc/"
+# the boot and shutdown jobs a system daemon loads after its confdirs (--no-default-jobs)
+mkdir -p "$dist/init"
+cp "$here/dist/init/"*.conf "$dist/init/"
 if [ -d "$repo/examples/jobs" ]; then
     cp -R "$repo/examples/jobs/." "$dist/examples/"
 fi
@@ -30,12 +33,15 @@ for script in "$here/dist/bin/"*; do
     cp "$script" "$dist/bin/"
     chmod 0755 "$dist/bin/$(basename "$script")"
 done
-# initctl's aliases, as Upstart installs them.
+# initctl's aliases, as Upstart installs them; shutdown's, as sysvinit does.
 if [ -f "$dist/bin/initctl" ]; then
     for alias in start stop restart reload status emit; do
         ln -sf initctl "$dist/bin/$alias"
     done
 fi
+for alias in reboot halt poweroff; do
+    ln -sf shutdown "$dist/bin/$alias"
+done
 
 # initctl graph's built-in layout (Eclipse ELK and what it needs): off initctl's class
 # path, loaded by initctl only for SVG without Graphviz; without Eclipse's jar signatures,

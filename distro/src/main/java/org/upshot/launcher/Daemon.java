@@ -22,7 +22,8 @@ import sun.misc.Signal;
  * <p>Stopping: SIGTERM and SIGINT (SIGTERM only, as PID 1) stop the framework in order
  * (each bundle deactivates) until the engine installs its own handlers, which do the
  * same after stopping every job. Whoever stops the system bundle may first set the system property
- * {@value #EXIT_STATUS_PROPERTY} to choose the exit status (default 0). An update of
+ * {@value #EXIT_STATUS_PROPERTY} to choose the exit status (default 0), and as the init
+ * {@link DaemonSettings#EXIT_ACTION} to reboot, halt or power off ({@link KernelReboot}). An update of
  * the system bundle restarts the framework in place.
  *
  * <p>As PID 1 nothing here exits on error: a framework that fails is started again,
@@ -59,6 +60,7 @@ final class Daemon {
                     }
                     case FrameworkEvent.STOPPED -> {
                         int status = requestedExitStatus();
+                        askTheKernel();
                         LOG.log(Level.INFO, "framework stopped; exiting with status {0}", Integer.toString(status));
                         return status;
                     }
@@ -178,6 +180,19 @@ final class Daemon {
         } catch (BundleException | RuntimeException e) {
             LOG.log(Level.ERROR, "cannot stop the framework", e);
         }
+    }
+
+    /**
+     * The init's end of {@code initctl reboot|halt|poweroff}: the action the engine set in
+     * {@link DaemonSettings#EXIT_ACTION}. A daemon that is not the init just exits.
+     */
+    private void askTheKernel() {
+        String action = System.getProperty(DaemonSettings.EXIT_ACTION);
+        if (action == null || !settings.pid1()) {
+            return;
+        }
+        LOG.log(Level.INFO, "asking the kernel to {0}", action);
+        LOG.log(Level.ERROR, KernelReboot.request(action) + "; exiting instead");
     }
 
     private static int requestedExitStatus() {

@@ -15,6 +15,9 @@ import org.upshot.daemon.DaemonSettings.Mode;
  */
 final class LauncherOptions {
 
+    /** The distribution's boot and shutdown jobs, loaded in system mode after the confdirs. */
+    static final String DEFAULT_JOBS = "init";
+
     private LauncherOptions() {}
 
     /** What {@link #parse} answers: run the daemon, or print something and exit. */
@@ -54,6 +57,8 @@ final class LauncherOptions {
                                      session: $XDG_CACHE_HOME/upshot/log)
               --default-console log|none
                                      console of jobs without a console stanza (default log)
+              --no-default-jobs      system mode: leave out the boot jobs of DISTRO/init
+                                     (runlevels, mount, network and container events, rc)
               --debug                log every event and state change
               --version              print the version and exit
               --help                 print this help and exit
@@ -72,6 +77,7 @@ final class LauncherOptions {
         Path runtimeDir = null;
         Path logDir = null;
         boolean debug = false;
+        boolean defaultJobs = true;
         DefaultConsole defaultConsole = DefaultConsole.LOG;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -93,6 +99,7 @@ final class LauncherOptions {
                     mode = requested;
                 }
                 case "--debug" -> debug = true;
+                case "--no-default-jobs" -> defaultJobs = false;
                 case "--confdir", "--plugin-dir", "--runtime-dir", "--log-dir", "--default-console" -> {
                     String value = inlineValue;
                     if (value == null) {
@@ -140,7 +147,14 @@ final class LauncherOptions {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        return new Run(settings.build());
+        DaemonSettings built = settings.build();
+        if (built.mode() == Mode.SYSTEM && defaultJobs) {
+            // last, so that a job of the same name in a configured confdir replaces the default one
+            List<Path> withDefaults = new ArrayList<>(built.confDirs());
+            withDefaults.add(context.distroHome().resolve(DEFAULT_JOBS));
+            built = settings.confDirs(withDefaults).build();
+        }
+        return new Run(built);
     }
 
     private static Path absolute(String value) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -48,11 +49,24 @@ final class DaemonProcess extends BootedDaemon {
 
     /**
      * Starts a daemon as PID 1 of a new PID namespace ({@code unshare --pid --fork
-     * --mount-proc bin/upshot --system}); needs root.
+     * --mount-proc bin/upshot --system}) without the distribution's boot jobs, whose rc
+     * job would run the host's SysV scripts; needs root.
      */
     static DaemonProcess startAsPid1(Path workDir, String... extraArgs) throws IOException {
-        return new DaemonProcess(withDistroPlugins(workDir).arguments(extraArgs).system()
-                .launcher(UNSHARE, "--pid", "--fork", "--mount-proc"));
+        return startAsPid1(workDir, List.of(), options -> options.arguments("--no-default-jobs").arguments(extraArgs));
+    }
+
+    /**
+     * Starts a daemon as PID 1 of a new PID namespace with the distribution's boot jobs,
+     * through {@code launcher} ({@code ip netns exec NS}, or nothing) and then
+     * {@code unshare --pid --fork --mount-proc}, with what {@code options} adds; needs root.
+     */
+    static DaemonProcess startAsPid1(Path workDir, List<String> launcher, UnaryOperator<Builder> options)
+            throws IOException {
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(UNSHARE, "--pid", "--fork", "--mount-proc"));
+        return new DaemonProcess(options.apply(withDistroPlugins(workDir).system()
+                .launcher(command.toArray(String[]::new))));
     }
 
     private static Builder withDistroPlugins(Path workDir) throws IOException {

@@ -67,9 +67,17 @@ class LauncherOptionsTest {
     void rootGetsSystemModeWithSystemDirectories() throws UsageException {
         DaemonSettings options = run(context(4242, 0, Map.of(), Path.of("/root")));
         assertEquals(Mode.SYSTEM, options.mode());
-        assertEquals(List.of(Path.of("/etc/init")), options.confDirs());
+        assertEquals(List.of(Path.of("/etc/init"), DISTRO.resolve("init")), options.confDirs());
         assertEquals(Path.of("/run/upshot"), options.runtimeDir());
         assertEquals(Path.of("/var/log/upshot"), options.logDir());
+    }
+
+    @Test
+    void theBootJobsComeAfterTheConfiguredConfdirsInSystemModeUnlessLeftOut() throws UsageException {
+        LauncherOptions.Context root = context(4242, 0, Map.of(), Path.of("/root"));
+        assertEquals(List.of(Path.of("/a"), DISTRO.resolve("init")), run(root, "--confdir", "/a").confDirs());
+        assertEquals(List.of(Path.of("/a")), run(root, "--confdir", "/a", "--no-default-jobs").confDirs());
+        assertEquals(List.of(Path.of("/a")), run(root, "--session", "--confdir", "/a").confDirs());
     }
 
     @Test

@@ -7,7 +7,7 @@ package org.upshot.control;
  * <ul>
  * <li>v1 (0.1.0): every command below.</li>
  * <li>v1, package 2.1: {@link #JOURNAL}.</li>
- * <li>v1, package 2.2: {@link #SOURCES}.</li>
+ * <li>v1, package 2.2: {@link #SOURCES}, {@link #REBOOT}, {@link #HALT}, {@link #POWEROFF}.</li>
  * </ul>
  */
 public enum Command {
@@ -33,7 +33,16 @@ public enum Command {
     /** The engine's journal of state changes, spawns and events (boot-chart, boot-time). */
     JOURNAL("journal", true),
     /** The bound event sources: running or disabled (and why), events taken and dropped. */
-    SOURCES("sources", true);
+    SOURCES("sources", true),
+    /**
+     * Shut the system down and start it again: the {@code runlevel 6} event, every job
+     * stopped, then {@code reboot(2)}; the reply comes once the shutdown has begun.
+     */
+    REBOOT("reboot", false),
+    /** Shut the system down and halt it: as {@link #REBOOT}, with {@code runlevel 0} ({@code INIT_HALT=HALT}). */
+    HALT("halt", false),
+    /** Shut the system down and power it off: as {@link #HALT}, with {@code INIT_HALT=POWEROFF}. */
+    POWEROFF("poweroff", false);
 
     private final String wireName;
     private final boolean readOnly;

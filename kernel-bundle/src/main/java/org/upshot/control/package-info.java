@@ -26,7 +26,7 @@
  * client's start.
  *
  * <p>History: 2.0 removed {@code Protocol.SYSTEM_RUNTIME_DIR}: {@link org.upshot.daemon.DaemonSettings} owns every directory default.
- * 2.1 added {@code Command.JOURNAL}; 2.2 {@code Command.SOURCES}.
+ * 2.1 added {@code Command.JOURNAL}; 2.2 {@code SOURCES}, {@code REBOOT}, {@code HALT}, {@code POWEROFF}.
  */
 @Export
 @Version("2.2.0")

@@ -71,6 +71,17 @@ public record DaemonSettings(Mode mode, List<Path> confDirs, Path pluginDir, Pat
      * read by the engine. Since 1.1.
      */
     public static final String SOURCE_EVENT_LIMIT = "upshot.source.event.limit";
+    /**
+     * How long a shutdown ({@code initctl reboot|halt|poweroff}, SIGTERM) may take, in
+     * milliseconds, before the daemon goes on without the jobs still up; default 90,000.
+     */
+    public static final String SHUTDOWN_TIMEOUT_MILLIS = "upshot.shutdown.timeout.millis";
+    /**
+     * System property the engine sets before it stops the framework at the end of a
+     * shutdown: {@code reboot}, {@code halt} or {@code poweroff}, what the launcher then
+     * asks of the kernel ({@code reboot(2)}) as an init; unset, the daemon just exits.
+     */
+    public static final String EXIT_ACTION = "upshot.exit.action";
     /** The default of {@link #sourceCallTimeout()}. */
     public static final Duration DEFAULT_SOURCE_CALL_TIMEOUT = Duration.ofSeconds(10);
     /** The unpacked distribution ({@code bin/}, {@code plugins/}...): a system property of the launcher. */

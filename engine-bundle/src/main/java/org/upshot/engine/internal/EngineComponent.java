@@ -1,6 +1,7 @@
 package org.upshot.engine.internal;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Hashtable;
@@ -64,6 +65,8 @@ public final class EngineComponent {
     private final Engine engine;
     private final PluginCatalog plugins = new PluginCatalog();
     private final ConfigurationLoader loader;
+    private final ProcessLauncher launcher;
+    private Shutdown shutdown;
     private final SynchronousBundleListener declarations = this::bundleChanged;
     private ServiceRegistration<JobControl> control;
     private volatile ConfigurationWatcher watcher;
@@ -73,6 +76,7 @@ public final class EngineComponent {
             @Reference Cgroups cgroups) {
         this.context = context;
         this.host = host;
+        this.launcher = launcher;
         this.settings = DaemonSettings.fromProperties(context::getProperty, DaemonSettings.Facts.current());
         this.engine = new Engine(launcher, EngineSettings.of(settings, System.getenv(), usable(cgroups))
                 .withSourceEventLimit(sourceEventLimit(context.getProperty(SourceEventLimit.PROPERTY))), host);
@@ -108,10 +112,15 @@ public final class EngineComponent {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "job files are not watched for changes: " + e.getMessage());
         }
+        Runlevels runlevels = new Runlevels(settings.runtimeDir());
+        // the control service is registered, and the signals handled, only once shutdown is set
+        JobControl jobControl = new EngineControl(engine, this::reloadConfiguration, plugins::declaredEvents,
+                () -> loader.problems().stream().map(Diagnostic::render).toList(),
+                action -> shutdown.begin(Optional.of(action)));
+        shutdown = new Shutdown(engine, jobControl, launcher, runlevels, shutdownTimeout(), this::stopFramework);
+        jobControl.subscribe(runlevels);
         handleSignals();
-        control = context.registerService(JobControl.class,
-                new EngineControl(engine, this::reloadConfiguration, plugins::declaredEvents,
-                        () -> loader.problems().stream().map(Diagnostic::render).toList()), new Hashtable<>());
+        control = context.registerService(JobControl.class, jobControl, new Hashtable<>());
         engine.emit(Event.of(EngineEvents.STARTUP));
     }
 
@@ -230,13 +239,13 @@ public final class EngineComponent {
 
     private void handleSignals() {
         onSignal(Signals.HUP, () -> reloadConfiguration());
-        onSignal(Signals.TERM, this::shutdown);
+        onSignal(Signals.TERM, this::stopEveryJob);
         if (settings.pid1()) {
             onSignal(Signals.INT, () -> engine.emit(Event.of("control-alt-delete")));
             onSignal(SIGWINCH, () -> engine.emit(Event.of("keyboard-request")));
             onSignal(SIGPWR, () -> engine.emit(Event.of("power-status-changed")));
         } else {
-            onSignal(Signals.INT, this::shutdown);
+            onSignal(Signals.INT, this::stopEveryJob);
         }
     }
 
@@ -248,19 +257,31 @@ public final class EngineComponent {
         }
     }
 
-    /** Stops every job (their stop events run in order), then the framework. */
-    private void shutdown() {
-        LOG.log(Level.INFO, "stopping every job");
-        engine.stopAll().whenComplete((ok, error) -> {
-            Thread stopper = new Thread(() -> {
-                try {
-                    context.getBundle(0).stop();
-                } catch (BundleException | IllegalStateException e) {
-                    LOG.log(Level.ERROR, "cannot stop the framework", e);
-                }
-            }, "upshot-shutdown");
-            stopper.start();
-        });
+    /** SIGTERM: every job stopped (their stop events in order), then the daemon exits. */
+    private void stopEveryJob() {
+        shutdown.begin(Optional.empty());
+    }
+
+    private void stopFramework() {
+        try {
+            context.getBundle(0).stop();
+        } catch (BundleException | IllegalStateException e) {
+            LOG.log(Level.ERROR, "cannot stop the framework", e);
+        }
+    }
+
+    private Duration shutdownTimeout() {
+        String millis = context.getProperty(DaemonSettings.SHUTDOWN_TIMEOUT_MILLIS);
+        if (millis == null || millis.isBlank()) {
+            return Shutdown.DEFAULT_TIMEOUT;
+        }
+        try {
+            return Duration.ofMillis(Long.parseLong(millis.strip()));
+        } catch (NumberFormatException e) {
+            LOG.log(Level.WARNING, "ignoring " + DaemonSettings.SHUTDOWN_TIMEOUT_MILLIS + "=" + millis
+                    + ": not a number of milliseconds");
+            return Shutdown.DEFAULT_TIMEOUT;
+        }
     }
 
     /** The sources' event limit the property sets; a bad one is reported and the default kept. */

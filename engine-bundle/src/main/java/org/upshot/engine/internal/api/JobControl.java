@@ -113,6 +113,17 @@ public interface JobControl {
     /** What the engine's journal holds now: the boot's entries and the latest ones. */
     CompletionStage<Journal.Snapshot> journal();
 
+    /**
+     * Begins shutting the system down ({@code initctl reboot|halt|poweroff}): the runlevel
+     * event, every job stopped, then the machine reset, halted or powered off (or, as the
+     * init of a namespace, the namespace ended). Completes once it has begun; fails with
+     * {@link ControlException.Reason#FAILED} if a shutdown is already under way.
+     */
+    CompletionStage<Void> shutdown(PowerAction action);
+
+    /** What the end of a shutdown asks of the kernel. */
+    enum PowerAction { REBOOT, HALT, POWEROFF }
+
     /** The operations of Upstart's {@code initctl *-env} family. */
     enum EnvironmentOperation { SET, SET_RETAIN, GET, UNSET, LIST, RESET }
 }

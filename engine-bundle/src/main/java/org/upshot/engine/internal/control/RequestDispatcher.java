@@ -112,6 +112,11 @@ final class RequestDispatcher {
                 return control.journal().thenApply(RequestDispatcher::journal);
             case SOURCES:
                 return control.sources().thenApply(RequestDispatcher::sources);
+            case REBOOT:
+            case HALT:
+            case POWEROFF:
+                return control.shutdown(JobControl.PowerAction.valueOf(command.name()))
+                        .thenApply(nothing -> new LinkedHashMap<>());
             case EVENTS:
                 throw new IllegalStateException("can't happen: events is the server's own command");
         }

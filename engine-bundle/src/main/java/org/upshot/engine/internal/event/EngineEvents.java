@@ -13,9 +13,12 @@ public final class EngineEvents {
     /** The daemon has started: the first event. */
     public static final String STARTUP = "startup";
 
+    /** A change of runlevel: {@code RUNLEVEL=N PREVLEVEL=M}, from telinit or a shutdown. */
+    public static final String RUNLEVEL = "runlevel";
+
     /** Every name, for {@code check-config}. */
     public static final List<String> NAMES = List.of(STARTUP, "starting", "started", "stopping", "stopped",
-            "control-alt-delete", "keyboard-request", "power-status-changed", "child-subreaper-failed", "runlevel");
+            "control-alt-delete", "keyboard-request", "power-status-changed", "child-subreaper-failed", RUNLEVEL);
 
     private EngineEvents() {}
 }

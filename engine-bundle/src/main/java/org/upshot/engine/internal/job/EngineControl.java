@@ -35,8 +35,12 @@ public final class EngineControl implements JobControl {
     private final Supplier<CompletionStage<Void>> reloader;
     private final Supplier<List<String>> pluginEvents;
     private final Supplier<List<String>> fileProblems;
+    private final Function<PowerAction, CompletionStage<Void>> shutdown;
 
     /**
+     * An engine that cannot shut the system down (tests, benchmarks): {@code reboot},
+     * {@code halt} and {@code poweroff} fail.
+     *
      * @param reloader rereads the configuration directories and hands the result to the
      *     engine; called for {@code reload-configuration}
      * @param pluginEvents the events the installed plugins declare; any thread
@@ -44,10 +48,22 @@ public final class EngineControl implements JobControl {
      */
     public EngineControl(Engine engine, Supplier<CompletionStage<Void>> reloader,
             Supplier<List<String>> pluginEvents, Supplier<List<String>> fileProblems) {
+        this(engine, reloader, pluginEvents, fileProblems, action -> CompletableFuture.failedFuture(
+                new ControlException(Reason.FAILED, "This daemon cannot shut the system down")));
+    }
+
+    /**
+     * @param shutdown begins the daemon's shutdown; called for {@code reboot}, {@code halt}
+     *     and {@code poweroff}
+     */
+    public EngineControl(Engine engine, Supplier<CompletionStage<Void>> reloader,
+            Supplier<List<String>> pluginEvents, Supplier<List<String>> fileProblems,
+            Function<PowerAction, CompletionStage<Void>> shutdown) {
         this.engine = engine;
         this.reloader = reloader;
         this.pluginEvents = pluginEvents;
         this.fileProblems = fileProblems;
+        this.shutdown = shutdown;
     }
 
     private interface Action<T> {
@@ -209,6 +225,11 @@ public final class EngineControl implements JobControl {
     @Override
     public CompletionStage<Void> reloadConfiguration() {
         return reloader.get();
+    }
+
+    @Override
+    public CompletionStage<Void> shutdown(PowerAction action) {
+        return shutdown.apply(action);
     }
 
     @Override

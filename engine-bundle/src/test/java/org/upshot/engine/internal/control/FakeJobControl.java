@@ -163,6 +163,12 @@ final class FakeJobControl implements JobControl {
     }
 
     @Override
+    public CompletionStage<Void> shutdown(PowerAction action) {
+        mutations.incrementAndGet();
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public Runnable subscribe(Consumer<Event> events) {
         subscribers.add(events);
         return () -> subscribers.remove(events);
