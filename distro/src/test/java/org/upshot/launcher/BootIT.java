@@ -10,14 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,38 +38,20 @@ class BootIT {
     @TempDir
     Path work;
 
-    private String netns;
-    private String hostEnd;
-    private String nsEnd;
+    private NamespaceMachine machine;
     private Path rcDir;
     private Path sysvLog;
 
     @BeforeEach
     void makeTheMachine() throws Exception {
-        if (!ProcTable.runningAsRoot()) {
-            System.out.println("BootIT skipped: booting a namespace with a network of its own needs root");
-            Assumptions.assumeTrue(false, "needs root");
-        }
-        Prerequisites.requireInstalled(BootIT.class, "util-linux iproute2", Path.of(DaemonProcess.UNSHARE),
-                Path.of("/bin/ip"));
-        String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
-        netns = "upshot-boot-" + tag;
-        hostEnd = "ubh" + tag;
-        nsEnd = "ubn" + tag;
-        ip("netns", "add", netns);
-        ip("link", "add", hostEnd, "type", "veth", "peer", "name", nsEnd);
-        ip("link", "set", nsEnd, "netns", netns);
-        ip("-n", netns, "link", "set", "lo", "up");
-        ip("-n", netns, "link", "set", nsEnd, "up");
+        machine = NamespaceMachine.make(BootIT.class);
         makeSysvScript();
     }
 
     @AfterEach
     void removeTheMachine() throws Exception {
-        if (netns != null) {
-            // deleting the namespace deletes its veth end, and with it the pair
-            CommandResult.run("ip", "netns", "del", netns);
-            CommandResult.run("ip", "link", "del", hostEnd);
+        if (machine != null) {
+            machine.close();
         }
     }
 
@@ -90,7 +68,7 @@ class BootIT {
             for (String event : List.of("container CONTAINER=pid-namespace", "mounted MOUNTPOINT=/proc TYPE=proc",
                     "virtual-filesystems", "local-filesystems", "remote-filesystems", "all-swaps", "filesystem",
                     "net-device-up IFACE=lo LOGICAL=lo ADDRFAM=inet METHOD=loopback",
-                    "net-device-up IFACE=" + nsEnd + " LOGICAL=" + nsEnd + " ADDRFAM=inet METHOD=static",
+                    "net-device-up IFACE=" + machine.nsEnd + " LOGICAL=" + machine.nsEnd + " ADDRFAM=inet METHOD=static",
                     "static-network-up", "runlevel RUNLEVEL=2 PREVLEVEL=N")) {
                 assertTrue(log.contains("Handling " + event + " event"), "event " + event + " emitted; log:\n"
                         + daemon.logTail());
@@ -105,7 +83,7 @@ class BootIT {
 
             // telinit 1: what stops on runlevel [!2345] stops, and rc1.d's K script runs
             long onRunlevel = daemon.awaitRunning("on-runlevel");
-            assertEquals(0, run(daemon, "telinit", "1").status());
+            assertEquals(0, NamespaceMachine.tool(daemon, "telinit", "1").status());
             daemon.awaitStopped("on-runlevel");
             Await.until(WAIT, () -> sysvLines().equals(List.of("start", "stop")), () -> "rc to stop sysv-demo");
             Await.until(WAIT, () -> !aliveInNamespace(daemon, first), () -> "sysv-demo's daemon to end");
@@ -113,17 +91,17 @@ class BootIT {
             assertEquals(daemon.runningPid("on-filesystem"), daemon.runningPid("on-filesystem"));
 
             // telinit 2 brings them back
-            assertEquals(0, run(daemon, "telinit", "2").status());
+            assertEquals(0, NamespaceMachine.tool(daemon, "telinit", "2").status());
             assertTrue(daemon.awaitRunning("on-runlevel") != onRunlevel, "on-runlevel started again");
             Await.until(WAIT, () -> sysvLines().equals(List.of("start", "stop", "start")), () -> "rc to start sysv-demo again");
             assertEquals("1 2", tool(daemon, "runlevel"));
-            CommandResult illegal = run(daemon, "telinit", "7");
+            CommandResult illegal = NamespaceMachine.tool(daemon, "telinit", "7");
             assertEquals(1, illegal.status(), illegal.output());
             assertEquals("telinit: illegal runlevel: 7\n", illegal.output());
 
             // shutdown -h now: runlevel 0, rc0.d's K script, every job stopped, then the namespace ends
             int mark = daemon.logMark();
-            CommandResult shutdown = run(daemon, "shutdown", "-h", "now");
+            CommandResult shutdown = NamespaceMachine.tool(daemon, "shutdown", "-h", "now");
             assertEquals(0, shutdown.status(), shutdown.output());
             assertTrue(daemon.process().waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "PID 1 ends: " + daemon.logTail());
             assertEquals(POWERED_OFF, daemon.process().exitValue(), daemon.logTail());
@@ -149,7 +127,7 @@ class BootIT {
                 """))) {
             daemon.awaitRunning("stubborn");
             long begin = System.nanoTime();
-            assertEquals(0, run(daemon, "reboot").status());
+            assertEquals(0, NamespaceMachine.tool(daemon, "reboot").status());
             assertTrue(daemon.process().waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "PID 1 ends: " + daemon.logTail());
             long tookMillis = (System.nanoTime() - begin) / 1_000_000;
             assertEquals(REBOOTED, daemon.process().exitValue(), daemon.logTail());
@@ -176,14 +154,14 @@ class BootIT {
 
     /** The jobs are in place before the daemon starts: the boot does not wait for a late one. */
     private DaemonProcess boot(Map<String, String> moreJobs) throws IOException {
-        return DaemonProcess.startAsPid1(work, List.of("ip", "netns", "exec", netns), options -> {
+        return DaemonProcess.startAsPid1(work, machine.launcher(), List.of(), options -> {
             options.environment("UPSHOT_RC_DIR", rcDir.toString())
                     .javaOptions("-Dupshot.shutdown.timeout.millis=5000")
                     .job("on-runlevel", "start on runlevel [2345]\nstop on runlevel [!2345]\nexec sleep 1000\n")
                     .job("on-filesystem", "start on filesystem\nexec sleep 1000\n")
                     .job("on-local", "start on local-filesystems and static-network-up\nexec sleep 1000\n")
                     .job("on-lo", "start on net-device-up IFACE=lo\nexec sleep 1000\n")
-                    .job("on-veth", "start on net-device-up IFACE=" + nsEnd + "\nexec sleep 1000\n")
+                    .job("on-veth", "start on net-device-up IFACE=" + machine.nsEnd + "\nexec sleep 1000\n")
                     .job("on-proc", "start on mounted MOUNTPOINT=/proc\nexec sleep 1000\n")
                     .job("in-container", "start on container\nexec sleep 1000\n");
             moreJobs.forEach(options::job);
@@ -227,49 +205,14 @@ class BootIT {
         return Long.parseLong(Files.readString(work.resolve("sysv-demo.pid")).strip());
     }
 
-    /** Runs the distribution's {@code bin/TOOL ARGS} against {@code daemon}. */
-    private static CommandResult run(DaemonProcess daemon, String tool, String... args)
-            throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(DaemonProcess.DISTRO.resolve("bin").resolve(tool).toString()));
-        command.addAll(List.of(args));
-        return CommandResult.run(CommandResult.clientEnvironment(daemon), command);
-    }
-
     private static String tool(DaemonProcess daemon, String tool) throws IOException, InterruptedException {
-        CommandResult result = run(daemon, tool);
+        CommandResult result = NamespaceMachine.tool(daemon, tool);
         assertEquals(0, result.status(), result.output());
         return result.output().strip();
     }
 
-    private static void ip(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("ip"));
-        command.addAll(List.of(args));
-        CommandResult result = CommandResult.run(Map.of(), command);
-        assertEquals(0, result.status(), String.join(" ", command) + ": " + result.output());
-    }
-
-    /** Whether the process with pid {@code pid} in the daemon's PID namespace is alive (not a zombie). */
     private static boolean aliveInNamespace(DaemonProcess daemon, long pid) {
-        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            Path namespace = Files.readSymbolicLink(Path.of("/proc", Long.toString(daemon.pid()), "ns/pid"));
-            for (Path proc : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                try {
-                    if (!Files.readSymbolicLink(proc.resolve("ns/pid")).equals(namespace)) {
-                        continue;
-                    }
-                    String status = Files.readString(proc.resolve("status"));
-                    String nspid = status.replaceAll("(?s).*\nNSpid:[^\n]*\t(\\d+)\n.*", "$1");
-                    if (nspid.equals(Long.toString(pid)) && !status.contains("\nState:\tZ")) {
-                        return true;
-                    }
-                } catch (IOException gone) {
-                    // ended while we looked
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return false;
+        return NamespaceMachine.hostPid(daemon, pid).isPresent();
     }
 
     private static boolean order(String text, String... parts) {

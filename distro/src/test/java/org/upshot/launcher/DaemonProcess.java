@@ -53,18 +53,22 @@ final class DaemonProcess extends BootedDaemon {
      * job would run the host's SysV scripts; needs root.
      */
     static DaemonProcess startAsPid1(Path workDir, String... extraArgs) throws IOException {
-        return startAsPid1(workDir, List.of(), options -> options.arguments("--no-default-jobs").arguments(extraArgs));
+        return startAsPid1(workDir, List.of(), List.of(),
+                options -> options.arguments("--no-default-jobs").arguments(extraArgs));
     }
 
     /**
-     * Starts a daemon as PID 1 of a new PID namespace with the distribution's boot jobs,
-     * through {@code launcher} ({@code ip netns exec NS}, or nothing) and then
-     * {@code unshare --pid --fork --mount-proc}, with what {@code options} adds; needs root.
+     * Starts a daemon as PID 1 of a new PID namespace with the distribution's boot jobs:
+     * {@code outside} ({@code ip netns exec NS}, or nothing), then {@code unshare --pid
+     * --fork --mount-proc}, then {@code inside} (a command that ends by exec-ing its
+     * arguments, or nothing), then {@code bin/upshot}, with what {@code options} adds;
+     * needs root.
      */
-    static DaemonProcess startAsPid1(Path workDir, List<String> launcher, UnaryOperator<Builder> options)
-            throws IOException {
-        List<String> command = new ArrayList<>(launcher);
+    static DaemonProcess startAsPid1(Path workDir, List<String> outside, List<String> inside,
+            UnaryOperator<Builder> options) throws IOException {
+        List<String> command = new ArrayList<>(outside);
         command.addAll(List.of(UNSHARE, "--pid", "--fork", "--mount-proc"));
+        command.addAll(inside);
         return new DaemonProcess(options.apply(withDistroPlugins(workDir).system()
                 .launcher(command.toArray(String[]::new))));
     }

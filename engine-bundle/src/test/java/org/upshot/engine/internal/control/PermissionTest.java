@@ -174,6 +174,7 @@ class PermissionTest {
         AccessPolicy system = AccessPolicy.system();
         assertTrue(system.permits(new Peer(1, 0, 0), Command.START));
         assertFalse(system.permits(new Peer(1, 1000, 1000), Command.START));
+        assertFalse(system.permits(new Peer(1, 1000, 1000), Command.POWEROFF), "only root shuts the system down");
         AccessPolicy session = AccessPolicy.session(1000);
         assertTrue(session.permits(new Peer(1, 1000, 1000), Command.STOP));
         assertFalse(session.permits(new Peer(1, 0, 0), Command.STATUS));
