@@ -24,6 +24,16 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class NamespaceMachine implements AutoCloseable {
 
+    /**
+     * Runs its arguments with a {@code /run} of the namespace's own, so daemons' pid files
+     * and sockets stay off the host's, and with the cgroup2 file system that {@code ip
+     * netns exec}'s fresh {@code /sys} lacks: without it several daemons forking at once
+     * cannot be told apart ({@code DaemonTracker}'s child-list fallback).
+     */
+    static final List<String> OWN_RUN = List.of("sh", "-c", "mount -t tmpfs -o mode=0755 upshot-run /run"
+            + " && { mountpoint -q /sys/fs/cgroup || mount -t cgroup2 cgroup2 /sys/fs/cgroup; }"
+            + " && exec \"$0\" \"$@\"");
+
     private static final Pattern NSPID = Pattern.compile("\nNSpid:[^\n]*\t(\\d+)\n");
 
     private final String netns;

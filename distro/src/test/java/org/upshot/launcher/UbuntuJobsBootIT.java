@@ -26,7 +26,8 @@ import org.upshot.testkit.Await;
  * booted as PID 1 of a PID and network namespace with a {@code /run} of its own. With no
  * event emitted by hand each comes up, tracked at its real pid (its own pid file where it
  * writes one); {@code kill -9} of a respawning one starts it again; {@code shutdown -h
- * now} stops them all in order and ends the namespace.
+ * now} stops them all in order (dbus on {@code deconfiguring-networking}, rpcbind on
+ * {@code unmounted-remote-filesystems}) and ends the namespace.
  */
 class UbuntuJobsBootIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -68,15 +69,16 @@ class UbuntuJobsBootIT {
     @Test
     @Timeout(300)
     void ubuntusJobsBootTheRealDaemonsAndShutdownStopsThem() throws Exception {
-        // the namespace's own /run: the daemons' pid files and sockets stay off the host's
-        List<String> ownRun = List.of("sh", "-c", "mount -t tmpfs -o mode=0755 upshot-run /run && exec \"$0\" \"$@\"");
-        try (DaemonProcess daemon = DaemonProcess.startAsPid1(work, machine.launcher(), ownRun, options -> {
-            options.javaOptions("-Dupshot.shutdown.timeout.millis=30000");
-            for (String job : List.of("cron", "dbus", "nginx", "rpcbind", "rpcbind-boot", "xinetd")) {
-                options.job(job, corpusJob(job));
-            }
-            return options;
-        })) {
+        try (DaemonProcess daemon = DaemonProcess.startAsPid1(work, machine.launcher(), NamespaceMachine.OWN_RUN,
+                options -> {
+                    // rc runs no SysV script: the host's would start its other daemons in the namespace
+                    options.javaOptions("-Dupshot.shutdown.timeout.millis=30000")
+                            .environment("UPSHOT_RC_DIR", work.resolve("no-rc").toString());
+                    for (String job : List.of("cron", "dbus", "nginx", "rpcbind", "rpcbind-boot", "xinetd")) {
+                        options.job(job, corpusJob(job));
+                    }
+                    return options;
+                })) {
             Map<String, Long> first = new LinkedHashMap<>();
             for (Map.Entry<String, List<String>> entry : DAEMONS.entrySet()) {
                 first.put(entry.getKey(), awaitDaemon(daemon, entry.getKey(), entry.getValue()));
@@ -100,6 +102,12 @@ class UbuntuJobsBootIT {
                 assertTrue(log.contains("Handling stopped JOB=" + job + " INSTANCE= RESULT=ok"), job + " stopped:\n" + log);
             }
             assertTrue(!log.contains("killing the jobs still up"), log);
+            // dbus and rpcbind stop on the events rc announces on the way down, as under Upstart
+            assertTrue(log.indexOf("Handling deconfiguring-networking event")
+                    < log.indexOf("Handling stopped JOB=dbus "), log);
+            assertTrue(log.indexOf("Handling unmounted-remote-filesystems event")
+                    < log.indexOf("Handling stopped JOB=rpcbind "), log);
+            assertTrue(log.indexOf("Handling deconfiguring-networking event") > 0, log);
         }
     }
 
