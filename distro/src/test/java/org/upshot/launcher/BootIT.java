@@ -13,10 +13,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.upshot.testkit.Await;
 
@@ -38,22 +38,10 @@ class BootIT {
     @TempDir
     Path work;
 
-    private NamespaceMachine machine;
+    @RegisterExtension
+    final NamespaceMachine machine = new NamespaceMachine();
     private Path rcDir;
     private Path sysvLog;
-
-    @BeforeEach
-    void makeTheMachine() throws Exception {
-        machine = NamespaceMachine.make(BootIT.class);
-        makeSysvScript();
-    }
-
-    @AfterEach
-    void removeTheMachine() throws Exception {
-        if (machine != null) {
-            machine.close();
-        }
-    }
 
     @Test
     @Timeout(300)
@@ -173,7 +161,8 @@ class BootIT {
      * {@code init.d/sysv-demo}, linked as S20 in rc2.d, K20 in rc1.d and rc0.d: it logs each
      * action and runs a daemon of its own, with a pid file.
      */
-    private void makeSysvScript() throws IOException {
+    @BeforeEach
+    void makeSysvScript() throws IOException {
         rcDir = Files.createDirectories(work.resolve("rc"));
         sysvLog = work.resolve("sysv-demo.log");
         Path script = Files.createDirectories(rcDir.resolve("init.d")).resolve("sysv-demo");

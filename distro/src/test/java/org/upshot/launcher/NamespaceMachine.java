@@ -15,14 +15,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A machine for booting the distribution as PID 1: a network namespace holding lo and
- * one end ({@link #nsEnd}) of a real veth pair, both up, the daemon run in it by
- * {@code ip netns exec} as PID 1 of a PID namespace of its own. Root only: the test is
- * skipped with a printed reason otherwise. Closing it deletes the namespace and the pair.
+ * A machine for booting the distribution as PID 1, made before each test of the class
+ * that registers it ({@code @RegisterExtension}): a network namespace holding lo and one
+ * end ({@link #nsEnd}) of a real veth pair, both up, the daemon run in it by {@code ip
+ * netns exec} as PID 1 of a PID namespace of its own. Root only: the test is skipped with
+ * a printed reason otherwise. After each test the namespace and the pair are deleted.
  */
-final class NamespaceMachine implements AutoCloseable {
+final class NamespaceMachine implements BeforeEachCallback, AfterEachCallback {
 
     /**
      * Runs its arguments with a {@code /run} of the namespace's own, so daemons' pid files
@@ -41,32 +45,27 @@ final class NamespaceMachine implements AutoCloseable {
     /** The veth end inside the namespace, up. */
     final String nsEnd;
 
-    private NamespaceMachine(String tag) {
+    NamespaceMachine() {
+        String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
         netns = "upshot-boot-" + tag;
         hostEnd = "ubh" + tag;
         nsEnd = "ubn" + tag;
     }
 
-    /** Makes the namespace, or skips the test {@code test} saying why it cannot. */
-    static NamespaceMachine make(Class<?> test) throws IOException, InterruptedException {
+    /** Makes the namespace, or skips the test saying why it cannot. */
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException, InterruptedException {
+        Class<?> test = context.getRequiredTestClass();
         if (!ProcTable.runningAsRoot()) {
             System.out.println(test.getSimpleName() + " skipped: booting a namespace with a network of its own needs root");
             Assumptions.assumeTrue(false, "needs root");
         }
         Prerequisites.requireInstalled(test, "util-linux iproute2", Path.of(DaemonProcess.UNSHARE), Path.of("/bin/ip"));
-        NamespaceMachine machine = new NamespaceMachine(
-                Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF)));
-        try {
-            ip("netns", "add", machine.netns);
-            ip("link", "add", machine.hostEnd, "type", "veth", "peer", "name", machine.nsEnd);
-            ip("link", "set", machine.nsEnd, "netns", machine.netns);
-            ip("-n", machine.netns, "link", "set", "lo", "up");
-            ip("-n", machine.netns, "link", "set", machine.nsEnd, "up");
-        } catch (IOException | InterruptedException | AssertionError e) {
-            machine.close();
-            throw e;
-        }
-        return machine;
+        ip("netns", "add", netns);
+        ip("link", "add", hostEnd, "type", "veth", "peer", "name", nsEnd);
+        ip("link", "set", nsEnd, "netns", netns);
+        ip("-n", netns, "link", "set", "lo", "up");
+        ip("-n", netns, "link", "set", nsEnd, "up");
     }
 
     /** What runs {@code unshare ... bin/upshot} in the network namespace. */
@@ -109,7 +108,7 @@ final class NamespaceMachine implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void afterEach(ExtensionContext context) throws IOException, InterruptedException {
         // deleting the namespace deletes its veth end, and with it the pair
         CommandResult.run("ip", "netns", "del", netns);
         CommandResult.run("ip", "link", "del", hostEnd);

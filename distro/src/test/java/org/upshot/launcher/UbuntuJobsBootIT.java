@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.upshot.testkit.Await;
 
@@ -48,22 +48,15 @@ class UbuntuJobsBootIT {
     @TempDir
     Path work;
 
-    private NamespaceMachine machine;
+    @RegisterExtension
+    final NamespaceMachine machine = new NamespaceMachine();
 
     @BeforeEach
-    void makeTheMachine() throws Exception {
+    void requireTheDaemonsAndTheCorpus() {
         Prerequisites.requireInstalled(UbuntuJobsBootIT.class, "cron dbus nginx rpcbind xinetd",
                 Path.of("/usr/sbin/cron"), Path.of("/usr/bin/dbus-daemon"), Path.of("/usr/sbin/nginx"),
                 Path.of("/usr/sbin/rpcbind"), Path.of("/usr/sbin/xinetd"));
         assertTrue(Files.isRegularFile(CORPUS.resolve(PREFIX + "cron.conf")), "the shared corpus in " + CORPUS);
-        machine = NamespaceMachine.make(UbuntuJobsBootIT.class);
-    }
-
-    @AfterEach
-    void removeTheMachine() throws Exception {
-        if (machine != null) {
-            machine.close();
-        }
     }
 
     @Test
