@@ -1,9 +1,9 @@
 package org.upshot.engine.internal;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
@@ -66,7 +66,8 @@ public final class EngineComponent {
     private final PluginCatalog plugins = new PluginCatalog();
     private final ConfigurationLoader loader;
     private final ProcessLauncher launcher;
-    private Shutdown shutdown;
+    /** Set once in activate, before any signal handler or control request can use it. */
+    private volatile Shutdown shutdown;
     private final SynchronousBundleListener declarations = this::bundleChanged;
     private ServiceRegistration<JobControl> control;
     private volatile ConfigurationWatcher watcher;
