@@ -37,10 +37,9 @@ final class GraphCommand {
         if (!"dot".equals(format) && !"svg".equals(format)) {
             throw new Initctl.UsageException("--format must be dot or svg, not " + format);
         }
-        Path socket = ctl.socketPath();
         Map<String, Object> config;
         Map<String, Object> list;
-        try (ControlClient client = connect(socket)) {
+        try (ControlClient client = ctl.connect()) {
             client.send(Protocol.request(1, Command.SHOW_CONFIG));
             client.send(Protocol.request(2, Command.LIST));
             config = reply(client);
@@ -61,14 +60,6 @@ final class GraphCommand {
             throw new Initctl.Failure("cannot write " + output + ": " + e.getMessage());
         }
         return Initctl.EXIT_OK;
-    }
-
-    private static ControlClient connect(Path socket) {
-        try {
-            return ControlClient.connect(socket);
-        } catch (IOException e) {
-            throw new Initctl.Failure("Unable to connect to Upshot at " + socket + ": " + e.getMessage());
-        }
     }
 
     private static Map<String, Object> reply(ControlClient client) throws IOException {

@@ -77,6 +77,9 @@ public final class Initctl {
                 words.remove(0);
                 return new GraphCommand(this, words).run();
             }
+            if (readsEventsFromStdin(words)) {
+                return new EmitBatch(this, System.in).run();
+            }
             return session(words).run();
         } catch (UsageException e) {
             err.print(program + ": " + e.getMessage() + "\nTry `" + program + " --help' for more information.\n");
@@ -116,6 +119,13 @@ public final class Initctl {
         return new Session(this, wire, command, words);
     }
 
+    /** {@code initctl emit -}, or {@code emit -}: nothing after the dash. */
+    private boolean readsEventsFromStdin(List<String> words) {
+        int at = program.equals("emit") ? 0 : 1;
+        boolean emit = at == 0 || !words.isEmpty() && words.get(0).equals("emit");
+        return emit && words.size() == at + 1 && words.get(at).equals(EmitBatch.FROM_STDIN);
+    }
+
     private static boolean isAlias(String name) {
         for (String alias : ALIASES) {
             if (alias.equals(name)) {
@@ -148,6 +158,20 @@ public final class Initctl {
 
     String program() {
         return program;
+    }
+
+    /** A connection to the daemon's socket; one that cannot be made is a {@link Failure}. */
+    ControlClient connect() {
+        Path socket = socketPath();
+        try {
+            return ControlClient.connect(socket);
+        } catch (IOException e) {
+            throw new Failure("Unable to connect to Upshot at " + socket + ": " + e.getMessage());
+        }
+    }
+
+    PrintStream err() {
+        return err;
     }
 
     Map<String, String> environment() {

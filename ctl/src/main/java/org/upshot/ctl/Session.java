@@ -40,13 +40,7 @@ final class Session {
 
     int run() {
         Map<String, Object> request = request();
-        Path socket = ctl.socketPath();
-        ControlClient client;
-        try {
-            client = ControlClient.connect(socket);
-        } catch (IOException e) {
-            throw new Initctl.Failure("Unable to connect to Upshot at " + socket + ": " + e.getMessage());
-        }
+        ControlClient client = ctl.connect();
         try {
             client.send(request);
             Map<String, Object> reply = client.receive();

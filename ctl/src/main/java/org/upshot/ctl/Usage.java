@@ -17,6 +17,8 @@ final class Usage {
                 + "  status JOB [KEY=VALUE]...    show a job's instances, or the one the values name\n"
                 + "  list                         show every job\n"
                 + "  emit EVENT [KEY=VALUE]...    emit an event and wait until it is handled\n"
+                + "  emit -                       emit the events on stdin in order, one a line:\n"
+                + "                               EVENT<tab>KEY=VALUE<tab>... (one connection)\n"
                 + "  reload-configuration         re-read the job files\n"
                 + "  check-config [JOB]           report conditions no event can satisfy\n"
                 + "  show-config [-e] [JOB]       show the jobs' start and stop conditions\n"
