@@ -21,9 +21,12 @@ cp "$target/upshot-launcher.jar" "$dist/lib/"
 cp "$target/stage/bundle/"*.jar "$dist/bundle/"
 cp "$target/stage/plugins/"*.jar "$dist/plugins/"
 cp -R "$here/dist/etc/." "$dist/etc/"
-# the boot and shutdown jobs a system daemon loads after its confdirs (--no-default-jobs)
-mkdir -p "$dist/init"
+# the boot and shutdown jobs a system daemon loads after its confdirs (--no-default-jobs),
+# and ifupdown's hook, which the Debian package links into /etc/network
+mkdir -p "$dist/init" "$dist/lib/ifupdown"
 cp "$here/dist/init/"*.conf "$dist/init/"
+cp "$here/dist/lib/ifupdown/upshot" "$dist/lib/ifupdown/upshot"
+chmod 0755 "$dist/lib/ifupdown/upshot"
 if [ -d "$repo/examples/jobs" ]; then
     cp -R "$repo/examples/jobs/." "$dist/examples/"
 fi

@@ -12,6 +12,7 @@
 #   /usr/share/man/man5/upshot-job.5.gz, man8/upshot.8.gz, man8/upshot-initctl.8.gz
 #   /usr/share/bash-completion/completions/upshot-initctl (when share/ has one for initctl)
 #   /usr/share/dbus-1/system.d/org.upshot.conf, the D-Bus plugin's system bus policy
+#   /etc/network/if-up.d/upshot, if-down.d/upshot   links to ifupdown's hook in lib/ifupdown
 set -eu
 dist=$1
 target=$2
@@ -43,6 +44,11 @@ ln -s /etc/upshot "$root/usr/lib/upshot/etc"
 rm -rf "$root/usr/lib/upshot/lib/cds"
 ln -s ../lib/upshot/bin/upshot "$root/usr/bin/upshot"
 ln -s ../lib/upshot/bin/initctl "$root/usr/bin/upshot-initctl"
+# ifupdown runs the hook after an interface is up and before it goes down; it does
+# nothing unless the system daemon runs
+mkdir -p "$root/etc/network/if-up.d" "$root/etc/network/if-down.d"
+ln -s /usr/lib/upshot/lib/ifupdown/upshot "$root/etc/network/if-up.d/upshot"
+ln -s /usr/lib/upshot/lib/ifupdown/upshot "$root/etc/network/if-down.d/upshot"
 
 if [ -d "$dist/share/man" ]; then
     gzip -9nc "$dist/share/man/man5/upshot-job.5" > "$root/usr/share/man/man5/upshot-job.5.gz"

@@ -54,6 +54,8 @@ class DebianPackageIT {
             assertEquals(0, install.status(), install.output());
             assertEquals("/usr/lib/upshot/bin/upshot", Path.of("/usr/bin/upshot").toRealPath().toString());
             assertTrue(Files.isRegularFile(Path.of("/etc/upshot/jvm.options")));
+            assertEquals("/usr/lib/upshot/lib/ifupdown/upshot",
+                    Path.of("/etc/network/if-up.d/upshot").toRealPath().toString(), "ifupdown's hook");
             assertTrue(Files.isRegularFile(Path.of("/usr/share/man/man8/upshot-initctl.8.gz")));
             assertTrue(!Files.exists(Path.of("/usr/bin/initctl")) || !Files.readSymbolicLink(Path.of("/usr/bin/initctl"))
                     .toString().contains("upshot"), "no initctl of ours in /usr/bin");
