@@ -7,9 +7,12 @@
 #           running (the daemon's log), and from `initctl poweroff` to PID 1's end;
 #   sysv    their /etc/init.d scripts with start, one after another, from a shell as
 #           PID 1: from the launch to the last script's return; then with stop, in
-#           reverse order, to the shell's end.
-# Root only; needs cron dbus nginx rpcbind xinetd installed (apt-get install; a
-# policy-rc.d keeps them from starting on the host) and the shared corpus. Build first:
+#           reverse order, to the shell's end;
+#   s6      s6-svscan as PID 1 over a run script for each (the daemon in the foreground):
+#           from the launch to s6-svwait -u seeing all five up; then from
+#           s6-svscanctl -t to s6-svscan's end.
+# Root only; needs cron dbus nginx rpcbind xinetd and s6 installed (apt-get install; a
+# policy-rc.d keeps the daemons from starting on the host) and the shared corpus. Build first:
 # mvn -o -B -q package -DskipTests. BOOT_BENCH_KEEP=1 keeps the work directory.
 #
 #   bench/boot.sh [RUNS=5]
@@ -34,6 +37,19 @@ mkdir -p "$work/conf" "$work/no-rc"
 for job in "${daemons[@]}" rpcbind-boot; do
     cp "$corpus/Bravedragon0313__RIng_api__etc_init_$job.conf" "$work/conf/$job.conf"
 done
+
+# s6's run scripts: each daemon in the foreground, its /run directory made first
+mkdir -p "$work/s6"
+runscript() {
+    mkdir -p "$work/s6/$1"
+    printf '#!/bin/sh\n%s\n' "$2" > "$work/s6/$1/run"
+    chmod +x "$work/s6/$1/run"
+}
+runscript cron 'exec cron -f'
+runscript dbus 'mkdir -p /run/dbus && chown messagebus:messagebus /run/dbus && exec dbus-daemon --system --nofork'
+runscript nginx "exec nginx -g 'daemon off; master_process on;'"
+runscript rpcbind 'mkdir -p /run/rpcbind && exec rpcbind -f -w'
+runscript xinetd 'exec xinetd -dontfork -stayalive -pidfile /run/xinetd.pid'
 
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 # the namespace for one run: a fresh network with lo up
@@ -94,9 +110,31 @@ sysv_run() {
     echo "sysv $up $down"
 }
 
+s6_run() {
+    local scan=$work/scan start pid
+    rm -rf "$scan"
+    cp -R "$work/s6" "$scan"
+    fresh_netns
+    start=$(date +%s%N)
+    in_namespace s6-svscan "$scan" </dev/null > "$work/s6.log" 2>&1 &
+    pid=$!
+    # s6-svwait fails until s6-svscan has made the supervise directories: polled
+    until s6-svwait -u -t 100 "${daemons[@]/#/$scan/}" 2>/dev/null; do
+        kill -0 "$pid" 2>/dev/null || { echo "boot.sh: s6-svscan died; $work/s6.log" >&2; exit 1; }
+        sleep 0.01
+    done
+    up=$(ms "$start")
+    start=$(date +%s%N)
+    s6-svscanctl -t "$scan"
+    wait "$pid" || true
+    down=$(ms "$start")
+    echo "s6 $up $down"
+}
+
 for ((i = 0; i < runs; i++)); do
     upshot_run "$i"
     sysv_run
+    s6_run
 done | tee "$work/results"
 awk '{ up[$1] = up[$1] " " $2; down[$1] = down[$1] " " $3 }
      END { for (way in up) printf "%-7s boot ms:%s   shutdown ms:%s\n", way, up[way], down[way] }' "$work/results"
