@@ -13,6 +13,7 @@
 #   /usr/share/bash-completion/completions/upshot-initctl (when share/ has one for initctl)
 #   /usr/share/dbus-1/system.d/org.upshot.conf, the D-Bus plugin's system bus policy
 #   /etc/network/if-up.d/upshot, if-down.d/upshot   links to ifupdown's hook in lib/ifupdown
+#   /lib/init/upstart-job, /lib/init/apparmor-profile-load   links to lib/init's helpers
 set -eu
 dist=$1
 target=$2
@@ -49,6 +50,10 @@ ln -s ../lib/upshot/bin/initctl "$root/usr/bin/upshot-initctl"
 mkdir -p "$root/etc/network/if-up.d" "$root/etc/network/if-down.d"
 ln -s /usr/lib/upshot/lib/ifupdown/upshot "$root/etc/network/if-up.d/upshot"
 ln -s /usr/lib/upshot/lib/ifupdown/upshot "$root/etc/network/if-down.d/upshot"
+# the Upstart-era helpers real job files and init.d links call, owned by no Debian package
+mkdir -p "$root/lib/init"
+ln -s /usr/lib/upshot/lib/init/upstart-job "$root/lib/init/upstart-job"
+ln -s /usr/lib/upshot/lib/init/apparmor-profile-load "$root/lib/init/apparmor-profile-load"
 
 if [ -d "$dist/share/man" ]; then
     gzip -9nc "$dist/share/man/man5/upshot-job.5" > "$root/usr/share/man/man5/upshot-job.5.gz"

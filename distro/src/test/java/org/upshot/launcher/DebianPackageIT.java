@@ -104,6 +104,19 @@ class DebianPackageIT {
                     () -> "hello to have run; daemon log:\n" + log());
             String hello = Files.readString(work.resolve("log/hello.log"));
             assertTrue(hello.contains("hello from hello, started by startup"), hello);
+
+            // an init.d link to Upstart's helper drives the job of its name through the installed client
+            Path initd = Files.createSymbolicLink(Files.createDirectories(work.resolve("init.d")).resolve("sleeper"),
+                    Path.of("/lib/init/upstart-job"));
+            CommandResult stopped = CommandResult.run(environment, List.of(initd.toString(), "stop"));
+            assertEquals("sleeper stop/waiting\n", stopped.output());
+            CommandResult started = CommandResult.run(environment, List.of(initd.toString(), "start"));
+            assertTrue(Pattern.matches("sleeper start/running, process \\d+\n", started.output()), started.output());
+            CommandResult usage = CommandResult.run(environment, List.of(initd.toString(), "bounce"));
+            assertEquals(1, usage.status(), usage.output());
+            // AppArmor off (or no parser): loading a profile succeeds doing nothing
+            CommandResult apparmor = CommandResult.run("/lib/init/apparmor-profile-load", "usr.sbin.cupsd");
+            assertEquals(0, apparmor.status(), apparmor.output());
         } finally {
             daemon.destroy(); // SIGTERM: the daemon stops its jobs and exits
             assertTrue(daemon.waitFor(60, TimeUnit.SECONDS), "the daemon stopped on TERM");
