@@ -22,11 +22,13 @@ cp "$target/stage/bundle/"*.jar "$dist/bundle/"
 cp "$target/stage/plugins/"*.jar "$dist/plugins/"
 cp -R "$here/dist/etc/." "$dist/etc/"
 # the boot and shutdown jobs a system daemon loads after its confdirs (--no-default-jobs),
-# and ifupdown's hook, which the Debian package links into /etc/network
-mkdir -p "$dist/init" "$dist/lib/ifupdown"
+# ifupdown's hook, which the Debian package links into /etc/network, and Upstart's
+# helpers that job files and init.d links call, which it links into /lib/init
+mkdir -p "$dist/init" "$dist/lib/ifupdown" "$dist/lib/init"
 cp "$here/dist/init/"*.conf "$dist/init/"
 cp "$here/dist/lib/ifupdown/upshot" "$dist/lib/ifupdown/upshot"
-chmod 0755 "$dist/lib/ifupdown/upshot"
+cp "$here/dist/lib/init/upstart-job" "$here/dist/lib/init/apparmor-profile-load" "$dist/lib/init/"
+chmod 0755 "$dist/lib/ifupdown/upshot" "$dist/lib/init/upstart-job" "$dist/lib/init/apparmor-profile-load"
 if [ -d "$repo/examples/jobs" ]; then
     cp -R "$repo/examples/jobs/." "$dist/examples/"
 fi
