@@ -34,6 +34,8 @@ class BootIT {
     /** A PID namespace's init ended by reboot(2): killed by SIGHUP to reboot, SIGINT to halt or power off. */
     private static final int REBOOTED = 128 + 1;
     private static final int POWERED_OFF = 128 + 2;
+    /** What the namespace's PID 1 is told it is, as a container runtime tells its init. */
+    private static final String CONTAINER = "upshot-test";
 
     @TempDir
     Path work;
@@ -53,7 +55,7 @@ class BootIT {
             }
             assertEquals("N 2", tool(daemon, "runlevel"));
             String log = daemon.log();
-            for (String event : List.of("container CONTAINER=pid-namespace", "mounted MOUNTPOINT=/proc TYPE=proc",
+            for (String event : List.of("container CONTAINER=" + CONTAINER, "mounted MOUNTPOINT=/proc TYPE=proc",
                     "virtual-filesystems", "local-filesystems", "remote-filesystems", "all-swaps", "filesystem",
                     "net-device-up IFACE=lo LOGICAL=lo ADDRFAM=inet METHOD=loopback",
                     "net-device-up IFACE=" + machine.nsEnd + " LOGICAL=" + machine.nsEnd + " ADDRFAM=inet METHOD=static",
@@ -143,7 +145,8 @@ class BootIT {
     /** The jobs are in place before the daemon starts: the boot does not wait for a late one. */
     private DaemonProcess boot(Map<String, String> moreJobs) throws IOException {
         return DaemonProcess.startAsPid1(work, machine.launcher(), List.of(), options -> {
-            options.environment("UPSHOT_RC_DIR", rcDir.toString())
+            // PID 1's container= is how a container runtime says what it is
+            options.environment("UPSHOT_RC_DIR", rcDir.toString()).environment("container", CONTAINER)
                     .javaOptions("-Dupshot.shutdown.timeout.millis=5000")
                     .job("on-runlevel", "start on runlevel [2345]\nstop on runlevel [!2345]\nexec sleep 1000\n")
                     .job("on-filesystem", "start on filesystem\nexec sleep 1000\n")
