@@ -10,30 +10,51 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.upshot.daemon.DaemonSettings;
 import org.upshot.process.Cgroups;
 
-/** {@link Cgroups} on the cgroup2 file system; a DS component, or built directly in tests. */
+/**
+ * {@link Cgroups} on the cgroup2 file system; a DS component, or built directly in tests.
+ *
+ * <p>The job groups live in a directory of this daemon instance's own under the daemon's
+ * cgroup, named after its runtime directory ({@code upshot@run-upshot} for
+ * {@code /run/upshot}): two daemons in one cgroup (a system daemon and a test one, two
+ * sessions) never share a job group, and a daemon started again on the same runtime
+ * directory finds its predecessor's. It is removed when the daemon stops, if empty.
+ */
 @Component(service = Cgroups.class)
 public final class CgroupTree implements Cgroups {
 
-    private static final String OWN_DIRECTORY = "upshot";
+    /** Longer names are cut and told apart by a hash: cgroup directory names are file names. */
+    private static final int MAX_NAME = 120;
 
     private final Path base;
     private final Throwable cause;
     /** Controllers known to be passed on to the job cgroups. */
     private final Set<String> enabled = ConcurrentHashMap.newKeySet();
 
-    public CgroupTree() {
-        this(Path.of("/proc/self/mountinfo"), Path.of("/proc/self/cgroup"));
+    /** The daemon's: named after the runtime directory its settings give. */
+    @Activate
+    public CgroupTree(BundleContext context) {
+        this(directoryName(DaemonSettings.fromProperties(context::getProperty, DaemonSettings.Facts.current())
+                .runtimeDir()));
+    }
+
+    /** A tree of the directory {@code name} under this process's cgroup. */
+    public CgroupTree(String name) {
+        this(Path.of("/proc/self/mountinfo"), Path.of("/proc/self/cgroup"), name);
     }
 
     /** Probes with the given mount table and membership file (tests pass fakes). */
-    CgroupTree(Path mountInfo, Path membership) {
+    CgroupTree(Path mountInfo, Path membership, String name) {
         Path found = null;
         Throwable failure = null;
         try {
-            found = probe(mountInfo, membership);
+            found = probe(mountInfo, membership, name);
         } catch (IOException | RuntimeException e) {
             failure = e;
         }
@@ -41,7 +62,33 @@ public final class CgroupTree implements Cgroups {
         cause = failure;
     }
 
-    private static Path probe(Path mountInfo, Path membership) throws IOException {
+    /**
+     * {@code upshot@} and the runtime directory's path with {@code /} as {@code -}, other
+     * characters a file name should not hold as {@code _}.
+     */
+    static String directoryName(Path runtimeDir) {
+        String path = runtimeDir.toAbsolutePath().normalize().toString().replaceFirst("^/+", "");
+        String name = "upshot@" + path.replace('/', '-').replaceAll("[^A-Za-z0-9._@-]", "_");
+        if (name.length() <= MAX_NAME) {
+            return name;
+        }
+        String hash = Integer.toHexString(path.hashCode());
+        return name.substring(0, MAX_NAME - hash.length() - 1) + "-" + hash;
+    }
+
+    /** The instance's directory goes with the daemon, when its jobs left it empty. */
+    @Deactivate
+    void removeOwnDirectory() {
+        if (base != null) {
+            try {
+                Files.deleteIfExists(base);
+            } catch (IOException stillUsed) {
+                // a job group left in it (a process that outlived its stop): kept for the next run
+            }
+        }
+    }
+
+    private static Path probe(Path mountInfo, Path membership, String name) throws IOException {
         Path mount = null;
         for (String line : Files.readAllLines(mountInfo)) {
             // Fields: id parent major:minor root mountpoint options [optional...] - fstype source options
@@ -58,7 +105,7 @@ public final class CgroupTree implements Cgroups {
         String own = Files.readAllLines(membership).stream().filter(l -> l.startsWith("0::"))
                 .map(l -> l.substring(3)).findFirst()
                 .orElseThrow(() -> new IOException("this process is in no cgroup2 group (" + membership + ")"));
-        Path dir = mount.resolve(own.substring(1)).resolve(OWN_DIRECTORY);
+        Path dir = mount.resolve(own.substring(1)).resolve(name);
         try {
             Files.createDirectory(dir);
         } catch (FileAlreadyExistsException exists) {

@@ -2,6 +2,7 @@ package org.upshot.process.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.upshot.process.internal.PosixProcessLauncherTest.ENV;
@@ -26,7 +27,7 @@ class CgroupTreeTest extends LauncherTestBase {
 
     @Test
     void daemonThatDoubleForksIsFoundInItsCgroupUntilItExits() throws Exception {
-        CgroupTree cgroups = new CgroupTree();
+        CgroupTree cgroups = new CgroupTree("upshot@kernel-tests");
         cgroups.unavailabilityCause().ifPresent(cause -> System.out.println("skipped: no cgroups: " + cause));
         Assumptions.assumeTrue(cgroups.isAvailable());
         Path cgroup = cgroups.create("test/daemon");
@@ -65,7 +66,7 @@ class CgroupTreeTest extends LauncherTestBase {
         Path mountInfo = Files.writeString(tmp.resolve("mountinfo"),
                 "25 30 0:23 / /sys/fs/cgroup/cpu rw,relatime shared:9 - cgroup cgroup rw,cpu\n");
         Path membership = Files.writeString(tmp.resolve("cgroup"), "0::/\n");
-        CgroupTree cgroups = new CgroupTree(mountInfo, membership);
+        CgroupTree cgroups = new CgroupTree(mountInfo, membership, "upshot@test");
         assertFalse(cgroups.isAvailable());
         assertTrue(cgroups.unavailabilityCause().orElseThrow().getMessage().contains("no cgroup2"));
         assertThrows(IllegalStateException.class, () -> cgroups.create("x"));
@@ -77,8 +78,18 @@ class CgroupTreeTest extends LauncherTestBase {
         Path mountInfo = Files.writeString(tmp.resolve("mountinfo"),
                 "35 30 0:30 / " + fakeMount + " rw,relatime shared:10 - cgroup2 cgroup2 rw\n");
         Path membership = Files.writeString(tmp.resolve("cgroup"), "0::/\n");
-        CgroupTree cgroups = new CgroupTree(mountInfo, membership);
+        CgroupTree cgroups = new CgroupTree(mountInfo, membership, "upshot@test");
         assertFalse(cgroups.isAvailable(), "a plain directory has no cgroup.procs");
         assertTrue(cgroups.unavailabilityCause().orElseThrow().getMessage().contains("cgroup.procs"));
+    }
+
+    @Test
+    void eachDaemonInstanceHasADirectoryNamedAfterItsRuntimeDirectory() {
+        assertEquals("upshot@run-upshot", CgroupTree.directoryName(Path.of("/run/upshot")));
+        assertEquals("upshot@tmp-upshot-1000", CgroupTree.directoryName(Path.of("/tmp/upshot-1000/")));
+        assertEquals("upshot@home-a_b-run", CgroupTree.directoryName(Path.of("/home/a b/./run")));
+        String deep = CgroupTree.directoryName(Path.of("/" + "x".repeat(300)));
+        assertEquals(120, deep.length(), deep);
+        assertNotEquals(deep, CgroupTree.directoryName(Path.of("/" + "x".repeat(301))), "long paths told apart");
     }
 }

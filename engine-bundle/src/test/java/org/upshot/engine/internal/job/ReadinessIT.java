@@ -188,7 +188,7 @@ class ReadinessIT {
     }
 
     private static Optional<Cgroups> availableCgroups() {
-        Cgroups tree = new CgroupTree();
+        Cgroups tree = new CgroupTree("upshot@engine-tests");
         return tree.isAvailable() ? Optional.of(tree) : Optional.empty();
     }
 }
