@@ -30,7 +30,7 @@ import org.upshot.testkit.Await;
  * event emitted by hand each comes up, tracked at its real pid (its own pid file where it
  * writes one); {@code kill -9} of a respawning one starts it again; {@code shutdown -h
  * now} stops them all in order (dbus on {@code deconfiguring-networking}, rpcbind on
- * {@code unmounted-remote-filesystems}) and ends the namespace.
+ * {@code unmounted-remote-filesystems}) and ends the namespace; so does SIGTERM.
  */
 class UbuntuJobsBootIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -68,19 +68,7 @@ class UbuntuJobsBootIT {
     @Test
     @Timeout(300)
     void ubuntusJobsBootTheRealDaemonsAndShutdownStopsThem() throws Exception {
-        List<String> inside = new ArrayList<>(NamespaceMachine.OWN_RUN);
-        inside.addAll(upstartHelpers());
-        try (DaemonProcess daemon = DaemonProcess.startAsPid1(work, machine.launcher(), inside,
-                options -> {
-                    // rc runs no SysV script: the host's would start its other daemons in the namespace
-                    options.javaOptions("-Dupshot.shutdown.timeout.millis=30000")
-                            .environment("UPSHOT_RC_DIR", work.resolve("no-rc").toString());
-                    for (String job : List.of("cron", "dbus", "nginx", "rpcbind", "rpcbind-boot", "xinetd", "acpid",
-                            "avahi-daemon")) {
-                        options.job(job, corpusJob(job));
-                    }
-                    return options;
-                })) {
+        try (DaemonProcess daemon = bootUbuntusJobs()) {
             for (Map.Entry<String, List<String>> entry : DAEMONS.entrySet()) {
                 awaitDaemon(daemon, entry.getKey(), entry.getValue());
             }
@@ -114,6 +102,43 @@ class UbuntuJobsBootIT {
                     < log.indexOf("Handling stopped JOB=rpcbind "), log);
             assertTrue(log.indexOf("Handling deconfiguring-networking event") > 0, log);
         }
+    }
+
+    /** SIGTERM, a container runtime's stop: every daemon stops and PID 1 exits 0, nothing left. */
+    @Test
+    @Timeout(300)
+    void sigtermStopsTheRealDaemonsAndEndsPid1() throws Exception {
+        try (DaemonProcess daemon = bootUbuntusJobs()) {
+            List<Long> hostPids = new ArrayList<>();
+            for (Map.Entry<String, List<String>> entry : DAEMONS.entrySet()) {
+                long pid = awaitDaemon(daemon, entry.getKey(), entry.getValue());
+                hostPids.add(NamespaceMachine.hostPid(daemon, pid).orElseThrow());
+            }
+            assertEquals(0, daemon.stop(WAIT), daemon.logTail());
+            String log = daemon.log();
+            for (String job : DAEMONS.keySet()) {
+                assertTrue(log.contains("Handling stopped JOB=" + job + " INSTANCE= RESULT=ok"), job + " stopped:\n" + log);
+            }
+            for (long pid : hostPids) {
+                assertTrue(ProcTable.process(pid) == null, "daemon " + pid + " is gone");
+            }
+        }
+    }
+
+    /** PID 1 of the namespace with Ubuntu's job files, unchanged, beside the boot jobs. */
+    private DaemonProcess bootUbuntusJobs() throws IOException {
+        List<String> inside = new ArrayList<>(NamespaceMachine.OWN_RUN);
+        inside.addAll(upstartHelpers());
+        return DaemonProcess.startAsPid1(work, machine.launcher(), inside, options -> {
+            // rc runs no SysV script: the host's would start its other daemons in the namespace
+            options.javaOptions("-Dupshot.shutdown.timeout.millis=30000")
+                    .environment("UPSHOT_RC_DIR", work.resolve("no-rc").toString());
+            for (String job : List.of("cron", "dbus", "nginx", "rpcbind", "rpcbind-boot", "xinetd", "acpid",
+                    "avahi-daemon")) {
+                options.job(job, corpusJob(job));
+            }
+            return options;
+        });
     }
 
     /**
