@@ -66,7 +66,6 @@ public final class Engine implements AutoCloseable {
     private final EventMatching matching;
     private final List<Runnable> afterEachMessage = new ArrayList<>();
     private final ExitListener exitListener = this::reaped;
-    private final Handler handler = new Handler();
     private final RunRecords runs;
     /** Adopted main processes (not this daemon's children, so never reaped here) and their start times. */
     private final Map<Integer, Long> adopted = new HashMap<>();
@@ -80,7 +79,7 @@ public final class Engine implements AutoCloseable {
         this.launcher = launcher;
         this.journal = Journal.forDaemon();
         this.processes = new ProcessTable(host);
-        this.loop = new EngineLoop(handler, this::afterMessage, this::onExit);
+        this.loop = new EngineLoop(new Handler(), this::afterMessage, this::onExit);
         this.environment = new JobEnvironment(settings);
         this.sources = new SourceHost(this::emitterFor, processes::ownerOf, processes::mainOf, this::toInstance,
                 settings.daemon(), notes, settings.sourceEventLimit());
@@ -245,7 +244,7 @@ public final class Engine implements AutoCloseable {
             runs.remove(run.ref());
             return;
         }
-        registry.instanceFor(entry, run.ref().instance(), run.env()).adoptRun(run.pid(), run.env());
+        registry.instanceFor(entry, run.ref().instance(), run.env()).adoptRun(run.pid());
         LOG.log(Level.INFO, run.ref().displayName() + " adopted: its main process (" + run.pid()
                 + ") was left running by the daemon before");
         if (adopted.isEmpty()) {
@@ -267,7 +266,7 @@ public final class Engine implements AutoCloseable {
             }
             LOG.log(Level.INFO, "adopted process " + pid + " ended; its exit status is unknown here");
             if (processes.owns(pid)) {
-                handler.processExited(new ProcessExit(pid, 0));
+                loop.post(new EngineInput.ProcessExited(new ProcessExit(pid, 0)));
             }
             return true;
         });

@@ -187,18 +187,19 @@ final class Job {
 
     /**
      * Takes over a run that the daemon before this one started and left running (see
-     * {@link RunRecords}): a new instance goes straight to running, goal start, with
-     * {@code pid} as its main process; no event is emitted and nothing is spawned.
+     * {@link RunRecords}): a new instance, made with the run's environment, goes straight
+     * to running, goal start, with {@code pid} as its main process; no event is emitted
+     * and nothing is spawned.
      */
-    void adoptRun(int pid, List<String> runEnv) {
+    void adoptRun(int pid) {
         if (state != JobState.WAITING || goal != JobGoal.STOP) {
             throw new IllegalStateException(displayName() + " is already " + goal.label() + "/" + state.label());
         }
-        env = List.copyOf(runEnv);
         goal = JobGoal.START;
-        state = JobState.RUNNING;
         pids.put(ProcessKind.MAIN, pid);
         context.adopt(pid);
+        // entered last, so the run is recorded once, as any run reaching running is
+        state = JobState.RUNNING;
         context.stateChanged(JobState.WAITING, JobState.RUNNING);
     }
 
