@@ -1,5 +1,7 @@
 package org.upshot.bench;
 
+import org.upshot.process.internal.HandedDescriptors;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,7 +153,7 @@ public final class EngineBench {
             EngineSettings settings = EngineSettings.of(DaemonSettings.builder(DaemonSettings.Mode.SESSION,
                     DaemonSettings.Facts.current(), dir).runtimeDir(dir.resolve("run")).logDir(dir.resolve("log"))
                     .defaultConsole(DaemonSettings.DefaultConsole.NONE).build(), env, Optional.empty());
-            engine = new Engine(new PosixProcessLauncher(), settings, new NativeHost());
+            engine = new Engine(new PosixProcessLauncher(), settings, new NativeHost(), new HandedDescriptors());
             ConfigurationLoader loader = new ConfigurationLoader(List.of(confdir), StanzaLookup.NONE);
             control = new EngineControl(engine, () -> engine.ask(() -> null), List::of, List::of);
             engine.start();

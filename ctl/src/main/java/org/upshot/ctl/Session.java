@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.upshot.control.Command;
 import org.upshot.control.Json;
 import org.upshot.control.Protocol;
@@ -22,6 +23,8 @@ final class Session {
     private final List<String> words;
     private final StringBuilder text = new StringBuilder(128);
     private boolean levelGiven;
+    /** How long {@code reexec} waits for the new program to answer. */
+    private static final int REEXEC_WAIT_SECONDS = 60;
 
     Session(Initctl ctl, Command command, String word, List<String> words) {
         this.ctl = ctl;
@@ -44,6 +47,9 @@ final class Session {
         try {
             client.send(request);
             Map<String, Object> reply = client.receive();
+            if (command == Command.REEXEC && (reply == null || Boolean.TRUE.equals(reply.get(Protocol.F_OK)))) {
+                return awaitNewProgram(client);
+            }
             if (reply == null) {
                 throw new Initctl.Failure("the daemon closed the connection without replying");
             }
@@ -71,6 +77,38 @@ final class Session {
             } catch (IOException e) {
                 // The reply is in; nothing left to lose.
             }
+        }
+    }
+
+    /**
+     * {@code reexec} was accepted: the exec closes this connection, and the new program
+     * answers on the same socket (clients wait in its backlog meanwhile). Returns once it
+     * has answered; gives up after {@value #REEXEC_WAIT_SECONDS} s.
+     */
+    private int awaitNewProgram(ControlClient old) throws IOException {
+        Thread giveUp = new Thread(() -> {
+            try {
+                Thread.sleep(TimeUnit.SECONDS.toMillis(REEXEC_WAIT_SECONDS));
+            } catch (InterruptedException answered) {
+                return;
+            }
+            ctl.err().println("initctl: the daemon did not answer within " + REEXEC_WAIT_SECONDS
+                    + " s of its re-exec; see its log");
+            Runtime.getRuntime().halt(Initctl.EXIT_FAILURE);
+        }, "reexec-deadline");
+        giveUp.setDaemon(true);
+        giveUp.start();
+        while (old.receiveLine() != null) {
+            // nothing more comes on a re-exec's connection: it ends with the exec
+        }
+        try (ControlClient fresh = ctl.connect()) {
+            fresh.send(Protocol.request(2, Command.VERSION));
+            Map<String, Object> reply = fresh.receive();
+            giveUp.interrupt();
+            if (reply == null || !Boolean.TRUE.equals(reply.get(Protocol.F_OK))) {
+                throw new Initctl.Failure("the re-executed daemon did not answer; see its log");
+            }
+            return Initctl.EXIT_OK;
         }
     }
 

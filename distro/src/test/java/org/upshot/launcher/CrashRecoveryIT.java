@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -78,7 +75,7 @@ class CrashRecoveryIT {
             assertTrue(workers.contains("worker (1) start/running, process " + one + "\n"), workers);
             assertTrue(workers.contains("worker (2) start/running, process " + two + "\n"), workers);
             for (String command : List.of("sleep 1001", "sleep 1002", "sleep 1003")) {
-                long copies = runningCommands().stream().filter(command::equals).count();
+                long copies = ProcTable.pidsOf(command).size();
                 assertEquals(command.endsWith("1003") ? 2 : 1, copies, "no second copy of " + command);
             }
 
@@ -117,21 +114,5 @@ class CrashRecoveryIT {
         assertEquals(0, started.status(), started.output());
         String out = started.output();
         return Long.parseLong(out.substring(out.lastIndexOf(' ') + 1).trim());
-    }
-
-    /** The command line of every process, words joined by spaces. */
-    private static List<String> runningCommands() throws IOException {
-        List<String> commands = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
-            for (Path entry : entries.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                try {
-                    byte[] raw = Files.readAllBytes(entry.resolve("cmdline"));
-                    commands.add(new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim());
-                } catch (IOException gone) {
-                    // ended while listed
-                }
-            }
-        }
-        return commands;
     }
 }

@@ -1,6 +1,7 @@
 package org.upshot.launcher;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +60,26 @@ final class ProcTable {
             throw new IllegalStateException("cannot list /proc", e);
         }
         return children;
+    }
+
+    /** The pids (as this JVM sees them) of the processes whose command line, words joined by spaces, is {@code command}. */
+    static List<Long> pidsOf(String command) {
+        List<Long> pids = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path entry : entries) {
+                try {
+                    byte[] raw = Files.readAllBytes(entry.resolve("cmdline"));
+                    if (new String(raw, StandardCharsets.UTF_8).replace('\0', ' ').trim().equals(command)) {
+                        pids.add(Long.parseLong(entry.getFileName().toString()));
+                    }
+                } catch (IOException gone) {
+                    // ended while listed
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list /proc", e);
+        }
+        return pids;
     }
 
     /** True when this JVM runs as root, as CI does. */

@@ -8,6 +8,7 @@ package org.upshot.control;
  * <li>v1 (0.1.0): every command below.</li>
  * <li>v1, package 2.1: {@link #JOURNAL}.</li>
  * <li>v1, package 2.2: {@link #SOURCES}, {@link #REBOOT}, {@link #HALT}, {@link #POWEROFF}.</li>
+ * <li>v1, package 2.3: {@link #REEXEC}.</li>
  * </ul>
  */
 public enum Command {
@@ -42,7 +43,13 @@ public enum Command {
     /** Shut the system down and halt it: as {@link #REBOOT}, with {@code runlevel 0} ({@code INIT_HALT=HALT}). */
     HALT("halt", false),
     /** Shut the system down and power it off: as {@link #HALT}, with {@code INIT_HALT=POWEROFF}. */
-    POWEROFF("poweroff", false);
+    POWEROFF("poweroff", false),
+    /**
+     * Replace the daemon's program in place, keeping every job, its processes and the
+     * listening sockets: once nothing is half-way (every instance waiting or running),
+     * the reply comes, then the new program starts; {@code telinit u}.
+     */
+    REEXEC("reexec", false);
 
     private final String wireName;
     private final boolean readOnly;

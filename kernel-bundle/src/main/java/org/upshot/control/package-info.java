@@ -29,7 +29,7 @@
  * 2.1 added {@code Command.JOURNAL}; 2.2 {@code SOURCES}, {@code REBOOT}, {@code HALT}, {@code POWEROFF}.
  */
 @Export
-@Version("2.2.0")
+@Version("2.3.0")
 package org.upshot.control;
 
 import org.osgi.annotation.bundle.Export;

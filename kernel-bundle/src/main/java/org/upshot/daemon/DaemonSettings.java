@@ -82,6 +82,17 @@ public record DaemonSettings(Mode mode, List<Path> confDirs, Path pluginDir, Pat
      * asks of the kernel ({@code reboot(2)}) as an init; unset, the daemon just exits.
      */
     public static final String EXIT_ACTION = "upshot.exit.action";
+    /**
+     * System property of a daemon that {@code initctl reexec} started in place of the one
+     * before it: the file holding the state that one handed over (see the engine's
+     * {@code docs/reexec.md}). Unset for a daemon started afresh.
+     */
+    public static final String REEXEC_STATE = "upshot.reexec.state";
+    /**
+     * System property of a re-executed daemon: the descriptors it inherited, as
+     * {@code NAME=FD} pairs separated by commas, names URL-encoded.
+     */
+    public static final String REEXEC_DESCRIPTORS = "upshot.reexec.descriptors";
     /** The default of {@link #sourceCallTimeout()}. */
     public static final Duration DEFAULT_SOURCE_CALL_TIMEOUT = Duration.ofSeconds(10);
     /** The unpacked distribution ({@code bin/}, {@code plugins/}...): a system property of the launcher. */

@@ -5,7 +5,7 @@
  * No {@code org.osgi} imports, so {@code initctl} uses it as a plain library.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.upshot.daemon;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,6 @@
 package org.upshot.process;
 
+import java.util.Collection;
 import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -70,4 +71,27 @@ public interface Host {
      * @since 1.1
      */
     void reboot(int command) throws PosixException;
+
+    /**
+     * Replaces the daemon's program in place ({@code execve}): the pid, the children and
+     * the descriptors in {@code keep} (with standard input, output and error) stay; every
+     * other descriptor is closed by the exec, and the signal mask is cleared. Does not
+     * return when it works.
+     *
+     * @param argv the new program's path, then its arguments
+     * @param env the new program's environment, {@code KEY=VALUE} each
+     * @param keep the descriptors the new program inherits
+     * @throws PosixException if the exec failed; the daemon goes on as it was
+     * @since 1.4
+     */
+    void replaceProgram(List<String> argv, List<String> env, Collection<Integer> keep) throws PosixException;
+
+    /**
+     * Closes descriptor {@code fd} of the daemon: one a re-exec handed over that no one
+     * took back.
+     *
+     * @throws PosixException {@code close} failed (EBADF: not open)
+     * @since 1.4
+     */
+    void closeDescriptor(int fd) throws PosixException;
 }

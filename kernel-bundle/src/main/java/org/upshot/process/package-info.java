@@ -30,7 +30,7 @@
  * {@link org.upshot.process.ProcessAttributes#idleIoClass()}.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.upshot.process;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,7 @@
 package org.upshot.bench.control;
 
+import org.upshot.process.internal.HandedDescriptors;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,7 +43,7 @@ public final class ControlBenchDaemon {
                 Optional.empty());
         NativeHost host = new NativeHost();
         host.becomeChildSubreaper();
-        Engine engine = new Engine(new PosixProcessLauncher(), settings, host);
+        Engine engine = new Engine(new PosixProcessLauncher(), settings, host, new HandedDescriptors());
         ConfigurationLoader loader = new ConfigurationLoader(List.of(confdir), StanzaLookup.NONE);
         EngineControl control = new EngineControl(engine, () -> {
             engine.apply(loader.reload());
@@ -51,7 +53,7 @@ public final class ControlBenchDaemon {
         engine.configure(loader.load().jobs().values());
         engine.ask(() -> null).toCompletableFuture().get(30, TimeUnit.SECONDS);
         try (ControlServer server = new ControlServer(settings.controlSocket(), false, control, "bench",
-                logdir, false, ControlLimits.DEFAULT)) {
+                logdir, false, ControlLimits.DEFAULT, new HandedDescriptors())) {
             System.out.println("ready " + server.socketPath());
             System.out.flush();
             while (System.in.read() >= 0) {

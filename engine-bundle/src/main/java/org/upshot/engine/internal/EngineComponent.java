@@ -1,6 +1,8 @@
 package org.upshot.engine.internal;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -23,6 +25,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.upshot.daemon.DaemonSettings;
+import org.upshot.daemon.DescriptorStore;
 import org.upshot.engine.internal.api.JobControl;
 import org.upshot.engine.internal.config.ChangeSet;
 import org.upshot.engine.internal.config.Configuration;
@@ -32,6 +35,7 @@ import org.upshot.engine.internal.event.EngineEvents;
 import org.upshot.engine.internal.job.Engine;
 import org.upshot.engine.internal.job.EngineControl;
 import org.upshot.engine.internal.job.EngineSettings;
+import org.upshot.engine.internal.job.ReexecState;
 import org.upshot.engine.internal.job.SourceEventLimit;
 import org.upshot.engine.internal.parse.Diagnostic;
 import org.upshot.engine.internal.plugin.PluginCatalog;
@@ -58,6 +62,8 @@ public final class EngineComponent {
     private static final Logger LOG = System.getLogger(EngineComponent.class.getName());
     private static final int SIGWINCH = 28;
     private static final int SIGPWR = 30;
+    /** How long a descriptor a re-exec handed over waits for its plugin to take it back. */
+    private static final Duration UNCLAIMED_DESCRIPTOR_DELAY = Duration.ofMinutes(1);
 
     private final BundleContext context;
     private final Host host;
@@ -74,13 +80,14 @@ public final class EngineComponent {
 
     @Activate
     public EngineComponent(BundleContext context, @Reference ProcessLauncher launcher, @Reference Host host,
-            @Reference Cgroups cgroups) {
+            @Reference Cgroups cgroups, @Reference DescriptorStore descriptors) {
         this.context = context;
         this.host = host;
         this.launcher = launcher;
         this.settings = DaemonSettings.fromProperties(context::getProperty, DaemonSettings.Facts.current());
         this.engine = new Engine(launcher, EngineSettings.of(settings, System.getenv(), usable(cgroups))
-                .withSourceEventLimit(sourceEventLimit(context.getProperty(SourceEventLimit.PROPERTY))), host);
+                .withSourceEventLimit(sourceEventLimit(context.getProperty(SourceEventLimit.PROPERTY))), host,
+                descriptors);
         this.loader = new ConfigurationLoader(settings.confDirs(), plugins);
     }
 
@@ -105,7 +112,8 @@ public final class EngineComponent {
         Configuration configuration = loader.load();
         report(configuration.diagnostics());
         engine.configure(configuration.jobs().values());
-        engine.adoptRuns();
+        Optional<ReexecState> handedOver = handedOver();
+        handedOver.ifPresentOrElse(engine::takeOver, engine::adoptRuns);
         try {
             watcher = ConfigurationWatcher.start(loader, this::configurationChanged);
             // an extension bound between the load and now would otherwise go unseen
@@ -122,7 +130,39 @@ public final class EngineComponent {
         jobControl.subscribe(runlevels);
         handleSignals();
         control = context.registerService(JobControl.class, jobControl, new Hashtable<>());
-        engine.emit(Event.of(EngineEvents.STARTUP));
+        if (handedOver.isEmpty()) {
+            engine.emit(Event.of(EngineEvents.STARTUP));
+        }
+    }
+
+    /**
+     * What the daemon before this program handed over, if it re-executed into this one
+     * ({@link DaemonSettings#REEXEC_STATE}); read once and removed. A handover that cannot
+     * be read is logged, and the runs are adopted from their records as after a crash;
+     * {@code startup} is not emitted again either way, since the system is up.
+     */
+    private Optional<ReexecState> handedOver() {
+        String file = context.getProperty(DaemonSettings.REEXEC_STATE);
+        if (file == null) {
+            return Optional.empty();
+        }
+        Path path = Path.of(file);
+        ReexecState state;
+        try {
+            state = ReexecState.read(path);
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "cannot take over from the daemon before the re-exec: " + e.getMessage()
+                    + "; adopting its runs from their records");
+            state = ReexecState.nothing();
+            engine.adoptRuns();
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot remove " + path + ": " + e.getMessage());
+        }
+        engine.closeUnclaimedDescriptors(UNCLAIMED_DESCRIPTOR_DELAY);
+        return Optional.of(state);
     }
 
     @Deactivate

@@ -95,6 +95,17 @@ public interface LibC {
 
     @SaveError int close(int fd);
 
+    int F_GETFD = 1;
+    int F_SETFD = 2;
+    int FD_CLOEXEC = 1;
+    int SIG_SETMASK = 2;
+
+    @SaveError int fcntl(int fd, int command, int argument);
+
+    int pthread_sigmask(int how, @In Pointer set, Pointer old);
+
+    @SaveError int execve(String path, @In Pointer argv, @In Pointer envp);
+
     String strerror(int errno);
 
     @SaveError Pointer getpwnam(String name);

@@ -7,8 +7,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import jnr.ffi.Pointer;
 import org.osgi.service.component.annotations.Component;
 import org.upshot.process.Host;
 import org.upshot.process.PosixException;
@@ -100,5 +103,35 @@ public final class NativeHost implements Host {
     @Override
     public void reboot(int command) throws PosixException {
         Native.check(libc.reboot(command), "reboot", String.format("0x%08x", command));
+    }
+
+    /**
+     * Marks every descriptor but standard input, output, error and {@code keep} close-on-exec
+     * (the JDK opens most without it), clears the thread's signal mask (the JVM blocks some
+     * on its threads, and a mask survives exec), then execs.
+     */
+    @Override
+    public void replaceProgram(List<String> argv, List<String> env, Collection<Integer> keep) throws PosixException {
+        Set<Integer> kept = Set.copyOf(keep);
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path entry : fds) {
+                int fd = Integer.parseInt(entry.getFileName().toString());
+                if (fd > 2) {
+                    // a descriptor closed since the listing fails with EBADF: nothing to do
+                    libc.fcntl(fd, LibC.F_SETFD, kept.contains(fd) ? 0 : LibC.FD_CLOEXEC);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new PosixException("opendir", LibC.EINVAL, "/proc/self/fd: " + e.getMessage());
+        }
+        Pointer noSignals = Native.allocate(LibC.SIGSET_SIZE);
+        libc.sigemptyset(noSignals);
+        Native.checkReturned(libc.pthread_sigmask(LibC.SIG_SETMASK, noSignals, null), "pthread_sigmask", "");
+        Native.check(libc.execve(argv.get(0), Native.stringArray(argv), Native.stringArray(env)), "execve", argv.get(0));
+    }
+
+    @Override
+    public void closeDescriptor(int fd) throws PosixException {
+        Native.check(libc.close(fd), "close", Integer.toString(fd));
     }
 }

@@ -121,6 +121,13 @@ public interface JobControl {
      */
     CompletionStage<Void> shutdown(PowerAction action);
 
+    /**
+     * Replaces the daemon's program in place ({@code initctl reexec}), keeping every job:
+     * completes just before the exec, once every instance is at rest; fails with
+     * {@link ControlException.Reason#FAILED} if that does not happen in time.
+     */
+    CompletionStage<Void> reexec();
+
     /** What the end of a shutdown asks of the kernel. */
     enum PowerAction { REBOOT, HALT, POWEROFF }
 

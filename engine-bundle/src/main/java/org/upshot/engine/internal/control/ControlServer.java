@@ -1,11 +1,13 @@
 package org.upshot.engine.internal.control;
 
 import java.io.IOException;
+import java.lang.reflect.Constructor;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.spi.SelectorProvider;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -33,6 +36,7 @@ import jnr.unixsocket.UnixSocketAddress;
 import jnr.unixsocket.UnixSocketChannel;
 import jnr.unixsocket.UnixSocketOptions;
 import org.upshot.daemon.DaemonSettings.ControlLimits;
+import org.upshot.daemon.DescriptorStore;
 import org.upshot.control.Command;
 import org.upshot.control.ErrorCode;
 import org.upshot.control.Json;
@@ -62,6 +66,8 @@ public final class ControlServer implements AutoCloseable {
     private final ByteBuffer readBuffer = ByteBuffer.allocate(16 * 1024);
     private final Thread ioThread;
     private volatile boolean running = true;
+    /** The control socket's name among the descriptors a re-exec keeps. */
+    private static final String DESCRIPTOR_NAME = "control";
 
     /**
      * Binds the socket (replacing a stale one), sets its mode and starts serving.
@@ -72,17 +78,25 @@ public final class ControlServer implements AutoCloseable {
      * @throws IOException if the socket cannot be bound, or a live daemon already answers on it
      */
     public ControlServer(Path socketPath, boolean systemMode, JobControl control, String version,
-            Path logDir, boolean debug, ControlLimits limits) throws IOException {
+            Path logDir, boolean debug, ControlLimits limits, DescriptorStore descriptors) throws IOException {
         this.socketPath = socketPath;
         this.control = control;
         this.limits = limits;
         this.dispatcher = new RequestDispatcher(control, version, logDir, new LogPriority(debug));
-        removeStaleSocket(socketPath);
-        serverChannel = UnixServerSocketChannel.open();
+        OptionalInt inherited = descriptors.take(DESCRIPTOR_NAME);
+        if (inherited.isPresent()) {
+            serverChannel = inheritedChannel(inherited.getAsInt());
+        } else {
+            removeStaleSocket(socketPath);
+            serverChannel = UnixServerSocketChannel.open();
+        }
         try {
-            serverChannel.socket().bind(new UnixSocketAddress(socketPath.toFile()));
-            Files.setPosixFilePermissions(socketPath,
-                    PosixFilePermissions.fromString(systemMode ? "rw-rw-rw-" : "rw-------"));
+            if (inherited.isEmpty()) {
+                serverChannel.socket().bind(new UnixSocketAddress(socketPath.toFile()));
+                Files.setPosixFilePermissions(socketPath,
+                        PosixFilePermissions.fromString(systemMode ? "rw-rw-rw-" : "rw-------"));
+            }
+            descriptors.keep(DESCRIPTOR_NAME, serverChannel.getFD());
             int owner = (Integer) Files.getAttribute(socketPath, "unix:uid");
             policy = systemMode ? AccessPolicy.system() : AccessPolicy.session(owner);
             serverChannel.configureBlocking(false);
@@ -97,6 +111,21 @@ public final class ControlServer implements AutoCloseable {
         ioThread.start();
         LOG.log(Level.DEBUG, "control server listening on {0} ({1} mode)", socketPath,
                 systemMode ? "system" : "session");
+    }
+
+    /**
+     * The listening socket a re-exec handed over: clients that connected during the exec
+     * wait in its backlog. jnr makes a channel from a descriptor only in its own package.
+     */
+    private static UnixServerSocketChannel inheritedChannel(int fd) throws IOException {
+        try {
+            Constructor<UnixServerSocketChannel> fromDescriptor = UnixServerSocketChannel.class
+                    .getDeclaredConstructor(SelectorProvider.class, int.class);
+            fromDescriptor.setAccessible(true);
+            return fromDescriptor.newInstance(NativeSelectorProvider.getInstance(), fd);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IOException("cannot take over the control socket (descriptor " + fd + "): " + e, e);
+        }
     }
 
     /** The socket this server listens on. */

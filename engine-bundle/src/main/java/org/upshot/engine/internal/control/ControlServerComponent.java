@@ -10,6 +10,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.upshot.daemon.DaemonSettings;
+import org.upshot.daemon.DescriptorStore;
 import org.upshot.engine.internal.api.JobControl;
 
 /**
@@ -22,7 +23,8 @@ public final class ControlServerComponent {
     private final ControlServer server;
 
     @Activate
-    public ControlServerComponent(@Reference JobControl control, BundleContext context) throws IOException {
+    public ControlServerComponent(@Reference JobControl control, @Reference DescriptorStore descriptors,
+            BundleContext context) throws IOException {
         DaemonSettings settings = DaemonSettings.fromProperties(context::getProperty, DaemonSettings.Facts.current());
         boolean systemMode = settings.mode() == DaemonSettings.Mode.SYSTEM;
         Path runtimeDir = settings.runtimeDir();
@@ -36,7 +38,7 @@ public final class ControlServerComponent {
         }
         server = new ControlServer(settings.controlSocket(), systemMode, control,
                 context.getBundle().getVersion().toString(), settings.logDir(), settings.debug(),
-                settings.controlLimits());
+                settings.controlLimits(), descriptors);
     }
 
     @Deactivate

@@ -117,6 +117,8 @@ final class RequestDispatcher {
             case POWEROFF:
                 return control.shutdown(JobControl.PowerAction.valueOf(command.name()))
                         .thenApply(nothing -> new LinkedHashMap<>());
+            case REEXEC:
+                return control.reexec().thenApply(nothing -> new LinkedHashMap<>());
             case EVENTS:
                 throw new IllegalStateException("can't happen: events is the server's own command");
         }

@@ -3,6 +3,8 @@ package org.upshot.engine.internal.event;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -69,6 +71,27 @@ public final class EventQueue {
         trace.progressed(queued);
         LOG.log(Level.DEBUG, () -> "Pending " + event + " event");
         return queued;
+    }
+
+    /**
+     * Puts back an event the daemon before a re-exec had handled and that conditions still
+     * held: it is {@code HANDLING}, blocked only by the holds the caller restores next
+     * ({@link org.upshot.engine.internal.match.Condition#restore}), and finishes once they let go.
+     */
+    public QueuedEvent restoreHeld(Event event, boolean failed) {
+        QueuedEvent queued = new QueuedEvent(event, List.of(), RunPriority.NORMAL);
+        queued.progress(QueuedEvent.Progress.HANDLING);
+        if (failed) {
+            queued.block();
+            queued.release(true);
+        }
+        events.add(queued);
+        return queued;
+    }
+
+    /** The events on the queue, oldest first; engine thread, not to be changed. */
+    public Collection<QueuedEvent> events() {
+        return Collections.unmodifiableCollection(events);
     }
 
     /** Adds a subscriber told of every event as it is handled; returns its cancel action. */

@@ -111,6 +111,11 @@ public final class QueuedEvent implements Blocked {
         onFinish.add(action);
     }
 
+    /** Whether a job waits for this event to finish (its {@code starting} or {@code stopping}). */
+    public boolean awaited() {
+        return !onFinish.isEmpty();
+    }
+
     List<Runnable> finishActions() {
         return onFinish;
     }

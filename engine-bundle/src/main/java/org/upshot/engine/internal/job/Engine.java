@@ -2,6 +2,9 @@ package org.upshot.engine.internal.job;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,9 +23,11 @@ import org.upshot.engine.internal.config.ChangeSet;
 import org.upshot.engine.internal.event.EventQueue;
 import org.upshot.engine.internal.event.QueuedEvent;
 import org.upshot.engine.internal.api.SourceStatus;
+import org.upshot.engine.internal.match.Condition;
 import org.upshot.engine.internal.journal.Journal;
 import org.upshot.engine.internal.journal.JournalEntry;
 import org.upshot.engine.internal.model.JobClass;
+import org.upshot.daemon.DescriptorStore;
 import org.upshot.event.Event;
 import org.upshot.event.EventDescriptor;
 import org.upshot.event.EventEmitter;
@@ -50,6 +55,8 @@ public final class Engine implements AutoCloseable {
     private static final int JOURNAL_EVENT_CHARS = 256;
     /** How often adopted processes are looked for in {@code /proc}: a stop waits on it. */
     private static final long ADOPTED_POLL_MILLIS = 100;
+    /** How long a run a re-exec handed over waits for its job to load (its plugin to come back). */
+    private static final long AWAIT_JOB_MILLIS = 60_000;
 
     private final ProcessLauncher launcher;
     private final EngineLoop loop;
@@ -69,14 +76,23 @@ public final class Engine implements AutoCloseable {
     private final RunRecords runs;
     /** Adopted main processes (not this daemon's children, so never reaped here) and their start times. */
     private final Map<Integer, Long> adopted = new HashMap<>();
+    /** Runs a re-exec handed over whose jobs are not loaded yet (engine thread). */
+    private final List<ReexecState.InstanceState> awaitingJobs = new ArrayList<>();
+    private final Host host;
+    private final DescriptorStore descriptors;
+    private final Handover handover;
 
     /**
      * @param launcher spawns, signals and reaps the jobs' processes
      * @param settings the daemon's settings and base environment
      * @param host the daemon's process (for the child list when following daemons)
+     * @param descriptors what a re-exec keeps open, and what the daemon before handed
+     *     over (a re-executed daemon's)
      */
-    public Engine(ProcessLauncher launcher, EngineSettings settings, Host host) {
+    public Engine(ProcessLauncher launcher, EngineSettings settings, Host host, DescriptorStore descriptors) {
         this.launcher = launcher;
+        this.host = host;
+        this.descriptors = descriptors;
         this.journal = Journal.forDaemon();
         this.processes = new ProcessTable(host);
         this.loop = new EngineLoop(new Handler(), this::afterMessage, this::onExit);
@@ -93,6 +109,7 @@ public final class Engine implements AutoCloseable {
                 loop, sources, journal, runs, this::forget);
         this.registry = new JobRegistry(runtime::contextFor);
         this.matching = new EventMatching(registry, environment);
+        this.handover = new Handover(registry, queue, loop, host, descriptors, settings.daemon().runtimeDir());
     }
 
     /** Starts the engine thread and begins listening for exits. */
@@ -142,12 +159,18 @@ public final class Engine implements AutoCloseable {
 
     /** Emits an event whose runs are scheduled at {@code priority} (see {@link RunPriority}). */
     public CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors, RunPriority priority) {
+        return emit(event, descriptors, priority, false);
+    }
+
+    /** @param fromSource whether an event source emits it: held while a re-exec is sealed ({@link Handover}) */
+    private CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors, RunPriority priority,
+            boolean fromSource) {
         if (!loop.running()) {
             descriptors.forEach(EventDescriptor::release);
             return CompletableFuture.failedFuture(new IllegalStateException("the engine has stopped"));
         }
         CompletableFuture<EventResult> done = new CompletableFuture<>();
-        loop.post(new EngineInput.EventEmitted(event, descriptors, priority, done));
+        handover.emitOrHold(new EngineInput.EventEmitted(event, descriptors, priority, done), fromSource);
         return done;
     }
 
@@ -155,7 +178,7 @@ public final class Engine implements AutoCloseable {
     public EventEmitter emitterFor(String emitter) {
         return (event, descriptors, priority) -> {
             LOG.log(Level.DEBUG, () -> "source " + emitter + " emitted " + event);
-            return emit(event, descriptors, priority);
+            return emit(event, descriptors, priority, true);
         };
     }
 
@@ -275,6 +298,138 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces the daemon's program in place, every job kept ({@link Handover}); completes
+     * just before the exec, or fails if the engine does not come to rest in time.
+     */
+    public CompletionStage<Void> reexec() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        request(() -> handover.begin(done));
+        return done;
+    }
+
+    /**
+     * Closes, after {@code delay}, the descriptors the daemon before handed over that no
+     * plugin took back (its plugin is gone, or its job's socket changed).
+     */
+    public void closeUnclaimedDescriptors(Duration delay) {
+        loop.schedule(new EngineInput.Request(() -> {
+            for (int fd : descriptors.takeUnclaimed()) {
+                LOG.log(Level.INFO, "closing descriptor " + fd + ": handed over by the re-exec, taken by no one");
+                try {
+                    host.closeDescriptor(fd);
+                } catch (PosixException e) {
+                    LOG.log(Level.WARNING, "cannot close descriptor " + fd + ": " + e.getMessage());
+                }
+            }
+        }), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** What a re-exec keeps open, and what the daemon before handed over. */
+    public DescriptorStore descriptors() {
+        return descriptors;
+    }
+
+    /**
+     * Takes over what the daemon before this program handed over ({@link Handover}): its
+     * running instances with their processes and respawn counts, the events its conditions
+     * held, and the events emitted during the exec. Call after the first {@link #configure},
+     * instead of {@link #adoptRuns} and {@code startup}.
+     */
+    public void takeOver(ReexecState state) {
+        request(() -> {
+            List<QueuedEvent> held = new ArrayList<>();
+            for (ReexecState.HeldEvent event : state.held()) {
+                held.add(queue.restoreHeld(event.event(), event.failed()));
+            }
+            for (ReexecState.ConditionState start : state.startConditions()) {
+                JobEntry entry = registry.entry(start.job());
+                restoreCondition(start, entry == null ? null : entry.startOn(), held);
+            }
+            int taken = 0;
+            for (ReexecState.InstanceState run : state.instances()) {
+                if (registry.entry(run.ref().job()) == null) {
+                    awaitingJobs.add(run); // a plugin's stanza: loaded once the plugin is back
+                } else if (takeOver(run, held)) {
+                    taken++;
+                }
+            }
+            if (!awaitingJobs.isEmpty()) {
+                loop.schedule(new EngineInput.Request(this::leaveAwaitingAlone), AWAIT_JOB_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            for (ReexecState.EmittedEvent event : state.emitted()) {
+                emit(event.event(), event.descriptors().stream().map(d -> Handover.inherited(d, host)).toList(),
+                        event.priority());
+            }
+            LOG.log(Level.INFO, "re-executed: took over " + taken + " running instances and " + state.held().size()
+                    + " held events" + (awaitingJobs.isEmpty() ? "" : "; " + awaitingJobs.size()
+                    + " more once their jobs load"));
+        });
+    }
+
+    /** Whether {@code run} was taken over: its job is loaded and has no such instance already. */
+    private boolean takeOver(ReexecState.InstanceState run, List<QueuedEvent> held) {
+        JobEntry entry = registry.entry(run.ref().job());
+        if (entry.instance(run.ref().instance()) != null) {
+            LOG.log(Level.WARNING, run.ref().displayName() + " (process " + run.pid() + ") was running before the "
+                    + "re-exec, but it runs already; leaving the process alone");
+            return false;
+        }
+        Job job = registry.instanceFor(entry, run.ref().instance(), run.env());
+        job.adoptRun(run.pid(), run.respawns());
+        restoreCondition(run.stopCondition(), job.stopCondition(), held);
+        // reaped by the program before, in the moment of the exec: its status went with it
+        if (!RunRecords.startTicks(run.pid()).equals(OptionalLong.of(run.startTicks()))
+                && !Files.exists(Path.of("/proc", Integer.toString(run.pid())))) {
+            LOG.log(Level.INFO, job.displayName() + ": main process " + run.pid()
+                    + " ended during the re-exec; its exit status is unknown here");
+            loop.post(new EngineInput.ProcessExited(new ProcessExit(run.pid(), 0)));
+        }
+        return true;
+    }
+
+    /**
+     * Takes over the runs whose jobs were not loaded when the re-executed daemon took over
+     * (a plugin's stanza: the job loads once the plugin is active again). Their half-matched
+     * stop conditions are not restored: the events went their way meanwhile.
+     */
+    private void takeOverLoadedJobs() {
+        awaitingJobs.removeIf(run -> {
+            if (registry.entry(run.ref().job()) == null) {
+                return false;
+            }
+            ReexecState.InstanceState bare = new ReexecState.InstanceState(run.ref(), run.pid(), run.startTicks(),
+                    run.env(), run.respawns(), null);
+            if (takeOver(bare, List.of())) {
+                LOG.log(Level.INFO, run.ref().displayName() + " taken over now that its job is loaded");
+            }
+            return true;
+        });
+    }
+
+    private void leaveAwaitingAlone() {
+        for (ReexecState.InstanceState run : awaitingJobs) {
+            LOG.log(Level.WARNING, run.ref().displayName() + " (process " + run.pid() + ") was running before the "
+                    + "re-exec, but its job is not loaded now; leaving its process alone");
+        }
+        awaitingJobs.clear();
+    }
+
+    private static void restoreCondition(ReexecState.ConditionState state, Condition<QueuedEvent> condition,
+            List<QueuedEvent> held) {
+        if (state == null) {
+            return;
+        }
+        if (condition == null || !condition.expression().toString().equals(state.expression())) {
+            LOG.log(Level.INFO, "the condition of " + state.job() + " changed across the re-exec; its half-matched "
+                    + "events are dropped");
+            return;
+        }
+        Map<Integer, QueuedEvent> leaves = new HashMap<>();
+        state.leaves().forEach((leaf, event) -> leaves.put(leaf, held.get(event)));
+        condition.restore(leaves);
+    }
+
     // ---- for EngineControl, on the engine thread -----------------------------------------
 
     JobRegistry registry() {
@@ -360,6 +515,7 @@ public final class Engine implements AutoCloseable {
         for (Runnable check : List.copyOf(afterEachMessage)) {
             check.run();
         }
+        handover.afterMessage();
     }
 
     private void onExit() {
@@ -421,6 +577,7 @@ public final class Engine implements AutoCloseable {
         @Override
         public void configChanged(EngineInput.ConfigChanged changed) {
             registry.apply(changed.updated(), changed.removed(), changed.complete());
+            takeOverLoadedJobs();
             notes.engineLines(registry.needsNotes());
             sources.jobsChanged(registry.views());
         }

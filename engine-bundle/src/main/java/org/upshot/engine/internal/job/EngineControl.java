@@ -207,7 +207,14 @@ public final class EngineControl implements JobControl {
     @Override
     public CompletionStage<EventResult> emit(Event event, boolean wait) {
         CompletionStage<EventResult> done = engine.emit(event);
-        return wait ? done : CompletableFuture.completedFuture(EventResult.OK);
+        // refused outright (a re-exec under way): the caller must hear it even without waiting
+        boolean refused = done.toCompletableFuture().isCompletedExceptionally();
+        return wait || refused ? done : CompletableFuture.completedFuture(EventResult.OK);
+    }
+
+    @Override
+    public CompletionStage<Void> reexec() {
+        return engine.reexec();
     }
 
     @Override

@@ -192,6 +192,16 @@ final class Job {
      * and nothing is spawned.
      */
     void adoptRun(int pid) {
+        adoptRun(pid, new RespawnHistory(0, 0));
+    }
+
+    /**
+     * {@link #adoptRun(int)} for a run handed over by a re-exec, which also hands over how
+     * often the run respawned lately, so that the respawn limit goes on counting.
+     */
+    void adoptRun(int pid, RespawnHistory respawns) {
+        respawnWindowStart = respawns.windowStart();
+        respawnCount = respawns.count();
         if (state != JobState.WAITING || goal != JobGoal.STOP) {
             throw new IllegalStateException(displayName() + " is already " + goal.label() + "/" + state.label());
         }
@@ -201,6 +211,28 @@ final class Job {
         // entered last, so the run is recorded once, as any run reaching running is
         state = JobState.RUNNING;
         context.stateChanged(JobState.WAITING, JobState.RUNNING);
+    }
+
+    /**
+     * The respawns counted toward the limit: {@code count} since {@code windowStart}
+     * ({@code System.nanoTime()}, the machine's monotonic clock, so it holds across a re-exec).
+     */
+    public record RespawnHistory(long windowStart, int count) {}
+
+    RespawnHistory respawns() {
+        return new RespawnHistory(respawnWindowStart, respawnCount);
+    }
+
+    /**
+     * Whether the instance is at rest with nothing under way: running its main process
+     * alone toward goal start, or waiting toward stop, holding up no one. A re-exec hands
+     * over only instances at rest.
+     */
+    boolean atRest() {
+        boolean running = state == JobState.RUNNING && goal == JobGoal.START
+                && pids.size() == 1 && pids.containsKey(ProcessKind.MAIN);
+        boolean waiting = state == JobState.WAITING && goal == JobGoal.STOP && pids.isEmpty();
+        return (running || waiting) && blocking.isEmpty() && blocker == null && awaiting == null;
     }
 
     /** {@code initctl set-env} on this instance: later processes see the new table. */

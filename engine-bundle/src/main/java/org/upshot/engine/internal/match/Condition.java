@@ -5,8 +5,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -215,6 +217,46 @@ public final class Condition<E> {
             }
         }
         return events;
+    }
+
+    /**
+     * What each leaf holds, by the leaf's place among the leaves (left to right): the
+     * condition's live state, as a re-exec hands it over ({@link #restore}).
+     */
+    public Map<Integer, E> heldByLeaf() {
+        Map<Integer, E> byLeaf = new LinkedHashMap<>();
+        for (int i = 0; i < shape.leaves.length; i++) {
+            Object event = held[shape.leaves[i]];
+            if (event != null) {
+                byLeaf.put(i, heldType(event));
+            }
+        }
+        return byLeaf;
+    }
+
+    /**
+     * Makes the leaves in {@code byLeaf} (as {@link #heldByLeaf} numbers them) true,
+     * holding their events (the holder is told), without matching: a re-executed daemon
+     * takes over its predecessor's half-matched condition. Leaves out of range are
+     * ignored. Returns whether the whole expression is now true.
+     */
+    public boolean restore(Map<Integer, E> byLeaf) {
+        byLeaf.forEach((leaf, event) -> {
+            if (leaf >= 0 && leaf < shape.leaves.length && held[shape.leaves[leaf]] == null) {
+                values[shape.leaves[leaf]] = true;
+                held[shape.leaves[leaf]] = event;
+                holder.hold(event);
+            }
+        });
+        byte[] kinds = shape.kinds;
+        for (int i = 0; i < kinds.length; i++) {
+            if (kinds[i] == Shape.AND) {
+                values[i] = values[shape.left[i]] && values[shape.right[i]];
+            } else if (kinds[i] == Shape.OR) {
+                values[i] = values[shape.left[i]] || values[shape.right[i]];
+            }
+        }
+        return isTrue();
     }
 
     /** Makes every node false and releases every held event, telling the holder of each. */

@@ -1,5 +1,7 @@
 package org.upshot.engine.internal.control;
 
+import org.upshot.process.internal.HandedDescriptors;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -84,7 +86,7 @@ class ControlEngineIT {
         DaemonSettings daemon = DaemonSettings.builder(DaemonSettings.Mode.SESSION, DaemonSettings.Facts.current(),
                 dir).runtimeDir(runtime).logDir(logdir).build();
         EngineSettings settings = EngineSettings.of(daemon, daemonEnv, Optional.empty());
-        engine = new Engine(new PosixProcessLauncher(), settings, new NativeHost());
+        engine = new Engine(new PosixProcessLauncher(), settings, new NativeHost(), new HandedDescriptors());
         ConfigurationLoader loader = new ConfigurationLoader(List.of(confdir), StanzaLookup.NONE);
         EngineControl control = new EngineControl(engine, () -> {
             engine.apply(loader.reload());
@@ -95,7 +97,7 @@ class ControlEngineIT {
         engine.ask(() -> null).toCompletableFuture().get(20, TimeUnit.SECONDS);
         control.subscribe(events::add);
         socket = settings.controlSocket();
-        server = new ControlServer(socket, true, control, "0.1.0", logdir, false, ControlLimits.DEFAULT);
+        server = new ControlServer(socket, true, control, "0.1.0", logdir, false, ControlLimits.DEFAULT, new HandedDescriptors());
         env.put("UPSHOT_SOCKET", socket.toString());
     }
 

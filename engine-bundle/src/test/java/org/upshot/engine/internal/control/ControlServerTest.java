@@ -1,5 +1,7 @@
 package org.upshot.engine.internal.control;
 
+import org.upshot.process.internal.HandedDescriptors;
+
 import org.upshot.daemon.DaemonSettings.ControlLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,7 +40,7 @@ class ControlServerTest {
     void start() throws IOException {
         socket = dir.resolve("control.sock");
         server = new ControlServer(socket, false, engine, "0.1.0", dir.resolve("log"), false,
-                new ControlLimits(4096, 8, 1 << 20, 10_000));
+                new ControlLimits(4096, 8, 1 << 20, 10_000), new HandedDescriptors());
     }
 
     @AfterEach
@@ -139,7 +141,7 @@ class ControlServerTest {
     void halfSentRequestThenSilenceIsDroppedAfterTheIdleTimeout() throws IOException {
         server.close();
         server = new ControlServer(socket, false, engine, "0.1.0", dir, false,
-                new ControlLimits(4096, 8, 1 << 20, 400));
+                new ControlLimits(4096, 8, 1 << 20, 400), new HandedDescriptors());
         try (RawClient client = new RawClient(socket)) {
             client.send("{\"v\":1,\"id\":1,\"cmd\":\"sta");
             long started = System.nanoTime();
@@ -154,7 +156,7 @@ class ControlServerTest {
     void aRequestDrippedAByteAtATimeIsCutOffAtTheDeadline() throws Exception {
         server.close();
         server = new ControlServer(socket, false, engine, "0.1.0", dir, false,
-                new ControlLimits(4096, 8, 1 << 20, 400));
+                new ControlLimits(4096, 8, 1 << 20, 400), new HandedDescriptors());
         try (RawClient client = new RawClient(socket)) {
             long started = System.nanoTime();
             String request = status(1, "sobby");
@@ -294,7 +296,7 @@ class ControlServerTest {
     void connectionsOverTheLimitAreTurnedAwayBusy() throws IOException {
         server.close();
         server = new ControlServer(socket, false, engine, "0.1.0", dir, false,
-                new ControlLimits(2, 8, 1 << 20, 5000));
+                new ControlLimits(2, 8, 1 << 20, 5000), new HandedDescriptors());
         try (RawClient first = new RawClient(socket); RawClient second = new RawClient(socket)) {
             first.send(status(1, "sobby"));
             second.send(status(2, "sobby"));
@@ -324,11 +326,11 @@ class ControlServerTest {
     @Test
     void staleSocketFileIsReplacedButALiveDaemonIsNot() throws IOException {
         IOException live = assertThrows(IOException.class, () -> new ControlServer(socket, false, engine,
-                "0.1.0", dir, false, ControlLimits.DEFAULT));
+                "0.1.0", dir, false, ControlLimits.DEFAULT, new HandedDescriptors()));
         assertTrue(live.getMessage().contains("another daemon"), live.getMessage());
         server.close();
         Files.createFile(socket);
-        server = new ControlServer(socket, false, engine, "0.1.0", dir, false, ControlLimits.DEFAULT);
+        server = new ControlServer(socket, false, engine, "0.1.0", dir, false, ControlLimits.DEFAULT, new HandedDescriptors());
         assertServing();
     }
 }

@@ -169,6 +169,12 @@ final class FakeJobControl implements JobControl {
     }
 
     @Override
+    public CompletionStage<Void> reexec() {
+        mutations.incrementAndGet();
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public Runnable subscribe(Consumer<Event> events) {
         subscribers.add(events);
         return () -> subscribers.remove(events);

@@ -1,5 +1,7 @@
 package org.upshot.engine.internal.control;
 
+import org.upshot.process.internal.HandedDescriptors;
+
 import org.upshot.daemon.DaemonSettings.ControlLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +46,7 @@ class InitctlTest {
     void start() throws IOException {
         Path socket = dir.resolve("control.sock");
         server = new ControlServer(socket, false, engine, "0.1.0", dir.resolve("log"), false,
-                ControlLimits.DEFAULT);
+                ControlLimits.DEFAULT, new HandedDescriptors());
         env.put("UPSHOT_SOCKET", socket.toString());
     }
 

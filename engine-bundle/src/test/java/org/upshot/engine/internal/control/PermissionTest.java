@@ -1,5 +1,7 @@
 package org.upshot.engine.internal.control;
 
+import org.upshot.process.internal.HandedDescriptors;
+
 import org.upshot.daemon.DaemonSettings.ControlLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -89,7 +91,7 @@ class PermissionTest {
     @Test
     void systemModeLetsOthersReadButNotChange() throws Exception {
         server = new ControlServer(dir.resolve("control.sock"), true, engine, "0.1.0", dir, false,
-                ControlLimits.DEFAULT);
+                ControlLimits.DEFAULT, new HandedDescriptors());
         assertEquals("rw-rw-rw-", PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(dir.resolve("control.sock"))));
 
@@ -111,7 +113,7 @@ class PermissionTest {
     void anotherUserCannotLockRootOut() throws Exception {
         // 16 places: the last one kept for root, 4 per other user, 2 of them following events
         server = new ControlServer(dir.resolve("control.sock"), true, engine, "0.1.0", dir, false,
-                new ControlLimits(16, 8, 1 << 20, 10_000));
+                new ControlLimits(16, 8, 1 << 20, 10_000), new HandedDescriptors());
         Process hostile = new ProcessBuilder("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                 "/usr/bin/python3", "-c", """
                 import socket, sys
@@ -152,7 +154,7 @@ class PermissionTest {
     @Test
     void sessionModeServesItsOwnerOnly() throws Exception {
         Path socket = dir.resolve("control.sock");
-        server = new ControlServer(socket, false, engine, "0.1.0", dir, false, ControlLimits.DEFAULT);
+        server = new ControlServer(socket, false, engine, "0.1.0", dir, false, ControlLimits.DEFAULT, new HandedDescriptors());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
         // Opened up by hand so that the uid check itself, not the file mode, is what refuses.
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw-rw-"));

@@ -1,5 +1,7 @@
 package org.upshot.engine.internal.job;
 
+import org.upshot.process.internal.HandedDescriptors;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -79,7 +81,7 @@ final class EngineHarness implements AutoCloseable {
         DaemonSettings daemon = DaemonSettings.builder(DaemonSettings.Mode.SESSION, DaemonSettings.Facts.current(),
                 dir).runtimeDir(dir.resolve("run")).logDir(logdir).sourceCallTimeout(SOURCE_CALL_TIMEOUT).build();
         EngineSettings settings = EngineSettings.of(daemon, daemonEnv, cgroups);
-        engine = new Engine(LAUNCHER, settings, HOST);
+        engine = new Engine(LAUNCHER, settings, HOST, new HandedDescriptors());
         PluginCatalog plugins = new PluginCatalog();
         extensions.forEach((keyword, extension) -> plugins.activate(extension, List.of(keyword), "test"));
         loader = new ConfigurationLoader(List.of(confdir), plugins);

@@ -38,6 +38,11 @@ final class Listener implements InheritedDescriptor {
     private long inode = -1;
     /** Why the socket could not be opened, for the job's status; null when it is open or unused. */
     String failure;
+    /**
+     * Claimed by its stanza, and not yet in a list of loaded jobs: a claim is made while
+     * its file is parsed, so the list that comes next may predate it.
+     */
+    boolean freshClaim;
 
     /** Instances of the owning jobs between starting and stopped. */
     final Set<InstanceRef> active = new HashSet<>();

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -16,6 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.upshot.daemon.DescriptorStore;
 import org.upshot.event.Event;
 import org.upshot.event.EventDescriptor;
 import org.upshot.event.EventExpression;
@@ -49,6 +52,9 @@ public final class ListenerTable {
     private final Map<String, Listener> listeners = new LinkedHashMap<>();
     private SourceContext context;
     private Poller poller;
+    /** Keeps the sockets across a re-exec; null outside the framework (unit tests): nothing is kept. */
+    @Reference
+    private volatile DescriptorStore descriptors;
     /** Where {@code expect listen} looks at processes: one daemon thread for every job. */
     private final ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "upshot-expect-listen");
@@ -75,7 +81,7 @@ public final class ListenerTable {
             try {
                 if (opened) {
                     refuseOurOwn(spec.address(), job);
-                    listener.opened(NativeSockets.open(spec));
+                    listener.opened(openSocket(listener, spec));
                 } else {
                     NativeSockets.reconfigure(listener.fd(), spec);
                 }
@@ -88,6 +94,7 @@ public final class ListenerTable {
                 listener.resume(); // a changed stanza ends a trigger-limit pause; a mere re-parse does not
             }
             listener.spec = spec;
+            listener.freshClaim = true;
             listeners.put(key, listener);
             if (acceptChanged) {
                 listener.connections.clear();
@@ -100,6 +107,40 @@ public final class ListenerTable {
             wake();
             return listener;
         }
+    }
+
+    /**
+     * The listening socket for {@code spec}: the one a re-exec of the daemon handed over
+     * under this listener's key (its clients waited in the backlog), else a new one. Either
+     * way kept for the next re-exec.
+     */
+    private int openSocket(Listener listener, SocketSpec spec) throws NativeSockets.SocketError {
+        String name = descriptorName(listener);
+        DescriptorStore store = descriptors;
+        OptionalInt handedOver = store == null ? OptionalInt.empty() : store.take(name);
+        int fd;
+        if (handedOver.isPresent()) {
+            fd = handedOver.getAsInt();
+            NativeSockets.reconfigure(fd, spec);
+        } else {
+            fd = NativeSockets.open(spec);
+        }
+        if (store != null) {
+            store.keep(name, fd);
+        }
+        return fd;
+    }
+
+    private void closeSocket(Listener listener) {
+        DescriptorStore store = descriptors;
+        if (store != null) {
+            store.forget(descriptorName(listener));
+        }
+        listener.close();
+    }
+
+    private static String descriptorName(Listener listener) {
+        return "socket/" + listener.key;
     }
 
     /** Another job's listener has the address: refused without probing it (a probe would be a client). */
@@ -145,9 +186,15 @@ public final class ListenerTable {
             }
             for (Listener listener : List.copyOf(listeners.values())) {
                 boolean keep = listener.upstartForm ? bridged.containsKey(listener.key) : wanted.contains(listener.key);
+                if (!keep && listener.freshClaim) {
+                    // claimed while this list was made: its job is loaded next; closing now would
+                    // refuse clients (and drop those a re-exec handed over in its backlog)
+                    keep = true;
+                }
+                listener.freshClaim = false;
                 if (!keep && (listener.open() || listener.failure != null)) {
                     touched.addAll(listener.jobs);
-                    listener.close();
+                    closeSocket(listener);
                     listener.failure = null;
                     if (listener.upstartForm) {
                         listeners.remove(listener.key);
@@ -163,7 +210,7 @@ public final class ListenerTable {
                 touched.addAll(entry.getValue());
                 if (!listener.open()) {
                     try {
-                        listener.opened(NativeSockets.open(listener.spec));
+                        listener.opened(openSocket(listener, listener.spec));
                     } catch (NativeSockets.SocketError e) {
                         listener.failure = e.getMessage();
                         LOG.log(Level.WARNING, "cannot listen on " + listener + " for " + entry.getValue() + ": "
@@ -185,7 +232,7 @@ public final class ListenerTable {
         Listener listener = listeners.get(key);
         if (listener != null && !listener.open()) {
             try {
-                listener.opened(NativeSockets.open(spec));
+                listener.opened(openSocket(listener, spec));
                 nonBlockingIfAccepting(listener);
             } catch (NativeSockets.SocketError e) {
                 listener.failure = e.getMessage();
@@ -264,7 +311,7 @@ public final class ListenerTable {
         stop();
         checks.shutdownNow();
         synchronized (lock) {
-            listeners.values().forEach(Listener::close);
+            listeners.values().forEach(this::closeSocket);
             listeners.clear();
         }
     }

@@ -25,7 +25,9 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.upshot.daemon.DaemonSettings;
+import org.upshot.daemon.DescriptorStore;
 import org.upshot.job.InstanceChange;
 import org.upshot.job.InstanceRef;
 import org.upshot.job.JobView;
@@ -102,6 +104,10 @@ public final class NotifyTable {
     private volatile boolean reading;
     private SourceContext context;
     private long withoutCredentials;
+    /** Keeps the socket across a re-exec; null outside the framework (unit tests): nothing is kept. */
+    @Reference
+    private volatile DescriptorStore descriptors;
+    private static final String DESCRIPTOR_NAME = "notify";
     private long tooLong;
 
     /** The socket, in the runtime directory of the daemon this bundle runs in. */
@@ -119,7 +125,13 @@ public final class NotifyTable {
         path = socketPath;
         try {
             Files.createDirectories(socketPath.getParent());
-            fd = NativeSockets.openDatagram(socketPath);
+            DescriptorStore store = descriptors;
+            OptionalInt handedOver = store == null ? OptionalInt.empty() : store.take(DESCRIPTOR_NAME);
+            // a re-exec hands the bound socket over: datagrams sent meanwhile wait in it
+            fd = handedOver.isPresent() ? handedOver.getAsInt() : NativeSockets.openDatagram(socketPath);
+            if (store != null) {
+                store.keep(DESCRIPTOR_NAME, fd);
+            }
             wakePipe = NativeSockets.wakePipe();
         } catch (java.io.IOException e) {
             LOG.log(Level.ERROR, "cannot open the notify socket " + socketPath + ": " + e.getMessage());
@@ -151,6 +163,10 @@ public final class NotifyTable {
         timers.shutdownNow();
         synchronized (this) {
             if (fd >= 0) {
+                DescriptorStore store = descriptors;
+                if (store != null) {
+                    store.forget(DESCRIPTOR_NAME);
+                }
                 NativeSockets.close(fd);
                 NativeSockets.close(wakePipe[0]);
                 NativeSockets.close(wakePipe[1]);

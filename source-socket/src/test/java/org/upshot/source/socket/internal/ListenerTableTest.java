@@ -269,11 +269,27 @@ class ListenerTableTest {
         assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
         connect(socket);
+        table.jobsChanged(List.of(stanzaJob("echo", "unix " + socket + " mode=0600")));
 
         table.jobsChanged(List.of());
         assertFalse(Files.exists(socket), "a removed job's socket node is gone");
         assertThrows(IOException.class, () -> connect(socket));
         assertEquals(List.of(), context.description("echo"));
+    }
+
+    /**
+     * The list of loaded jobs that follows a claim may have been made before the claimed
+     * job loaded (its file is parsed while the list is on its way): that list does not
+     * close the socket, a later one without the job does.
+     */
+    @Test
+    void aListMadeBeforeTheClaimedJobLoadedLeavesItsSocketOpen() throws Exception {
+        Path socket = dir.resolve("fresh.sock");
+        claim("fresh", "unix " + socket);
+        table.jobsChanged(List.of());
+        connect(socket);
+        table.jobsChanged(List.of());
+        assertFalse(Files.exists(socket), "closed by the next list without the job");
     }
 
     @Test
