@@ -9,7 +9,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * pgid == sid). Thread-safe. The reaper reports each exit to every
  * {@link ExitListener} exactly once; an exit may be reported before {@link #spawn}
  * has returned to its caller, so callers that need both should handle them on one
- * queue, spawning from that queue's thread.
+ * queue, and either spawn from that queue's thread or hold the listener's reports back
+ * while spawns are under way (the engine's spawn pool does).
  */
 @ProviderType
 public interface ProcessLauncher {

@@ -115,9 +115,14 @@ final class DaemonTracker {
             byJob.remove(job);
             return;
         }
-        Set<Integer> candidates = candidates(job);
-        tracked.lastSeen = candidates;
         long waited = System.nanoTime() - tracked.parentGoneAt;
+        Optional<Set<Integer>> found = candidates(job);
+        if (found.isEmpty() && waited <= GIVE_UP_NANOS) {
+            loop.schedule(new EngineInput.DaemonCheck(job, parentPid), RECHECK_MS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        Set<Integer> candidates = found.orElse(Set.of());
+        tracked.lastSeen = candidates;
         boolean enoughForks = job.jobClass().expect() == Expect.FORK || tracked.exits >= 2
                 || waited > SETTLE_NANOS;
         if (candidates.size() == 1 && enoughForks) {
@@ -134,7 +139,12 @@ final class DaemonTracker {
         }
     }
 
-    private Set<Integer> candidates(Job job) {
+    /**
+     * The processes that may be the daemon; empty while that cannot be told: without a
+     * cgroup, a child whose spawn has not yet reached the engine is in no table and would
+     * pass for a daemon.
+     */
+    private Optional<Set<Integer>> candidates(Job job) {
         Optional<List<Integer>> grouped = cgroups.processes(job);
         Set<Integer> pids = new LinkedHashSet<>();
         if (grouped.isPresent()) {
@@ -145,14 +155,17 @@ final class DaemonTracker {
                     pids.add(pid);
                 }
             }
-            return pids;
+            return Optional.of(pids);
+        }
+        if (processes.spawnsInFlight()) {
+            return Optional.empty();
         }
         for (int pid : host.children()) {
             if (!processes.owns(pid)) {
                 pids.add(pid);
             }
         }
-        return pids;
+        return Optional.of(pids);
     }
 
     /** The job stopped: drop its tracking. */

@@ -59,6 +59,8 @@ public final class Engine implements AutoCloseable {
     private static final long AWAIT_JOB_MILLIS = 60_000;
 
     private final ProcessLauncher launcher;
+    private final SpawnPool pool;
+    private final JobRuntime runtime;
     private final EngineLoop loop;
     private final EventQueue queue;
     private final ProcessTable processes;
@@ -93,6 +95,7 @@ public final class Engine implements AutoCloseable {
         this.launcher = launcher;
         this.host = host;
         this.descriptors = descriptors;
+        this.pool = new SpawnPool(launcher);
         this.journal = Journal.forDaemon();
         this.processes = new ProcessTable(host);
         this.loop = new EngineLoop(new Handler(), this::afterMessage, this::onExit);
@@ -105,7 +108,7 @@ public final class Engine implements AutoCloseable {
         // through these two methods, which run once construction is over
         this.queue = new EventQueue(this::match, this::traceEvent);
         this.runs = new RunRecords(settings.daemon().runtimeDir().resolve("runs"));
-        JobRuntime runtime = new JobRuntime(launcher, new ProcessSetup(settings), processes, daemons, cgroups, queue,
+        this.runtime = new JobRuntime(launcher, pool, new ProcessSetup(settings), processes, daemons, cgroups, queue,
                 loop, sources, journal, runs, this::forget);
         this.registry = new JobRegistry(runtime::contextFor);
         this.matching = new EventMatching(registry, environment);
@@ -472,12 +475,12 @@ public final class Engine implements AutoCloseable {
 
     // ---- the engine thread --------------------------------------------------------------
 
+    /** Reaper thread: queued behind the outcome of any spawn under way (see {@link SpawnPool}). */
     private void reaped(ProcessExit exit) {
-        if ((exit.status() & 0xff) == 0x7f) {
-            loop.post(new EngineInput.ProcessStopped(exit.pid(), (exit.status() >> 8) & 0xff));
-        } else {
-            loop.post(new EngineInput.ProcessExited(exit));
-        }
+        EngineInput input = (exit.status() & 0xff) == 0x7f
+                ? new EngineInput.ProcessStopped(exit.pid(), (exit.status() >> 8) & 0xff)
+                : new EngineInput.ProcessExited(exit);
+        pool.report(() -> loop.post(input));
     }
 
     /**
@@ -519,6 +522,7 @@ public final class Engine implements AutoCloseable {
     }
 
     private void onExit() {
+        pool.close(); // before the queue gives back descriptors a spawn under way may still pass on
         sources.stopAll();
         queue.abandon();
     }
@@ -545,6 +549,11 @@ public final class Engine implements AutoCloseable {
             if (owner != null) {
                 owner.job().handle(new JobInput.ProcessStopped(pid, signal));
             }
+        }
+
+        @Override
+        public void spawnFinished(EngineInput.SpawnFinished finished) {
+            runtime.spawnFinished(finished);
         }
 
         @Override

@@ -9,6 +9,7 @@ import org.upshot.event.Event;
 import org.upshot.event.EventDescriptor;
 import org.upshot.event.EventResult;
 import org.upshot.event.RunPriority;
+import org.upshot.job.ProcessKind;
 import org.upshot.process.ProcessExit;
 import org.upshot.spi.source.EventSource;
 
@@ -28,6 +29,8 @@ sealed interface EngineInput {
         void processExited(ProcessExit exit);
 
         void processStopped(int pid, int signal);
+
+        void spawnFinished(SpawnFinished finished);
 
         void eventEmitted(EventEmitted emitted);
 
@@ -57,6 +60,17 @@ sealed interface EngineInput {
         @Override
         public void deliver(Handler handler) {
             handler.processStopped(pid, signal);
+        }
+    }
+
+    /**
+     * A spawn handed to the {@link SpawnPool} is over: {@code pid} runs, or it failed with
+     * {@code error} (a {@link org.upshot.process.PosixException} or an unexpected failure).
+     */
+    record SpawnFinished(Job job, ProcessKind kind, int pid, Exception error) implements EngineInput {
+        @Override
+        public void deliver(Handler handler) {
+            handler.spawnFinished(this);
         }
     }
 

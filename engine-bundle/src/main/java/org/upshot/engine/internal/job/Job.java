@@ -5,10 +5,12 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.upshot.engine.internal.event.Blocked;
@@ -27,7 +29,6 @@ import org.upshot.job.InstanceView;
 import org.upshot.job.JobGoal;
 import org.upshot.job.JobState;
 import org.upshot.job.ProcessKind;
-import org.upshot.process.PosixException;
 import org.upshot.process.ProcessExit;
 import org.upshot.process.Signals;
 import org.upshot.spi.stanza.Readiness;
@@ -61,6 +62,8 @@ final class Job {
     private final InstanceRef ref;
     private final JobContext context;
     private final Map<ProcessKind, Integer> pids = new EnumMap<>(ProcessKind.class);
+    /** Processes asked for whose pid has not come back yet: their state waits as for a live one. */
+    private final Set<ProcessKind> spawning = EnumSet.noneOf(ProcessKind.class);
     private final List<Blocked> blocking = new ArrayList<>();
     private final Condition<QueuedEvent> stopOn;
     private final Inputs inputs = new Inputs();
@@ -269,13 +272,50 @@ final class Job {
             blocking.addAll(input.waiters());
             stopEnv = input.stopEnv();
             changeGoal(JobGoal.STOP);
-            // A main process that may never become ready (a daemon that never raises
-            // SIGSTOP or says READY=1) is not waited for: it is stopped as it is. A forking
-            // daemon is still being looked for; its tracker ends the wait either way.
-            boolean waitingForReady = awaiting != null || jobClass.expect() == Expect.STOP;
-            if (state == JobState.SPAWNED && waitingForReady && pids.containsKey(ProcessKind.MAIN)) {
-                abandonReadiness();
+            stopUnreadyMain();
+        }
+
+        @Override
+        public void spawned(JobInput.Spawned input) {
+            ProcessKind kind = input.kind();
+            if (!spawning.remove(kind)) {
+                throw new IllegalStateException("can't happen: " + displayName() + " got pid " + input.pid()
+                        + " for a " + kind.label() + " process it did not ask for");
+            }
+            pids.put(kind, input.pid());
+            if (kind != ProcessKind.MAIN) {
+                return; // its state waits for its exit
+            }
+            if (mainSpawned(input.pid()) == Step.ON) {
                 advance();
+            } else if (goal == JobGoal.STOP) {
+                stopUnreadyMain(); // stopped while the spawn was under way
+            }
+        }
+
+        @Override
+        public void spawnFailed(JobInput.SpawnFailed input) {
+            ProcessKind kind = input.kind();
+            if (!spawning.remove(kind)) {
+                throw new IllegalStateException("can't happen: " + displayName() + " heard of a failed "
+                        + kind.label() + " process it did not ask for");
+            }
+            String why = input.error().getMessage();
+            switch (kind) {
+                case MAIN -> {
+                    spawnFailedAs(kind, why);
+                    advance();
+                }
+                // post-start and pre-stop failures are ignored, as their exit statuses are
+                case POST_START, PRE_STOP -> {
+                    LOG.log(Level.WARNING, displayName() + " " + kind.label() + " process failed to spawn: " + why);
+                    helperExited(kind);
+                }
+                case PRE_START, POST_STOP -> {
+                    spawnFailedAs(kind, why);
+                    helperExited(kind);
+                }
+                case SECURITY -> throw new IllegalStateException("can't happen: a security process is never spawned");
             }
         }
 
@@ -512,8 +552,8 @@ final class Job {
                     judgeMainExit(exit);
                 }
                 abandonReadiness();
-                boolean helperRunning = state == JobState.POST_START && pids.containsKey(ProcessKind.POST_START)
-                        || state == JobState.PRE_STOP && pids.containsKey(ProcessKind.PRE_STOP);
+                boolean helperRunning = state == JobState.POST_START && running(ProcessKind.POST_START)
+                        || state == JobState.PRE_STOP && running(ProcessKind.PRE_STOP);
                 // with a helper running, its exit moves on, towards what the goal now says
                 if (!helperRunning) {
                     advance();
@@ -659,16 +699,13 @@ final class Job {
         if (jobClass.main().isEmpty()) {
             return Step.ON;
         }
-        int pid;
-        try {
-            pid = context.spawn(ProcessKind.MAIN);
-        } catch (PosixException e) {
-            spawnFailed(ProcessKind.MAIN, e);
-            return Step.ON;
-        } finally {
-            runDescriptors = List.of(); // inherited by the spawn, or never will be
-        }
-        pids.put(ProcessKind.MAIN, pid);
+        spawn(ProcessKind.MAIN);
+        runDescriptors = List.of(); // in the request now: the spawn inherits them
+        return Step.STAY;
+    }
+
+    /** The main process runs as {@code pid}: wait for it to be ready, or move on. */
+    private Step mainSpawned(int pid) {
         ++startToken;
         // expect fork/daemon is not timed here: the daemon tracker has its own give-up, and
         // the pid to kill may be a parent that is long gone
@@ -689,6 +726,19 @@ final class Job {
             }
             case STOP -> Step.STAY; // until the process stops itself
         };
+    }
+
+    /**
+     * Goal stop while spawned: a main process that may never become ready (a daemon that
+     * never raises SIGSTOP or says READY=1) is not waited for, it is stopped as it is. A
+     * forking daemon is still being looked for; its tracker ends the wait either way.
+     */
+    private void stopUnreadyMain() {
+        boolean waitingForReady = awaiting != null || jobClass.expect() == Expect.STOP;
+        if (state == JobState.SPAWNED && waitingForReady && pids.containsKey(ProcessKind.MAIN)) {
+            abandonReadiness();
+            advance();
+        }
     }
 
     private Step enterRunning() {
@@ -762,29 +812,28 @@ final class Job {
         return Step.STAY;
     }
 
-    /** Spawns a hook process if the job defines one: wait for it; else (or if it failed to spawn) move on. */
+    /** Spawns a hook process if the job defines one, and waits for it to end; else moves on. */
     private Step runHelper(ProcessKind kind) {
         if (!jobClass.processes().containsKey(kind)) {
             return Step.ON;
         }
-        try {
-            pids.put(kind, context.spawn(kind));
-            return Step.STAY;
-        } catch (PosixException e) {
-            // post-start and pre-stop failures are ignored, as their exit statuses are
-            if (kind == ProcessKind.PRE_START || kind == ProcessKind.POST_STOP) {
-                spawnFailed(kind, e);
-            } else {
-                LOG.log(Level.WARNING, displayName() + " " + kind.label() + " process failed to spawn: "
-                        + e.getMessage());
-            }
-            return Step.ON;
-        }
+        spawn(kind);
+        return Step.STAY;
     }
 
-    private void spawnFailed(ProcessKind kind, PosixException e) {
-        LOG.log(Level.WARNING, displayName() + " " + kind.label() + " process failed to spawn: "
-                + e.getMessage());
+    private void spawn(ProcessKind kind) {
+        spawning.add(kind);
+        context.spawn(kind);
+    }
+
+    /** Whether a process of {@code kind} runs, or is being spawned. */
+    private boolean running(ProcessKind kind) {
+        return pids.containsKey(kind) || spawning.contains(kind);
+    }
+
+    /** A failed spawn of {@code kind} fails the run and stops it. */
+    private void spawnFailedAs(ProcessKind kind, String why) {
+        LOG.log(Level.WARNING, displayName() + " " + kind.label() + " process failed to spawn: " + why);
         recordFailure(kind, null);
         changeGoalQuietly(JobGoal.STOP);
     }

@@ -9,7 +9,6 @@ import org.upshot.job.InstanceChange;
 import org.upshot.job.InstanceRef;
 import org.upshot.job.JobState;
 import org.upshot.job.ProcessKind;
-import org.upshot.process.PosixException;
 import org.upshot.spi.stanza.Readiness;
 import org.upshot.spi.stanza.ReadinessTarget;
 
@@ -25,8 +24,12 @@ interface JobContext {
     /** Queues a job event. */
     QueuedEvent emit(Event event);
 
-    /** Spawns one of the job's processes and routes its exit back to the job. */
-    int spawn(ProcessKind kind) throws PosixException;
+    /**
+     * Starts spawning one of the job's processes, from the job's state now; the pid comes
+     * back as {@link JobInput.Spawned} (before its exit, routed to the job as well), a
+     * failure as {@link JobInput.SpawnFailed}.
+     */
+    void spawn(ProcessKind kind);
 
     /** Routes the exit of {@code pid} (a daemon's real pid, a new main pid) to the job as its main. */
     void adopt(int pid);

@@ -29,6 +29,10 @@ sealed interface JobInput {
 
         void restart(Restart input);
 
+        void spawned(Spawned input);
+
+        void spawnFailed(SpawnFailed input);
+
         void processExited(ProcessExited input);
 
         void processStopped(ProcessStopped input);
@@ -106,6 +110,31 @@ sealed interface JobInput {
         @Override
         public void sendTo(Receiver receiver) {
             receiver.restart(this);
+        }
+    }
+
+    /** The process of {@code kind} the job asked for runs as {@code pid}; its exit comes later. */
+    record Spawned(ProcessKind kind, int pid) implements JobInput {
+        public Spawned {
+            Objects.requireNonNull(kind, "kind");
+        }
+
+        @Override
+        public void sendTo(Receiver receiver) {
+            receiver.spawned(this);
+        }
+    }
+
+    /** The process of {@code kind} the job asked for could not be started. */
+    record SpawnFailed(ProcessKind kind, Exception error) implements JobInput {
+        public SpawnFailed {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(error, "error");
+        }
+
+        @Override
+        public void sendTo(Receiver receiver) {
+            receiver.spawnFailed(this);
         }
     }
 

@@ -30,7 +30,7 @@ import org.upshot.spi.stanza.ReadinessTarget;
 
 /**
  * What jobs ask of the engine ({@link JobContext}), carried out: spawning through the
- * process layer and recording the pid, signals, timers, following forking daemons,
+ * {@link SpawnPool} and recording the pid when it comes back, signals, timers, following forking daemons,
  * readiness conditions, telling event sources of milestones, and forgetting stopped
  * instances. Each job gets its own context ({@link #contextFor}). Engine thread only.
  */
@@ -42,6 +42,7 @@ final class JobRuntime {
     private static final long LEFTOVERS_CHECK_MILLIS = 20;
 
     private final ProcessLauncher launcher;
+    private final SpawnPool pool;
     private final ProcessSetup setup;
     private final ProcessTable processes;
     private final DaemonTracker daemons;
@@ -57,10 +58,11 @@ final class JobRuntime {
      * @param runs where running instances are recorded for a daemon started after this one dies
      * @param stopped forgets an instance that came to rest stopped (the registry's)
      */
-    JobRuntime(ProcessLauncher launcher, ProcessSetup setup, ProcessTable processes, DaemonTracker daemons,
+    JobRuntime(ProcessLauncher launcher, SpawnPool pool, ProcessSetup setup, ProcessTable processes, DaemonTracker daemons,
             JobCgroups cgroups, EventQueue queue, EngineLoop loop, SourceHost sources, Journal journal,
             RunRecords runs, Consumer<Job> stopped) {
         this.launcher = launcher;
+        this.pool = pool;
         this.setup = setup;
         this.processes = processes;
         this.daemons = daemons;
@@ -82,8 +84,8 @@ final class JobRuntime {
             }
 
             @Override
-            public int spawn(ProcessKind kind) throws PosixException {
-                return JobRuntime.this.spawn(job, kind);
+            public void spawn(ProcessKind kind) {
+                JobRuntime.this.spawn(job, kind);
             }
 
             @Override
@@ -181,18 +183,54 @@ final class JobRuntime {
         };
     }
 
-    private int spawn(Job job, ProcessKind kind) throws PosixException {
-        Optional<Path> cgroup = kind == ProcessKind.MAIN ? cgroups.groupFor(job) : Optional.empty();
-        SpawnRequest request = setup.request(job, kind, cgroup);
-        Stdio stdio = request.stdio() instanceof Stdio.Connection connection ? connection.errors() : request.stdio();
-        if (stdio instanceof Stdio.Log log) {
-            ensureDirectory(log.file().getParent());
+    /**
+     * Builds the request here, from the job as it is now, and leaves the spawn to the pool;
+     * the outcome comes back as {@link EngineInput.SpawnFinished}, ahead of the process's exit.
+     */
+    private void spawn(Job job, ProcessKind kind) {
+        processes.spawnSubmitted();
+        SpawnRequest request;
+        try {
+            Optional<Path> cgroup = kind == ProcessKind.MAIN ? cgroups.groupFor(job) : Optional.empty();
+            request = setup.request(job, kind, cgroup);
+            Stdio stdio = request.stdio() instanceof Stdio.Connection connection
+                    ? connection.errors() : request.stdio();
+            if (stdio instanceof Stdio.Log log) {
+                ensureDirectory(log.file().getParent());
+            }
+        } catch (RuntimeException e) {
+            // the job's failure, not the engine's: it hears of it as of any failed spawn
+            loop.post(new EngineInput.SpawnFinished(job, kind, 0, e));
+            return;
         }
-        int pid = launcher.spawn(request);
-        processes.put(pid, job, kind);
-        journal.record(JournalEntry.Kind.SPAWN, job.jobClass().name(), job.instance(), kind.label(), pid);
-        LOG.log(Level.DEBUG, () -> job.displayName() + " " + kind.label() + " process (" + pid + ")");
-        return pid;
+        InstanceRef instance = job.ref();
+        pool.spawn(request, new SpawnPool.Outcome() {
+            @Override
+            public void spawned(int pid) {
+                processes.announce(pid, instance, kind);
+                loop.post(new EngineInput.SpawnFinished(job, kind, pid, null));
+            }
+
+            @Override
+            public void failed(Exception error) {
+                loop.post(new EngineInput.SpawnFinished(job, kind, 0, error));
+            }
+        });
+    }
+
+    /** What came of a spawn, on the engine thread: the pid is routed to the job from now on. */
+    void spawnFinished(EngineInput.SpawnFinished finished) {
+        processes.spawnFinished();
+        Job job = finished.job();
+        if (finished.error() != null) {
+            job.handle(new JobInput.SpawnFailed(finished.kind(), finished.error()));
+            return;
+        }
+        int pid = finished.pid();
+        processes.put(pid, job, finished.kind());
+        journal.record(JournalEntry.Kind.SPAWN, job.jobClass().name(), job.instance(), finished.kind().label(), pid);
+        LOG.log(Level.DEBUG, () -> job.displayName() + " " + finished.kind().label() + " process (" + pid + ")");
+        job.handle(new JobInput.Spawned(finished.kind(), pid));
     }
 
     private void kill(int pid, int signal) {

@@ -27,6 +27,7 @@ final class ProcessTable {
     /** Each instance's main process, for sources on any thread ({@link #mainOf}). */
     private final Map<InstanceRef, Integer> mains = new ConcurrentHashMap<>();
     private final Host host;
+    private int spawnsInFlight;
 
     /** @param host the daemon's process: where parents are read and the walk ends */
     ProcessTable(Host host) {
@@ -35,10 +36,34 @@ final class ProcessTable {
 
     void put(int pid, Job job, ProcessKind kind) {
         owners.put(pid, new Owner(job, kind));
-        instances.put(pid, job.ref());
+        announce(pid, job.ref(), kind);
+    }
+
+    /**
+     * Makes {@code pid} known to {@link #ownerOf} and {@link #mainOf} as soon as it is
+     * spawned, before the engine has heard of it: a daemon may speak (sd_notify) at once.
+     * Any thread; {@link #put} follows on the engine thread.
+     */
+    void announce(int pid, InstanceRef instance, ProcessKind kind) {
+        instances.put(pid, instance);
         if (kind == ProcessKind.MAIN) {
-            mains.put(job.ref(), pid);
+            mains.put(instance, pid);
         }
+    }
+
+    /** A spawn was handed to the pool; its outcome is not in yet. */
+    void spawnSubmitted() {
+        spawnsInFlight++;
+    }
+
+    /** A spawn's outcome reached the engine. */
+    void spawnFinished() {
+        spawnsInFlight--;
+    }
+
+    /** Whether some child may exist that is in no table yet. */
+    boolean spawnsInFlight() {
+        return spawnsInFlight > 0;
     }
 
     /** The owner of a reaped process, now forgotten; null if no job owned it. */

@@ -56,8 +56,12 @@
  * {@code UPSTART_EVENTS}, then {@code UPSTART_JOB}, {@code UPSTART_INSTANCE} and
  * {@code UPSHOT_SOCKET}; console, attributes and inherited descriptors (with
  * {@code LISTEN_FDS}, {@code LISTEN_PID}, {@code UPSTART_FDS}) come from the stanzas.
- * Spawning is synchronous on the engine thread (posix_spawn returns in a millisecond);
- * exits come back through the reaper as messages, routed by a pid table.
+ * The engine thread builds each request and hands it to a small pool ({@code SpawnPool}),
+ * so it never waits in {@code posix_spawn}; the pid (or the failure) comes back as a
+ * message, and the state that asked waits for it as for a running process: a stop while
+ * main is being spawned is acted on once its pid is known. Exits come back through the
+ * reaper as messages, routed by a pid table; the pool makes sure a spawn's result is
+ * queued before its process's exit, so no exit is taken for an orphan's.
  * {@code JobCgroups} gives forking daemons and jobs with {@code cgroup} settings a cgroup
  * per run; {@code DaemonTracker} follows {@code expect fork}/{@code daemon} through it
  * (exact), or the child list when no cgroup is writable (see its Javadoc). Settings the

@@ -29,6 +29,7 @@ import org.upshot.job.JobState;
 import org.upshot.job.JobView;
 import org.upshot.job.ProcessKind;
 import org.upshot.process.Cgroups;
+import org.upshot.process.ProcessLauncher;
 import org.upshot.process.internal.NativeHost;
 import org.upshot.process.internal.PosixProcessLauncher;
 import org.upshot.spi.stanza.StanzaExtension;
@@ -74,6 +75,16 @@ final class EngineHarness implements AutoCloseable {
     }
 
     EngineHarness(Optional<Cgroups> cgroups, Map<String, StanzaExtension> extensions) throws IOException {
+        this(cgroups, extensions, LAUNCHER);
+    }
+
+    /** An engine that spawns through {@code launcher} (the real one with a gate, say). */
+    EngineHarness(ProcessLauncher launcher) throws IOException {
+        this(Optional.empty(), Map.of(), launcher);
+    }
+
+    private EngineHarness(Optional<Cgroups> cgroups, Map<String, StanzaExtension> extensions,
+            ProcessLauncher launcher) throws IOException {
         dir = Files.createTempDirectory("upshot-engine");
         confdir = Files.createDirectories(dir.resolve("conf"));
         logdir = dir.resolve("log");
@@ -81,7 +92,7 @@ final class EngineHarness implements AutoCloseable {
         DaemonSettings daemon = DaemonSettings.builder(DaemonSettings.Mode.SESSION, DaemonSettings.Facts.current(),
                 dir).runtimeDir(dir.resolve("run")).logDir(logdir).sourceCallTimeout(SOURCE_CALL_TIMEOUT).build();
         EngineSettings settings = EngineSettings.of(daemon, daemonEnv, cgroups);
-        engine = new Engine(LAUNCHER, settings, HOST, new HandedDescriptors());
+        engine = new Engine(launcher, settings, HOST, new HandedDescriptors());
         PluginCatalog plugins = new PluginCatalog();
         extensions.forEach((keyword, extension) -> plugins.activate(extension, List.of(keyword), "test"));
         loader = new ConfigurationLoader(List.of(confdir), plugins);

@@ -26,6 +26,8 @@ final class FakeJobContext implements JobContext {
     private final EventQueue queue = new EventQueue(event -> { });
     private final List<String> effects = new ArrayList<>();
     private final List<QueuedEvent> emitted = new ArrayList<>();
+    private final List<ProcessKind> spawnsUnderWay = new ArrayList<>();
+    private Job job;
     private int nextPid = 100;
     private int killToken;
     private int startToken;
@@ -75,13 +77,41 @@ final class FakeJobContext implements JobContext {
     }
 
     @Override
-    public int spawn(ProcessKind kind) throws PosixException {
+    public void spawn(ProcessKind kind) {
+        effects.add("spawn:" + kind.label());
+        spawnsUnderWay.add(kind);
+    }
+
+    /** The job this context serves; pass as the job's context factory. */
+    JobContext boundTo(Job job) {
+        this.job = job;
+        return this;
+    }
+
+    /**
+     * Tells the job the pid of every spawn it asked for, as the pool does after its
+     * input: the pids are numbers counted up, in the order asked. Spawns the job asks for
+     * on hearing are told too, until none is left.
+     */
+    void finishSpawns() {
+        while (!spawnsUnderWay.isEmpty()) {
+            finishSpawn();
+        }
+    }
+
+    /** Tells the job the pid of the oldest spawn it asked for. */
+    void finishSpawn() {
+        ProcessKind kind = spawnsUnderWay.remove(0);
         int pid = nextPid++;
         if (kind == ProcessKind.MAIN) {
             mainPid = pid;
         }
-        effects.add("spawn:" + kind.label());
-        return pid;
+        job.handle(new JobInput.Spawned(kind, pid));
+    }
+
+    /** Tells the job that the oldest spawn it asked for failed. */
+    void failSpawn() {
+        job.handle(new JobInput.SpawnFailed(spawnsUnderWay.remove(0), new PosixException("posix_spawn", 2, "x")));
     }
 
     @Override

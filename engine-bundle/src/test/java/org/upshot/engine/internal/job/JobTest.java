@@ -52,21 +52,27 @@ class JobTest {
 
     private record Path0(String job, List<BiConsumer<Job, FakeJobContext>> steps) {}
 
+    /** A step, then the pids of what it spawned told back, as the engine's spawn pool does next. */
+    private static BiConsumer<Job, FakeJobContext> settled(BiConsumer<Job, FakeJobContext> step) {
+        return step.andThen((job, context) -> context.finishSpawns());
+    }
+
     private static BiConsumer<Job, FakeJobContext> start() {
-        return (job, context) -> job.handle(new JobInput.Start(List.of("A=1"), List.of(), List.of(), RunPriority.NORMAL));
+        return settled((job, context) -> job.handle(
+                new JobInput.Start(List.of("A=1"), List.of(), List.of(), RunPriority.NORMAL)));
     }
 
     private static BiConsumer<Job, FakeJobContext> stop() {
-        return (job, context) -> job.handle(new JobInput.Stop(List.of("B=2"), List.of()));
+        return settled((job, context) -> job.handle(new JobInput.Stop(List.of("B=2"), List.of())));
     }
 
     private static BiConsumer<Job, FakeJobContext> finish() {
-        return (job, context) -> context.finishEvents();
+        return settled((job, context) -> context.finishEvents());
     }
 
     private static BiConsumer<Job, FakeJobContext> exit(ProcessKind kind, int status) {
-        return (job, context) -> job.handle(new JobInput.ProcessExited(kind,
-                new ProcessExit(job.pid(kind).orElse(-1), status)));
+        return settled((job, context) -> job.handle(new JobInput.ProcessExited(kind,
+                new ProcessExit(job.pid(kind).orElse(-1), status))));
     }
 
     private static Path0 path(String job, List<BiConsumer<Job, FakeJobContext>> steps) {
@@ -167,11 +173,11 @@ class JobTest {
     /** One row: the state reached, the input, where the job went and what it asked for. */
     private static String row(String rest, Path0 path, String input, BiConsumer<Job, FakeJobContext> step) {
         FakeJobContext context = new FakeJobContext();
-        Job job = new Job(jobClass(path.job()), "", List.of(), null, bound -> context);
+        Job job = new Job(jobClass(path.job()), "", List.of(), null, context::boundTo);
         path.steps().forEach(s -> s.accept(job, context));
         assertEquals(rest, label(job), "the path to " + rest);
         context.effects();
-        step.accept(job, context);
+        settled(step).accept(job, context);
         return rest + "\t" + input + "\t" + label(job) + "\t" + String.join(" ", context.effects());
     }
 
@@ -193,7 +199,7 @@ class JobTest {
     void aSecondStartWhileStartingChangesNothing() {
         // the goal is already start: no state skipped, no job event emitted twice.
         FakeJobContext context = new FakeJobContext();
-        Job job = new Job(jobClass(SERVICE), "", List.of(), null, bound -> context);
+        Job job = new Job(jobClass(SERVICE), "", List.of(), null, context::boundTo);
         start().accept(job, context);
         assertEquals("starting/start", label(job));
         context.effects();
@@ -207,12 +213,12 @@ class JobTest {
         // no pre-start, no main; post-stop still runs, as after a failed pre-start;
         // stopping and stopped say RESULT=failed PROCESS=needs.
         FakeJobContext context = new FakeJobContext();
-        Job job = new Job(jobClass(SERVICE), "", List.of(), null, bound -> context);
+        Job job = new Job(jobClass(SERVICE), "", List.of(), null, context::boundTo);
         start().accept(job, context);
         job.handle(new JobInput.NeedFailed("db", context.lastEmitted("starting")));
         assertEquals("starting/stop", label(job), "the starting event still holds the job");
         context.effects();
-        context.finishEvents();
+        finish().accept(job, context);
         assertEquals("post-stop/stop", label(job));
         assertEquals(List.of("emit:stopping", "spawn:post-stop"), context.effects().stream()
                 .filter(e -> e.startsWith("emit:") || e.startsWith("spawn:")).toList());
@@ -228,7 +234,7 @@ class JobTest {
     void aNeedFailureFromAnEarlierRunIsIgnored() {
         // the job is past starting (its need was met then): a late failure changes nothing.
         FakeJobContext context = new FakeJobContext();
-        Job job = new Job(jobClass(SERVICE), "", List.of(), null, bound -> context);
+        Job job = new Job(jobClass(SERVICE), "", List.of(), null, context::boundTo);
         start().accept(job, context);
         QueuedEvent starting = context.lastEmitted("starting");
         finish().accept(job, context);
@@ -243,7 +249,7 @@ class JobTest {
     void everyStateEnteredIsToldToTheContextForTheJournalInOrder() {
         // a start up to running, then a stop down to waiting: each state once, as advance() enters it.
         FakeJobContext context = new FakeJobContext();
-        Job job = new Job(jobClass(SERVICE), "", List.of(), null, bound -> context);
+        Job job = new Job(jobClass(SERVICE), "", List.of(), null, context::boundTo);
         start().accept(job, context);
         finish().accept(job, context);
         exit(ProcessKind.PRE_START, 0).accept(job, context);
@@ -251,5 +257,68 @@ class JobTest {
         assertEquals("running/start", label(job));
         assertEquals(List.of("starting", "security", "pre-start", "spawned", "post-start", "running"),
                 context.statesEntered);
+    }
+    /** The job with its spawns left under way: start, and its starting event finished. */
+    private static Job spawnedWithMainUnderWay(String text, FakeJobContext context) {
+        Job job = new Job(jobClass(text), "", List.of(), null, context::boundTo);
+        job.handle(new JobInput.Start(List.of(), List.of(), List.of(), RunPriority.NORMAL));
+        context.finishEvents();
+        assertEquals("spawned/start", label(job));
+        assertEquals(List.of("emit:starting", "spawn:main"), context.effects().stream()
+                .filter(e -> e.startsWith("emit:") || e.startsWith("spawn:")).toList());
+        return job;
+    }
+
+    @Test
+    void aStopWhileTheMainIsBeingSpawnedWaitsForItsPidThenStopsIt() {
+        // nothing to kill before the pid is known; once it is, stopping, then the kill signal.
+        FakeJobContext context = new FakeJobContext();
+        Job job = spawnedWithMainUnderWay("exec main", context);
+        job.handle(new JobInput.Stop(List.of(), List.of()));
+        assertEquals("spawned/stop", label(job));
+        assertEquals(List.of(), context.effects());
+        context.finishSpawns();
+        assertEquals("stopping/stop", label(job));
+        finish().accept(job, context);
+        assertEquals("killed/stop", label(job));
+        assertEquals(List.of("kill:TERM", "kill-timer"), context.effects().stream()
+                .filter(e -> e.startsWith("kill")).toList());
+    }
+
+    @Test
+    void aStopWhileAnExpectStopMainIsBeingSpawnedDoesNotWaitForItToBeReady() {
+        // as a stop just after the spawn: the process that may never stop itself is stopped as it is.
+        FakeJobContext context = new FakeJobContext();
+        Job job = spawnedWithMainUnderWay("expect stop\nexec main", context);
+        job.handle(new JobInput.Stop(List.of(), List.of()));
+        context.finishSpawns();
+        assertEquals("stopping/stop", label(job));
+    }
+
+    @Test
+    void aMainThatFailsToSpawnFailsTheRunAsMain() {
+        // no pid ever: stopping says PROCESS=main, nothing is killed, post-stop still runs.
+        FakeJobContext context = new FakeJobContext();
+        Job job = spawnedWithMainUnderWay("post-stop exec poststop\nexec main", context);
+        context.failSpawn();
+        assertEquals("stopping/stop", label(job));
+        assertEquals("stopping JOB=svc INSTANCE= RESULT=failed PROCESS=main",
+                context.lastEmitted("stopping").event().toString());
+        finish().accept(job, context);
+        assertEquals("post-stop/stop", label(job));
+    }
+
+    @Test
+    void theMainExitingWhilePostStartIsBeingSpawnedWaitsForPostStart() {
+        // post-start is a live helper from the moment it is asked for: its end moves the job on.
+        FakeJobContext context = new FakeJobContext();
+        Job job = spawnedWithMainUnderWay("post-start exec post\nexec main", context);
+        context.finishSpawn();
+        assertEquals("post-start/start", label(job));
+        job.handle(new JobInput.ProcessExited(ProcessKind.MAIN, new ProcessExit(context.mainPid(), EXIT_1)));
+        assertEquals("post-start/stop", label(job), "waits for post-start");
+        context.finishSpawns();
+        exit(ProcessKind.POST_START, 0).accept(job, context);
+        assertEquals("stopping/stop", label(job));
     }
 }

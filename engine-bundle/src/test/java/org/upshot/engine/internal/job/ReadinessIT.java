@@ -56,7 +56,7 @@ class ReadinessIT {
             h.job("late", "expect stop", "start timeout 1", "console none", "exec sleep 1000").load();
             long asked = System.nanoTime();
             h.control.start("late", List.of(), false);
-            await("spawned", () -> h.instance("late").map(i -> i.state() == JobState.SPAWNED).orElse(false));
+            awaitSpawnedWithPid(h, "late");
             int pid = h.mainPid("late");
             await("stopped", () -> h.lastEvent("stopped", "late").isPresent());
             assertEquals(Optional.of("failed"), h.lastEvent("stopped", "late").orElseThrow().get("RESULT"));
@@ -74,7 +74,7 @@ class ReadinessIT {
         try (EngineHarness h = new EngineHarness()) {
             h.job("never", "expect stop", "console none", "exec sleep 1000").load();
             h.control.start("never", List.of(), false);
-            await("spawned", () -> h.instance("never").map(i -> i.state() == JobState.SPAWNED).orElse(false));
+            awaitSpawnedWithPid(h, "never");
             int pid = h.mainPid("never");
             h.stop("never");
             assertFalse(alive(pid), "stop returned once the process was gone");
@@ -185,6 +185,12 @@ class ReadinessIT {
             h.stop("single");
             assertFalse(alive(daemon));
         }
+    }
+
+    /** Spawned, and the main pid back from the spawn pool. */
+    private static void awaitSpawnedWithPid(EngineHarness h, String job) {
+        await(job + " spawned with its pid", () -> h.instance(job)
+                .map(i -> i.state() == JobState.SPAWNED && i.processes().containsKey(ProcessKind.MAIN)).orElse(false));
     }
 
     private static Optional<Cgroups> availableCgroups() {
