@@ -3,34 +3,47 @@ package org.upshot.engine.internal.job;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.upshot.job.InstanceRef;
 
 /**
- * A file per running instance in the runtime directory, so that a daemon started after
+ * The running instances, on disk in the runtime directory, so that a daemon started after
  * one that died (killed, crashed) finds the runs it left and adopts them instead of
  * starting them twice. Saved when an instance reaches {@code running}, removed when it
  * leaves it; a clean stop therefore leaves none. The pid is paired with the process's
  * start time, so a pid used again by another process is never taken for the run.
  *
- * <p>Files are written on a thread of their own, in order, so the engine thread never
- * waits on the disk; {@link #load} reads them on the caller's thread, once, at start.
+ * <p>One file, {@value #FILE}, of lines appended: {@code run JOB INSTANCE PID TICKS ENV...}
+ * and {@code end JOB INSTANCE}, tab-separated, each field with backslash, newline and tab
+ * escaped; the last line for an instance wins. Appending is what makes a thousand starts
+ * cheap: a file created and renamed per run cost the kernel about half a millisecond each.
+ * The file is rewritten with the live runs alone (to a temporary name, then renamed) once
+ * it holds many more lines than runs, and at every {@link #load}, so a line a crash cut
+ * short is only ever the last one, and is ignored.
+ *
+ * <p>Changes are written on a thread of their own, in order, as many as are queued in
+ * one write, so the engine thread never waits on the disk; {@link #load} reads on the
+ * caller's thread, once, at start, before any change.
  */
 final class RunRecords {
 
     private static final Logger LOG = System.getLogger(RunRecords.class.getName());
+    private static final String FILE = "records";
+    /** Lines beyond the live runs' that the file may gather before it is rewritten. */
+    private static final int SLACK_LINES = 256;
 
     /**
      * One run the previous daemon left.
@@ -43,51 +56,79 @@ final class RunRecords {
     record Run(InstanceRef ref, int pid, long startTicks, List<String> env) {}
 
     private final Path dir;
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "upshot-run-records");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Path file;
+    private final ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "upshot-run-records");
+                t.setDaemon(true);
+                return t;
+            });
+    /** The line of each live run (writer thread, after {@link #load}). */
+    private final Map<InstanceRef, String> live = new HashMap<>();
+    /** Lines not yet written (writer thread). */
+    private final StringBuilder pending = new StringBuilder();
+    /** Lines in the file (writer thread). */
+    private int linesInFile = -1;
 
     RunRecords(Path dir) {
         this.dir = dir;
+        this.file = dir.resolve(FILE);
     }
 
     /** Records the running instance {@code ref} and its main process; engine thread. */
     void save(InstanceRef ref, int pid, List<String> env) {
-        writer.execute(() -> write(ref, pid, env));
+        writer.execute(() -> {
+            OptionalLong ticks = startTicks(pid);
+            if (ticks.isEmpty()) {
+                return; // ended already: its exit is on its way to the engine
+            }
+            List<String> fields = new ArrayList<>(List.of("run", ref.job(), ref.instance(), Integer.toString(pid),
+                    Long.toString(ticks.getAsLong())));
+            fields.addAll(env);
+            String line = line(fields);
+            live.put(ref, line);
+            change(line);
+        });
     }
 
     /** Forgets {@code ref}: it no longer runs. */
     void remove(InstanceRef ref) {
         writer.execute(() -> {
-            try {
-                Files.deleteIfExists(fileOf(ref));
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, "cannot remove the run record of " + ref.displayName() + ": " + e.getMessage());
+            if (live.remove(ref) != null) {
+                change(line(List.of("end", ref.job(), ref.instance())));
             }
         });
     }
 
-    /** Every run recorded whose process still runs; the records of the others are removed. */
+    /**
+     * Every run recorded whose process still runs; the file is rewritten with those alone.
+     * Call once, before any {@link #save} or {@link #remove}.
+     */
     List<Run> load() {
-        List<Run> runs = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return runs;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.run")) {
-            for (Path file : files) {
-                Run run = read(file);
-                if (run != null && startTicks(run.pid()).equals(OptionalLong.of(run.startTicks()))) {
-                    runs.add(run);
-                } else {
-                    Files.deleteIfExists(file);
+        Map<InstanceRef, Run> runs = new LinkedHashMap<>();
+        try {
+            String text = Files.readString(file);
+            // whatever follows the last newline is a line a crash cut short
+            String[] lines = text.substring(0, text.lastIndexOf('\n') + 1).split("\n");
+            for (String line : lines) {
+                if (!line.isEmpty()) {
+                    replay(line, runs);
                 }
             }
+        } catch (NoSuchFileException e) {
+            return List.of();
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot read the run records in " + dir + ": " + e.getMessage());
+            LOG.log(Level.WARNING, "cannot read the run records in " + file + ": " + e.getMessage());
         }
-        return runs;
+        runs.values().removeIf(run -> !startTicks(run.pid()).equals(OptionalLong.of(run.startTicks())));
+        for (Run run : runs.values()) {
+            List<String> fields = new ArrayList<>(List.of("run", run.ref().job(), run.ref().instance(),
+                    Integer.toString(run.pid()), Long.toString(run.startTicks())));
+            fields.addAll(run.env());
+            live.put(run.ref(), line(fields));
+        }
+        rewrite();
+        return List.copyOf(runs.values());
     }
 
     /** Writes what is queued, then stops; bounded, as a shutdown must not hang on a disk. */
@@ -123,72 +164,85 @@ final class RunRecords {
         }
     }
 
-    private void write(InstanceRef ref, int pid, List<String> env) {
-        OptionalLong ticks = startTicks(pid);
-        if (ticks.isEmpty()) {
-            return; // ended already: its exit is on its way to the engine
+    /** Queues {@code line}; once nothing else is queued, writes all that waits. */
+    private void change(String line) {
+        pending.append(line);
+        if (writer.getQueue().isEmpty()) {
+            flush();
         }
+    }
+
+    private void flush() {
+        int lines = (int) pending.chars().filter(c -> c == '\n').count();
+        if (linesInFile < 0 || linesInFile + lines > 2 * live.size() + SLACK_LINES) {
+            rewrite();
+            return;
+        }
+        try {
+            Files.writeString(file, pending, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+            linesInFile += lines;
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot record runs in " + file + ": " + e.getMessage());
+            linesInFile = -1; // rewrite next time
+        }
+        pending.setLength(0);
+    }
+
+    /** Replaces the file with the live runs' lines alone. */
+    private void rewrite() {
+        pending.setLength(0);
         StringBuilder text = new StringBuilder();
-        text.append("job ").append(escape(ref.job())).append('\n');
-        text.append("instance ").append(escape(ref.instance())).append('\n');
-        text.append("pid ").append(pid).append('\n');
-        text.append("started ").append(ticks.getAsLong()).append('\n');
-        for (String entry : env) {
-            text.append("env ").append(escape(entry)).append('\n');
-        }
-        Path file = fileOf(ref);
+        live.values().forEach(text::append);
         try {
             Files.createDirectories(dir);
-            Path partial = dir.resolve(file.getFileName() + ".partial");
+            Path partial = dir.resolve(FILE + ".partial");
             Files.writeString(partial, text);
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            linesInFile = live.size();
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot record the run of " + ref.displayName() + ": " + e.getMessage());
+            LOG.log(Level.WARNING, "cannot record runs in " + file + ": " + e.getMessage());
+            linesInFile = -1;
         }
     }
 
-    /** A record, or null if it cannot be read as one (logged). */
-    private static Run read(Path file) {
-        String job = null;
-        String instance = null;
-        int pid = 0;
-        long ticks = -1;
-        List<String> env = new ArrayList<>();
+    /** Applies one line of the file to {@code runs}; a damaged line is logged and skipped. */
+    private void replay(String line, Map<InstanceRef, Run> runs) {
+        List<String> fields = new ArrayList<>();
+        for (String field : line.split("\t", -1)) {
+            fields.add(unescape(field));
+        }
         try {
-            for (String line : Files.readAllLines(file)) {
-                int space = line.indexOf(' ');
-                String key = space < 0 ? line : line.substring(0, space);
-                String value = space < 0 ? "" : unescape(line.substring(space + 1));
-                switch (key) {
-                    case "job" -> job = value;
-                    case "instance" -> instance = value;
-                    case "pid" -> pid = Integer.parseInt(value);
-                    case "started" -> ticks = Long.parseLong(value);
-                    case "env" -> env.add(value);
-                    default -> throw new NumberFormatException("unknown line " + key);
+            switch (fields.get(0)) {
+                case "run" -> {
+                    InstanceRef ref = new InstanceRef(fields.get(1), fields.get(2));
+                    int pid = Integer.parseInt(fields.get(3));
+                    long ticks = Long.parseLong(fields.get(4));
+                    if (pid <= 0 || ticks < 0) {
+                        throw new NumberFormatException("pid " + pid + ", started " + ticks);
+                    }
+                    runs.put(ref, new Run(ref, pid, ticks, List.copyOf(fields.subList(5, fields.size()))));
                 }
+                case "end" -> runs.remove(new InstanceRef(fields.get(1), fields.get(2)));
+                default -> throw new NumberFormatException("unknown record " + fields.get(0));
             }
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException | NumberFormatException e) {
-            LOG.log(Level.WARNING, "ignoring run record " + file + ": " + e.getMessage());
-            return null;
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            LOG.log(Level.WARNING, "ignoring a damaged run record in " + file + ": " + e.getMessage());
         }
-        if (job == null || instance == null || pid <= 0 || ticks < 0) {
-            LOG.log(Level.WARNING, "ignoring run record " + file + ": incomplete");
-            return null;
-        }
-        return new Run(new InstanceRef(job, instance), pid, ticks, env);
     }
 
-    private Path fileOf(InstanceRef ref) {
-        return dir.resolve(URLEncoder.encode(ref.job(), StandardCharsets.UTF_8) + "@"
-                + URLEncoder.encode(ref.instance(), StandardCharsets.UTF_8) + ".run");
+    /** The fields, escaped, joined by tabs, and a newline. */
+    private static String line(List<String> fields) {
+        StringBuilder line = new StringBuilder();
+        for (String field : fields) {
+            line.append(line.length() == 0 ? "" : "\t").append(escape(field));
+        }
+        return line.append('\n').toString();
     }
 
-    /** One line per field: backslashes and newlines escaped. */
+    /** One field: backslashes, newlines and tabs escaped. */
     private static String escape(String text) {
-        return text.replace("\\", "\\\\").replace("\n", "\\n");
+        return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t");
     }
 
     private static String unescape(String text) {
@@ -197,7 +251,7 @@ final class RunRecords {
             char c = text.charAt(i);
             if (c == '\\' && i + 1 < text.length()) {
                 char next = text.charAt(++i);
-                out.append(next == 'n' ? '\n' : next);
+                out.append(next == 'n' ? '\n' : next == 't' ? '\t' : next);
             } else {
                 out.append(c);
             }

@@ -42,39 +42,65 @@ class RunRecordsTest {
     }
 
     @Test
-    void aRemovedRunIsGone() throws IOException {
+    void aRemovedRunIsGoneAndTheNextLoadLeavesAnEmptyFile() throws IOException {
         InstanceRef ref = new InstanceRef("web", "");
         RunRecords records = new RunRecords(dir);
         records.save(ref, SELF, List.of());
         records.remove(ref);
         records.close();
         assertEquals(List.of(), new RunRecords(dir).load());
-        try (Stream<Path> left = Files.list(dir)) {
-            assertEquals(0, left.count());
-        }
+        assertEquals("", Files.readString(dir.resolve("records")));
     }
 
     @Test
     void aRecordWhosePidNowNamesAnotherProcessIsDroppedNotAdopted() throws IOException {
         saveThenLoad(new InstanceRef("web", ""), SELF, List.of());
-        Path file;
-        try (Stream<Path> files = Files.list(dir)) {
-            file = files.findFirst().orElseThrow();
-        }
+        Path file = dir.resolve("records");
         // the same pid, started at another time: pid reuse
-        String text = Files.readString(file).replaceAll("started \\d+", "started 1");
+        String text = Files.readString(file).replaceAll("\t" + SELF + "\t\\d+", "\t" + SELF + "\t1");
         Files.writeString(file, text);
         assertEquals(List.of(), new RunRecords(dir).load());
-        assertFalse(Files.exists(file), "the stale record is removed");
+        assertEquals("", Files.readString(file), "the stale record is removed");
     }
 
     @Test
     void aDamagedRecordIsIgnoredAndTheOthersLoad() throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("broken@.run"), "job broken\npid twelve\n");
-        List<RunRecords.Run> runs = saveThenLoad(new InstanceRef("web", ""), SELF, List.of());
+        Files.writeString(dir.resolve("records"), "run\tbroken\t\ttwelve\t5\nwhat\n");
+        RunRecords records = new RunRecords(dir);
+        assertEquals(List.of(), records.load());
+        records.save(new InstanceRef("web", ""), SELF, List.of());
+        records.close();
+        List<RunRecords.Run> runs = new RunRecords(dir).load();
         assertEquals(List.of("web"), runs.stream().map(run -> run.ref().job()).toList());
-        assertFalse(Files.exists(dir.resolve("broken@.run")));
+        assertFalse(Files.readString(dir.resolve("records")).contains("broken"));
+    }
+
+    @Test
+    void aLineACrashCutShortIsIgnored() throws IOException {
+        // the last save was half written: the run before it still loads, the torn one does not.
+        saveThenLoad(new InstanceRef("web", ""), SELF, List.of("A=1"));
+        Path file = dir.resolve("records");
+        Files.writeString(file, "run\tdb\t\t" + SELF, java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(List.of("web"), new RunRecords(dir).load().stream().map(run -> run.ref().job()).toList());
+    }
+
+    @Test
+    void manyChangesLeaveOneFileWithTheLiveRunsOnly() throws IOException {
+        // a thousand starts and stops are appended, and the file is rewritten as it grows.
+        RunRecords records = new RunRecords(dir);
+        for (int i = 0; i < 1000; i++) {
+            records.save(new InstanceRef("s" + i, ""), SELF, List.of());
+            if (i % 10 != 0) {
+                records.remove(new InstanceRef("s" + i, ""));
+            }
+        }
+        records.close();
+        assertTrue(Files.readAllLines(dir.resolve("records")).size() <= 2 * 100 + 256 + 2);
+        assertEquals(100, new RunRecords(dir).load().size());
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of(dir.resolve("records")), left.toList());
+        }
     }
 
     @Test
