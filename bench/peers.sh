@@ -50,7 +50,7 @@ UPSHOT_DIST=$DIST RUNS=${RUNS:-3} N_LIST=${N_LIST:-1000} ONLY=${ONLY:-"w1 w2 w4 
     PEERS=${PEERS:-"s6 runit supervisord upshot"} "$SHADOW/run_all.sh" "$OUT" >/dev/null
 
 # ---- the ratios ------------------------------------------------------------------------
-median() { sort -g | awk '{a[NR]=$1} END { if (!NR) print "-"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
+median() { sort -g | awk '{a[NR]=$1} END { if (!NR) print "-"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'; }
 # per-run values of KEY for PEER in W2/W3 at N services, as "run value" lines
 runs_of() { grep "^RESULT $1 $2 n=$3 " "$OUT/w2.txt" | while read -r line; do
     echo "$(field "$line" run) $(field "$line" "$4")"; done; }
