@@ -37,7 +37,8 @@ printf 'start on tick\ninstance $N\ntask\nexec sh -c %s\n' "'echo \$N >> $work/s
     echo "exec $python -c 'import socket; c, _ = socket.socket(fileno=3).accept(); c.sendall(b\"hi\\n\")'"
 } > "$work/conf/echo.conf"
 
-# The daemon until every job runs; prints the milliseconds from launch until then.
+# The daemon until every job runs; sets cold_ms to the milliseconds from launch until its
+# control socket answered (not in a subshell: the cleanup needs $daemon).
 start_daemon() {
     rm -rf "$work/run"
     local begin=$EPOCHREALTIME
@@ -53,10 +54,10 @@ start_daemon() {
             -eq "$jobs" ]; do
         sleep 0.2
     done
-    awk -v a="$begin" -v b="$answered" 'BEGIN { printf "%.0f", (b - a) * 1000 }'
+    cold_ms=$(awk -v a="$begin" -v b="$answered" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
 }
 
-cold_ms=$(start_daemon)
+start_daemon
 result=$("$python" bench/reexec/load.py "$work/run/control.sock" "$work/echo.sock" "$work/taken")
 # every taken tick is counted by its task once the queue drains
 for ((i = 0; i < 300; i++)); do

@@ -68,6 +68,7 @@ class ReexecIT {
 
     private void reexecKeepsEverything(DaemonProcess daemon, LongSupplier daemonPid) throws Exception {
         Path echo = work.resolve("echo.sock");
+        Path greet = work.resolve("greet.sock");
         for (int i = 0; i < JOBS; i++) {
             daemon.job(String.format("svc%03d", i), "start on startup\nexec sleep 2000\n");
         }
@@ -77,6 +78,8 @@ class ReexecIT {
         // one connection per run: the service takes one and ends, so each client starts it anew
         daemon.job("echo", "socket unix " + echo + " trigger-limit=off\n"
                 + "exec python3 -c 'import socket; c, _ = socket.socket(fileno=3).accept(); c.sendall(b\"hi\\n\")'\n");
+        // and one instance per connection, the connection its standard output: the daemon accepts
+        daemon.job("greet", "socket unix " + greet + " accept trigger-limit=off\nexec echo hi\n");
         daemon.awaitRunning(String.format("svc%03d", JOBS - 1));
         for (int n = 1; n <= INSTANCES; n++) {
             assertEquals(0, daemon.initctl("start", "worker", "N=" + n).status());
@@ -92,16 +95,29 @@ class ReexecIT {
         long program = daemonPid.getAsLong();
 
         EchoClient clients = new EchoClient(echo);
+        EchoClient greeted = new EchoClient(greet);
         clients.start();
+        greeted.start();
         Await.until(WAIT, () -> clients.answered.get() >= 3, () -> "the echo job to answer; " + clients);
+        Await.until(WAIT, () -> greeted.answered.get() >= 3, () -> "the greet job to answer; " + greeted);
         int mark = daemon.logMark();
+        int greetFailedBefore = greeted.failed.get();
         CommandResult reexec = daemon.initctl("reexec");
         assertEquals(0, reexec.status(), reexec.output() + "\nlog:\n" + daemon.logTail());
-        // the echo job may be running too, taken over with the rest
-        daemon.awaitLog("re-executed: took over 11[12] running instances", mark);
+        // echo and greet, plugin stanzas, are taken over once their plugin loads them again
+        daemon.awaitLog("re-executed: took over 111 running instances", mark);
         int answeredAtReexec = clients.answered.get();
+        int greetedAtReexec = greeted.answered.get();
         Await.until(WAIT, () -> clients.answered.get() >= answeredAtReexec + 5, () -> "clients answered after; " + clients);
+        Await.until(WAIT, () -> greeted.answered.get() >= greetedAtReexec + 5, () -> "greeted after; " + greeted);
         clients.finish();
+        greeted.finish();
+        String greetStatus = daemon.initctl("status", "greet").output();
+        // (under this load a few accepted connections end unanswered even before the re-exec: a known
+        // fault of accept mode, reported on issue 16; the re-exec must add none)
+        assertEquals(greetFailedBefore, greeted.failed.get(), () -> "no connection of the accepting socket refused "
+                + "or dropped across the re-exec: "
+                + greeted + " (" + greetFailedBefore + " failed before the re-exec); " + greetStatus + "; log:\n" + notable(daemon.log()));
         assertEquals(0, clients.failed.get(), () -> "no client refused or left unanswered: " + clients + "; log:\n"
                 + notable(daemon.log()));
 
@@ -147,7 +163,8 @@ class ReexecIT {
                 instance.mainPid().ifPresent(pid -> pids.computeIfAbsent(job, j -> new ArrayList<>()).add(pid));
             }
         });
-        pids.remove("echo"); // comes and goes with its clients
+        pids.remove("echo"); // these two come and go with their clients
+        pids.remove("greet");
         return pids;
     }
 
@@ -165,7 +182,7 @@ class ReexecIT {
         private final Path socket;
 
         EchoClient(Path socket) {
-            super("echo-clients");
+            super("clients of " + socket.getFileName());
             this.socket = socket;
             setDaemon(true);
         }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,10 @@ public final class Engine implements AutoCloseable {
     private static final long ADOPTED_POLL_MILLIS = 100;
     /** How long a run a re-exec handed over waits for its job to load (its plugin to come back). */
     private static final long AWAIT_JOB_MILLIS = 60_000;
+    /** How long the configuration and the sources must stay still before handed-over source events are emitted. */
+    private static final long SETTLE_MILLIS = 500;
+    /** How long handed-over source events wait for that at most. */
+    private static final long SOURCES_EVENTS_MAX_WAIT_MILLIS = 10_000;
 
     private final ProcessLauncher launcher;
     private final SpawnPool pool;
@@ -80,6 +85,10 @@ public final class Engine implements AutoCloseable {
     private final Map<Integer, Long> adopted = new HashMap<>();
     /** Runs a re-exec handed over whose jobs are not loaded yet (engine thread). */
     private final List<ReexecState.InstanceState> awaitingJobs = new ArrayList<>();
+    /** Events sources emitted while a re-exec was sealed, handed over, not yet emitted (engine thread). */
+    private final List<ReexecState.EmittedEvent> sourcesEvents = new ArrayList<>();
+    private long sourcesEventsDeadline;
+    private long lastConfigurationMove;
     private final Host host;
     private final DescriptorStore descriptors;
     private final Handover handover;
@@ -162,18 +171,18 @@ public final class Engine implements AutoCloseable {
 
     /** Emits an event whose runs are scheduled at {@code priority} (see {@link RunPriority}). */
     public CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors, RunPriority priority) {
-        return emit(event, descriptors, priority, false);
+        return emit(event, descriptors, priority, null);
     }
 
-    /** @param fromSource whether an event source emits it: held while a re-exec is sealed ({@link Handover}) */
+    /** @param source the event source that emits it, or null: held while a re-exec is sealed ({@link Handover}) */
     private CompletionStage<EventResult> emit(Event event, List<EventDescriptor> descriptors, RunPriority priority,
-            boolean fromSource) {
+            String source) {
         if (!loop.running()) {
             descriptors.forEach(EventDescriptor::release);
             return CompletableFuture.failedFuture(new IllegalStateException("the engine has stopped"));
         }
         CompletableFuture<EventResult> done = new CompletableFuture<>();
-        handover.emitOrHold(new EngineInput.EventEmitted(event, descriptors, priority, done), fromSource);
+        handover.emitOrHold(new EngineInput.EventEmitted(event, descriptors, priority, done), source);
         return done;
     }
 
@@ -181,7 +190,7 @@ public final class Engine implements AutoCloseable {
     public EventEmitter emitterFor(String emitter) {
         return (event, descriptors, priority) -> {
             LOG.log(Level.DEBUG, () -> "source " + emitter + " emitted " + event);
-            return emit(event, descriptors, priority, true);
+            return emit(event, descriptors, priority, emitter);
         };
     }
 
@@ -360,13 +369,15 @@ public final class Engine implements AutoCloseable {
             if (!awaitingJobs.isEmpty()) {
                 loop.schedule(new EngineInput.Request(this::leaveAwaitingAlone), AWAIT_JOB_MILLIS, TimeUnit.MILLISECONDS);
             }
-            for (ReexecState.EmittedEvent event : state.emitted()) {
-                emit(event.event(), event.descriptors().stream().map(d -> Handover.inherited(d, host)).toList(),
-                        event.priority());
+            sourcesEvents.addAll(state.emitted());
+            if (!sourcesEvents.isEmpty()) {
+                sourcesEventsDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SOURCES_EVENTS_MAX_WAIT_MILLIS);
+                configurationMoved();
             }
             LOG.log(Level.INFO, "re-executed: took over " + taken + " running instances and " + state.held().size()
                     + " held events" + (awaitingJobs.isEmpty() ? "" : "; " + awaitingJobs.size()
-                    + " more once their jobs load"));
+                    + " more once their jobs load") + (sourcesEvents.isEmpty() ? "" : "; " + sourcesEvents.size()
+                    + " events of sources to emit once they are back"));
         });
     }
 
@@ -408,6 +419,44 @@ public final class Engine implements AutoCloseable {
             }
             return true;
         });
+    }
+
+    /**
+     * The configuration or the bound sources changed: the handed-over events of sources wait
+     * until that has settled, so that the jobs of a plugin's stanzas are loaded again first.
+     */
+    private void configurationMoved() {
+        if (sourcesEvents.isEmpty()) {
+            return;
+        }
+        lastConfigurationMove = System.nanoTime();
+        loop.schedule(new EngineInput.Request(this::emitSourcesEvents), SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Emits the events sources emitted while the re-exec was sealed, once their source is
+     * bound again and nothing moved for {@value #SETTLE_MILLIS} ms; all of them after
+     * {@value #SOURCES_EVENTS_MAX_WAIT_MILLIS} ms.
+     */
+    private void emitSourcesEvents() {
+        long now = System.nanoTime();
+        boolean late = now - sourcesEventsDeadline >= 0;
+        if (!late && now - lastConfigurationMove < TimeUnit.MILLISECONDS.toNanos(SETTLE_MILLIS)) {
+            return; // a later move scheduled its own look
+        }
+        Set<String> bound = new HashSet<>();
+        sources.statuses().forEach(status -> bound.add(status.name()));
+        sourcesEvents.removeIf(event -> {
+            if (!late && !bound.contains(event.source())) {
+                return false;
+            }
+            emit(event.event(), event.descriptors().stream().map(d -> Handover.inherited(d, host)).toList(),
+                    event.priority());
+            return true;
+        });
+        if (!sourcesEvents.isEmpty()) {
+            loop.schedule(new EngineInput.Request(this::emitSourcesEvents), SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void leaveAwaitingAlone() {
@@ -587,6 +636,7 @@ public final class Engine implements AutoCloseable {
         public void configChanged(EngineInput.ConfigChanged changed) {
             registry.apply(changed.updated(), changed.removed(), changed.complete());
             takeOverLoadedJobs();
+            configurationMoved();
             notes.engineLines(registry.needsNotes());
             sources.jobsChanged(registry.views());
         }
@@ -594,6 +644,7 @@ public final class Engine implements AutoCloseable {
         @Override
         public void sourceBound(EventSource source, SourceHost.Identity identity) {
             sources.bind(source, identity, registry.views());
+            configurationMoved();
         }
 
         @Override

@@ -67,7 +67,7 @@ final class Handover {
 
     private final Object gate = new Object();
     /** Sources' events emitted while sealed; null when not sealed. Under {@code gate}. */
-    private List<EngineInput.EventEmitted> sealed;
+    private List<Held> sealed;
     /** Whether the message that hands over is posted and yet to run. */
     private boolean handOverPosted;
     /** Set once the state is taken: from then on until the exec, events are refused. Under {@code gate}. */
@@ -90,12 +90,12 @@ final class Handover {
      * handover is sealed; any thread. Under the seal's lock, so that whatever was posted
      * before the state is taken is handled before it is.
      */
-    void emitOrHold(EngineInput.EventEmitted emitted, boolean fromSource) {
+    void emitOrHold(EngineInput.EventEmitted emitted, String source) {
         synchronized (gate) {
-            if (sealed == null || (!written && !fromSource)) {
+            if (sealed == null || (!written && source == null)) {
                 loop.post(emitted);
             } else if (!written) {
-                sealed.add(emitted);
+                sealed.add(new Held(emitted, source));
             } else {
                 // too late for the state: refused, so no one counts it as taken
                 emitted.descriptors().forEach(EventDescriptor::release);
@@ -138,7 +138,7 @@ final class Handover {
         if (pending == null || !busy().isEmpty()) {
             return;
         }
-        List<EngineInput.EventEmitted> emitted;
+        List<Held> emitted;
         synchronized (gate) {
             emitted = List.copyOf(sealed);
             written = true;
@@ -212,7 +212,7 @@ final class Handover {
         return conditions;
     }
 
-    private ReexecState snapshot(List<EngineInput.EventEmitted> emitted) {
+    private ReexecState snapshot(List<Held> emitted) {
         Map<QueuedEvent, Integer> index = new IdentityHashMap<>();
         List<ReexecState.HeldEvent> held = new ArrayList<>();
         for (QueuedEvent event : queue.events()) {
@@ -233,8 +233,9 @@ final class Handover {
                     conditionState(job.jobClass().name(), job.stopCondition(), index))));
         }
         List<ReexecState.EmittedEvent> later = new ArrayList<>();
-        for (EngineInput.EventEmitted event : emitted) {
-            later.add(new ReexecState.EmittedEvent(event.event(), event.priority(), event.descriptors().stream()
+        for (Held event : emitted) {
+            EngineInput.EventEmitted e = event.emitted();
+            later.add(new ReexecState.EmittedEvent(e.event(), e.priority(), event.source(), e.descriptors().stream()
                     .map(d -> new ReexecState.HeldDescriptor(d.descriptor(), d.name(), d.standardIo())).toList()));
         }
         return new ReexecState(held, starts, instances, later);
@@ -296,14 +297,17 @@ final class Handover {
 
     /** Lifts the seal and queues what was held, in order. */
     private void unseal() {
-        List<EngineInput.EventEmitted> held;
+        List<Held> held;
         synchronized (gate) {
             held = sealed == null ? List.of() : sealed;
             sealed = null;
             written = false;
         }
-        held.forEach(event -> emitOrHold(event, true));
+        held.forEach(event -> emitOrHold(event.emitted(), event.source()));
     }
+
+    /** An event a source emitted while sealed, and the source's name. */
+    private record Held(EngineInput.EventEmitted emitted, String source) {}
 
     /** A descriptor a re-exec handed over with an event; closed when the event is done with it. */
     static EventDescriptor inherited(ReexecState.HeldDescriptor held, Host host) {

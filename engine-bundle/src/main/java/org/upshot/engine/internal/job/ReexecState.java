@@ -50,8 +50,8 @@ public record ReexecState(List<HeldEvent> held, List<ConditionState> startCondit
     public record InstanceState(InstanceRef ref, int pid, long startTicks, List<String> env, Job.RespawnHistory respawns,
             ConditionState stopCondition) {}
 
-    /** An event emitted while sealed, with the descriptors it carries. */
-    public record EmittedEvent(Event event, RunPriority priority, List<HeldDescriptor> descriptors) {}
+    /** An event a source emitted while sealed, with the source's name and the descriptors it carries. */
+    public record EmittedEvent(Event event, RunPriority priority, String source, List<HeldDescriptor> descriptors) {}
 
     /** A descriptor an emitted event carries, kept open across the exec. */
     public record HeldDescriptor(int fd, String name, boolean standardIo) {}
@@ -88,6 +88,7 @@ public record ReexecState(List<HeldEvent> held, List<ConditionState> startCondit
         for (EmittedEvent event : emitted) {
             Map<String, Object> out = eventJson(event.event());
             out.put("priority", event.priority().name());
+            out.put("source", event.source());
             List<Object> descriptors = new ArrayList<>();
             for (HeldDescriptor descriptor : event.descriptors()) {
                 Map<String, Object> fd = new LinkedHashMap<>();
@@ -141,7 +142,7 @@ public record ReexecState(List<HeldEvent> held, List<ConditionState> startCondit
                             Boolean.TRUE.equals(fd.get("standardIo"))));
                 }
                 emitted.add(new EmittedEvent(event(event), RunPriority.valueOf((String) event.get("priority")),
-                        descriptors));
+                        (String) event.get("source"), descriptors));
             }
             return new ReexecState(held, starts, instances, emitted);
         } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
