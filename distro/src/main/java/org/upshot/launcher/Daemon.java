@@ -39,6 +39,7 @@ final class Daemon {
     private final Path coreBundleDir;
     private final String version;
     private final AtomicReference<Framework> running = new AtomicReference<>();
+    private boolean trimming;
 
     Daemon(DaemonSettings settings, Path coreBundleDir, String version) {
         this.settings = settings;
@@ -99,6 +100,11 @@ final class Daemon {
             LOG.log(Level.INFO, "upshot {0} started in {1} mode (pid {2}) in {3} ms: {4} core and {5} plugin bundles active",
                     version, settings.mode().label(), Long.toString(ProcessHandle.current().pid()),
                     Long.toString((System.nanoTime() - begin) / 1_000_000), core.size(), plugins.size());
+            // from the end of boot on, so that no collection pauses it
+            if (!trimming) {
+                MemoryTrimmer.start();
+                trimming = true;
+            }
             return framework.waitForStop(0);
         } finally {
             if (watcher != null) {

@@ -45,6 +45,9 @@ final class FrameworkProperties {
         config.put("felix.log.level", settings.debug() ? "3" : "2");
         // SCR prints to stdout in its own format: keep it to warnings and errors.
         config.put("ds.loglevel", "warn");
+        // Resolve on the calling thread: a dozen bundles gain nothing from a pool, whose
+        // threads would idle for a minute after boot.
+        config.put("felix.resolver.parallelism", "1");
         config.put(VERSION, version);
         return config;
     }

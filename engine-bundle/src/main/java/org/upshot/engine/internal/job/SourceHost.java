@@ -14,8 +14,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -36,7 +38,8 @@ import org.upshot.spi.source.SourceContext;
 /**
  * The event sources the engine has bound, and the guard around every call into them.
  *
- * <p>Each source gets a thread of its own: the engine thread only queues calls
+ * <p>Each source gets a thread of its own (started for its calls, ended after
+ * {@value #IDLE_THREAD_SECONDS} s without one): the engine thread only queues calls
  * ({@code start}, {@code jobsChanged}, {@code instanceChanged}, {@code stop}) there, in
  * order, so a slow or stuck source never holds up a job. A call that throws, or that is
  * still running after the call timeout (a watchdog looks once a second, also at the stop
@@ -54,6 +57,7 @@ import org.upshot.spi.source.SourceContext;
 final class SourceHost {
 
     private static final Logger LOG = System.getLogger(SourceHost.class.getName());
+    private static final long IDLE_THREAD_SECONDS = 2;
 
     /**
      * Who a source is, for logs.
@@ -237,11 +241,16 @@ final class SourceHost {
             this.source = source;
             this.identity = identity;
             this.engine = emitters.apply(identity.name());
-            this.thread = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "upshot-source-" + identity.name());
-                t.setDaemon(true);
-                return t;
-            });
+            // One call at a time, in order; the thread ends when idle and a call starts
+            // another, so an idle daemon holds no thread per source.
+            ThreadPoolExecutor calls = new ThreadPoolExecutor(1, 1, IDLE_THREAD_SECONDS, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "upshot-source-" + identity.name());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            calls.allowCoreThreadTimeOut(true);
+            this.thread = calls;
         }
 
         /** Queues a call on the source's thread, unless the source is disabled. */
