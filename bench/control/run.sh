@@ -49,26 +49,28 @@ m "socat: status round trip" "$N" sh -c "printf '%s\n' '$(req status)' | socat -
 m "socat: stop+start cycle (one connection, in order)" "$N" \
     sh -c "printf '%s\n%s\n' '$(req stop)' '$(req start)' | socat - UNIX-CONNECT:$sock"
 
+# The client archive bin/initctl looks for: per JVM build, a dynamic CDS archive before
+# JDK 25, an AOT cache from 25 on (bin/upshot train-cds makes the same in a distribution).
+mkdir -p "$work/dist/lib/cds"
 for jdk in "$JDK17" "$JDK25"; do
     v=$("$jdk/bin/java" -version 2>&1 | head -1 | cut -d'"' -f2)
+    rv=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$jdk/release")
     export UPSHOT_JAVA=$jdk/bin/java
-    extra=
-    case $v in 25*) extra="--enable-native-access=ALL-UNNAMED" ;; esac
-    rm -f "$work/dist/lib/initctl.jsa"
-    m "JDK $v: initctl status svc (default CDS)" "$N" "$work/dist/bin/status" svc
-    UPSHOT_JAVA_OPTS="-XX:ArchiveClassesAtExit=$work/dist/lib/initctl.jsa -Xlog:cds=off -Xlog:cds+dynamic=off" \
-        "$work/dist/bin/status" svc >/dev/null
-    m "JDK $v: initctl status svc (client CDS archive)" "$N" "$work/dist/bin/status" svc
-    m "JDK $v: stop svc && start svc (client CDS archive)" "$N" \
-        sh -c "'$work/dist/bin/stop' svc && '$work/dist/bin/start' svc"
-    rm -f "$work/dist/lib/initctl.jsa"
     case $v in
-        25*)
-            UPSHOT_JAVA_OPTS="-XX:AOTCacheOutput=$work/initctl.aot -Xlog:aot=off -Xlog:cds=off" "$work/dist/bin/status" svc >/dev/null 2>&1
-            UPSHOT_JAVA_OPTS="-XX:AOTCache=$work/initctl.aot -Xlog:aot=off -Xlog:cds=off" \
-                m "JDK $v: initctl status svc (AOT cache)" "$N" "$work/dist/bin/status" svc
-            ;;
+        1[0-9].* | 2[0-4].*)
+            archive=$work/dist/lib/cds/initctl-$rv.jsa kind="client CDS archive"
+            make="-XX:ArchiveClassesAtExit=$archive -Xlog:cds=off -Xlog:cds+dynamic=off" ;;
+        *)
+            archive=$work/dist/lib/cds/initctl-$rv.aot kind="client AOT cache"
+            make="-XX:AOTCacheOutput=$archive -Xlog:aot=off -Xlog:cds=off" ;;
     esac
+    rm -f "$archive"
+    m "JDK $v: initctl status svc (default CDS)" "$N" "$work/dist/bin/status" svc
+    UPSHOT_JAVA_OPTS="$make" "$work/dist/bin/status" svc >/dev/null 2>&1
+    [ -f "$archive" ] || { echo "run.sh: no archive made for JDK $v" >&2; exit 1; }
+    m "JDK $v: initctl status svc ($kind)" "$N" "$work/dist/bin/status" svc
+    m "JDK $v: stop svc && start svc ($kind)" "$N" \
+        sh -c "'$work/dist/bin/stop' svc && '$work/dist/bin/start' svc"
 done
 unset UPSHOT_JAVA
 echo "# baseline: a JVM that does nothing (JDK 17, same flags, default CDS)"
