@@ -172,7 +172,11 @@ final class Daemon {
                 LOG.log(Level.DEBUG, "SIG{0} is the JVM''s: {1}", name, e.getMessage());
             }
         }
-        RealTimeSignals.ignore();
+        // Its first jnr call loads jffi and generates a binding (≈ 100 ms): on a thread of
+        // its own it overlaps Felix's start, and the kernel's spawns find jnr loaded.
+        Thread realTime = new Thread(RealTimeSignals::ignore, "upshot-rt-signals");
+        realTime.setDaemon(true);
+        realTime.start();
     }
 
     private void stopFramework(String reason) {
