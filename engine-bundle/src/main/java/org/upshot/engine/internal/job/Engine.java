@@ -328,18 +328,9 @@ public final class Engine implements AutoCloseable {
         loop.schedule(new EngineInput.Request(() -> {
             for (int fd : descriptors.takeUnclaimed()) {
                 LOG.log(Level.INFO, "closing descriptor " + fd + ": handed over by the re-exec, taken by no one");
-                try {
-                    host.closeDescriptor(fd);
-                } catch (PosixException e) {
-                    LOG.log(Level.WARNING, "cannot close descriptor " + fd + ": " + e.getMessage());
-                }
+                Handover.close(host, fd);
             }
         }), delay.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** What a re-exec keeps open, and what the daemon before handed over. */
-    public DescriptorStore descriptors() {
-        return descriptors;
     }
 
     /**

@@ -329,12 +329,17 @@ final class Handover {
 
             @Override
             public void release() {
-                try {
-                    host.closeDescriptor(held.fd());
-                } catch (PosixException e) {
-                    LOG.log(Level.WARNING, "cannot close inherited descriptor " + held.fd() + ": " + e.getMessage());
-                }
+                close(host, held.fd());
             }
         };
+    }
+
+    /** Closes a descriptor the daemon before handed over; a failure is only logged. */
+    static void close(Host host, int fd) {
+        try {
+            host.closeDescriptor(fd);
+        } catch (PosixException e) {
+            LOG.log(Level.WARNING, "cannot close handed-over descriptor " + fd + ": " + e.getMessage());
+        }
     }
 }
