@@ -10,14 +10,14 @@ import org.upshot.job.JobView;
  * component registered under this interface and declared with
  * {@link SourceDeclaration}); called by the engine.
  *
- * <p>Lifetime: {@link #start} once, then any number of {@link #jobsChanged} and
- * {@link #instanceChanged}, then {@link #stop} once. The engine makes the calls one at a
- * time, in order, from a thread it keeps for this source (never its own job thread), so
- * an implementation needs no locking between them; it does its blocking work (reading a
- * netlink socket, waiting on inotify) on threads of its own. A call that throws disables
- * the source; one that has not returned after the engine's call timeout (10 s) is logged
- * as hung and the source is disabled too: later calls, {@link #stop} included, are not
- * made. Either way the engine and every job go on.
+ * <p>Lifetime: {@link #start} once, then any number of {@link #jobsChanged},
+ * {@link #instanceChanged} and {@link #pause}/{@link #resume}, then {@link #stop} once.
+ * The engine makes the calls one at a time, in order, from a thread it keeps for this
+ * source (never its own job thread), so an implementation needs no locking between them;
+ * it does its blocking work (reading a netlink socket, waiting on inotify) on threads of
+ * its own. A call that throws disables the source; one that has not returned after the
+ * engine's call timeout (10 s) is logged as hung and the source is disabled too: later
+ * calls, {@link #stop} included, are not made. Either way the engine and every job go on.
  */
 @ConsumerType
 public interface EventSource {
@@ -45,6 +45,22 @@ public interface EventSource {
      * watching a listener while its job runs, a D-Bus source answers a failed activation.
      */
     default void instanceChanged(InstanceChange change) {}
+
+    /**
+     * The daemon is about to replace its program ({@code initctl reexec}): take in nothing
+     * more that would be lost with it (accept no connection, read no message) until
+     * {@link #resume}, and return once nothing is being taken in. What waits in the kernel
+     * meanwhile (a listening socket's backlog, a handed-over socket's queue) is the next
+     * program's; the events emitted before this returns are handed over to it.
+     */
+    default void pause() {}
+
+    /**
+     * The re-exec was given up after {@link #pause}: take in input again.
+     *
+     * @throws Exception if the source cannot go on; it is logged and the source disabled
+     */
+    default void resume() throws Exception {}
 
     /** Stops emitting and releases every resource; no event may be emitted afterwards. */
     void stop();

@@ -24,9 +24,10 @@
  * <p>History: 2.0: sources start with a {@link org.upshot.spi.source.SourceContext}, declare themselves with {@link org.upshot.spi.source.SourceDeclaration} (no {@code name()} method), and follow instances; {@link org.upshot.spi.source.PluginDeclaration} reads declarations.
  * 2.1 added {@link org.upshot.spi.source.SourceContext#describe} (lines a source shows under a job).
  * 2.2 added {@code mainProcess}, {@code moveMainProcess}, {@code abort} and {@code extendTimeout} to {@link org.upshot.spi.source.SourceContext}: what a readiness protocol reports about a running instance.
+ * 2.3 added {@link org.upshot.spi.source.EventSource#pause} and {@link org.upshot.spi.source.EventSource#resume} (defaults that do nothing): a re-exec stops the intake before the state is written.
  */
 @Export
-@Version("2.2.0")
+@Version("2.3.0")
 package org.upshot.spi.source;
 
 import org.osgi.annotation.bundle.Export;

@@ -121,7 +121,8 @@ public final class Engine implements AutoCloseable {
                 loop, sources, journal, runs, this::forget);
         this.registry = new JobRegistry(runtime::contextFor);
         this.matching = new EventMatching(registry, environment);
-        this.handover = new Handover(registry, queue, loop, host, descriptors, settings.daemon().runtimeDir());
+        this.handover = new Handover(registry, queue, loop, sources, host, descriptors,
+                settings.daemon().runtimeDir());
     }
 
     /** Starts the engine thread and begins listening for exits. */

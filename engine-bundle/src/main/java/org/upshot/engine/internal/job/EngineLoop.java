@@ -60,6 +60,11 @@ final class EngineLoop {
         }
     }
 
+    /** Whether no message waits: one posted now is the next to run. Engine thread. */
+    boolean idle() {
+        return inbox.isEmpty();
+    }
+
     boolean running() {
         return running;
     }

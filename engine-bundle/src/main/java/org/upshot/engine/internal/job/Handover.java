@@ -26,6 +26,7 @@ import org.upshot.event.EventDescriptor;
 import org.upshot.job.ProcessKind;
 import org.upshot.process.Host;
 import org.upshot.process.PosixException;
+import org.upshot.spi.source.EventSource;
 
 /**
  * {@code initctl reexec}: the daemon's program replaced in place, every job kept.
@@ -34,11 +35,15 @@ import org.upshot.process.PosixException;
  *   <li>Seal: the events sources emit from now on are held here instead of queued, so that
  *       a steady stream of them (clients of a socket job) cannot keep the engine busy.</li>
  *   <li>Wait, for at most {@link #REST_TIMEOUT}, until every instance is at rest
- *       ({@link Job#atRest()}) and every event on the queue is held only by conditions. A
- *       message posted then runs once everything posted before it has; if the engine is
- *       still at rest, the state is written, otherwise the wait goes on. From then on until
- *       the exec, any event emitted is refused (its emitter hears so). A wait that times
- *       out lifts the seal and queues the held events.</li>
+ *       ({@link Job#atRest()}), every event on the queue is held only by conditions and no
+ *       message waits (a reaped process's exit is not lost in the exec).</li>
+ *   <li>The first time it is, pause the sources ({@link EventSource#pause}): they take in
+ *       nothing more that the exec would lose (a connection accepted now would be closed
+ *       with this program), so clients wait in the kernel for the next one. Once every
+ *       pause is over, and if the engine is still at rest, the state is written; otherwise
+ *       the wait goes on. From then on until the exec, any event emitted is refused (its
+ *       emitter hears so). A wait that times out lifts the seal, resumes the sources and
+ *       queues the held events.</li>
  *   <li>Write {@link ReexecState} and exec the same command line with the state file and
  *       the kept descriptors ({@link DescriptorStore}) named in system properties. The pid,
  *       the jobs' processes (still its children) and the listening sockets stay.</li>
@@ -61,6 +66,7 @@ final class Handover {
     private final JobRegistry registry;
     private final EventQueue queue;
     private final EngineLoop loop;
+    private final SourceHost sources;
     private final Host host;
     private final DescriptorStore descriptors;
     private final Path stateFile;
@@ -70,16 +76,19 @@ final class Handover {
     private List<Held> sealed;
     /** Whether the message that hands over is posted and yet to run. */
     private boolean handOverPosted;
+    /** The sources' pauses for this re-exec, once asked for; null before and after. */
+    private CompletableFuture<Void> sourcesPaused;
     /** Set once the state is taken: from then on until the exec, events are refused. Under {@code gate}. */
     private boolean written;
     private CompletableFuture<Void> pending;
     private long deadline;
 
-    Handover(JobRegistry registry, EventQueue queue, EngineLoop loop, Host host, DescriptorStore descriptors,
-            Path runtimeDir) {
+    Handover(JobRegistry registry, EventQueue queue, EngineLoop loop, SourceHost sources, Host host,
+            DescriptorStore descriptors, Path runtimeDir) {
         this.registry = registry;
         this.queue = queue;
         this.loop = loop;
+        this.sources = sources;
         this.host = host;
         this.descriptors = descriptors;
         this.stateFile = runtimeDir.resolve("reexec.state");
@@ -135,7 +144,14 @@ final class Handover {
 
     private void handOver() {
         handOverPosted = false;
-        if (pending == null || !busy().isEmpty()) {
+        if (pending == null || !busy().isEmpty() || !loop.idle()) {
+            return;
+        }
+        if (sourcesPaused == null) {
+            // at rest: stop the intake, then look again (the events emitted meanwhile are held)
+            handOverPosted = true;
+            sourcesPaused = sources.pauseAll();
+            sourcesPaused.thenRun(() -> loop.post(new EngineInput.Request(this::handOver)));
             return;
         }
         List<Held> emitted;
@@ -295,8 +311,12 @@ final class Handover {
         unseal();
     }
 
-    /** Lifts the seal and queues what was held, in order. */
+    /** Lifts the seal, lets paused sources take input again and queues what was held, in order. */
     private void unseal() {
+        if (sourcesPaused != null) {
+            sourcesPaused = null;
+            sources.resumeAll();
+        }
         List<Held> held;
         synchronized (gate) {
             held = sealed == null ? List.of() : sealed;

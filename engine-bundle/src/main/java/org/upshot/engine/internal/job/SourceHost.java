@@ -40,11 +40,12 @@ import org.upshot.spi.source.SourceContext;
  *
  * <p>Each source gets a thread of its own (started for its calls, ended after
  * {@value #IDLE_THREAD_SECONDS} s without one): the engine thread only queues calls
- * ({@code start}, {@code jobsChanged}, {@code instanceChanged}, {@code stop}) there, in
- * order, so a slow or stuck source never holds up a job. A call that throws, or that is
- * still running after the call timeout (a watchdog looks once a second, also at the stop
- * of a source already unbound), disables the source: it is logged once with its name and
- * bundle, no further call is made, and what it emits from then on is dropped. A source
+ * ({@code start}, {@code jobsChanged}, {@code instanceChanged}, {@code pause},
+ * {@code resume}, {@code stop}) there, in order, so a slow or stuck source never holds up
+ * a job. A call that throws, or that is still running after the call timeout (a watchdog
+ * looks once a second, also at the stop of a source already unbound), disables the
+ * source: it is logged once with its name and bundle, no further call is made, and what
+ * it emits from then on is dropped. A source
  * that emits after its {@code stop} was called is logged and dropped too. What a source
  * describes under jobs ({@link SourceNotes}) goes when it is unbound or disabled. The
  * bookkeeping belongs to the engine thread, which changes the map of hosts under its lock
@@ -162,6 +163,27 @@ final class SourceHost {
     }
 
     /**
+     * Pauses every source for a re-exec ({@link EventSource#pause}); completes once each
+     * pause is over (returned, failed, or not made to a disabled source), or after the call
+     * timeout: a source hung in its pause is disabled by then.
+     */
+    CompletableFuture<Void> pauseAll() {
+        List<CompletableFuture<Void>> pauses = new ArrayList<>();
+        for (Hosted host : hosted.values()) {
+            pauses.add(host.call("pause", host.source::pause));
+        }
+        return CompletableFuture.allOf(pauses.toArray(CompletableFuture[]::new))
+                .completeOnTimeout(null, callTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Lets every source take input again after {@link #pauseAll}: the re-exec was given up. */
+    void resumeAll() {
+        for (Hosted host : hosted.values()) {
+            host.call("resume", host.source::resume);
+        }
+    }
+
+    /**
      * Stops every source (the engine is closing), and waits a bounded time for their stops
      * and for those of sources unbound before; one still running then is reported hung.
      */
@@ -253,20 +275,28 @@ final class SourceHost {
             this.thread = calls;
         }
 
-        /** Queues a call on the source's thread, unless the source is disabled. */
-        void call(String what, Call call) {
+        /**
+         * Queues a call on the source's thread, unless the source is disabled; the stage
+         * completes once the call is over, whether it returned, threw or was not made.
+         */
+        CompletableFuture<Void> call(String what, Call call) {
+            CompletableFuture<Void> over = new CompletableFuture<>();
             if (disabled) {
-                return;
+                over.complete(null);
+                return over;
             }
             try {
-                thread.execute(() -> run(what, call));
+                thread.execute(() -> run(what, call, over));
             } catch (RejectedExecutionException e) {
                 disable("could not be called (" + what + ")", e);
+                over.complete(null);
             }
+            return over;
         }
 
-        private void run(String what, Call call) {
+        private void run(String what, Call call, CompletableFuture<Void> over) {
             if (disabled) {
+                over.complete(null);
                 return;
             }
             busyWith = what;
@@ -277,6 +307,7 @@ final class SourceHost {
                 disable("failed in " + what, e);
             } finally {
                 busySince = 0;
+                over.complete(null);
             }
         }
 

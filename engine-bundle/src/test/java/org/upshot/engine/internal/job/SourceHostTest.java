@@ -1,6 +1,7 @@
 package org.upshot.engine.internal.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,8 @@ import org.upshot.spi.source.SourceContext;
 
 /**
  * What sources describe under jobs, through the host's guard: kept while the source is
- * bound, dropped when it is unbound or disabled, and not brought back by a late call.
+ * bound, dropped when it is unbound or disabled, and not brought back by a late call; and
+ * the pause of every source before a re-exec.
  * The test thread plays the engine thread. No processes: EngineHarness is left alone, as
  * loading it starts the JVM's reaper, which would take the exit statuses of other unit
  * tests' child processes.
@@ -42,11 +44,16 @@ class SourceHostTest {
     private final SourceNotes notes = new SourceNotes();
     private SourceHost host;
 
-    /** A source that keeps its context and can be made to throw from {@code jobsChanged}. */
+    /**
+     * A source that keeps its context, can be made to throw from {@code jobsChanged} or
+     * {@code pause}, and whose pause returns only once {@link #pauseMayReturn} completes.
+     */
     private static class DescribingSource implements EventSource {
         final CompletableFuture<SourceContext> context = new CompletableFuture<>();
         final List<String> calls = new CopyOnWriteArrayList<>();
+        volatile CompletableFuture<Void> pauseMayReturn = CompletableFuture.completedFuture(null);
         volatile boolean failOnJobs;
+        volatile boolean failOnPause;
 
         @Override
         public void start(SourceContext started) {
@@ -60,6 +67,20 @@ class SourceHostTest {
             if (failOnJobs) {
                 throw new IllegalStateException("boom");
             }
+        }
+
+        @Override
+        public void pause() {
+            calls.add("pause");
+            if (failOnPause) {
+                throw new IllegalStateException("boom");
+            }
+            pauseMayReturn.join();
+        }
+
+        @Override
+        public void resume() {
+            calls.add("resume");
         }
 
         @Override
@@ -158,5 +179,25 @@ class SourceHostTest {
         assertEquals(List.of(), notes.of("db"));
         context.describe("db", List.of("listening tcp 127.0.0.1:5433"));
         assertEquals(List.of("listening tcp 127.0.0.1:5433"), notes.of("db"));
+    }
+
+    @Test
+    void pauseAllCompletesOnceEveryPauseIsOverAndResumeAllReachesEachSource() {
+        // socket's pause is held; files' throws (it is disabled); dbus's returns at once.
+        DescribingSource socket = bind("socket", List.of(job("web")));
+        DescribingSource files = bind("files", List.of(job("web")));
+        DescribingSource dbus = bind("dbus", List.of(job("web")));
+        socket.pauseMayReturn = new CompletableFuture<>();
+        files.failOnPause = true;
+        CompletableFuture<Void> paused = host.pauseAll();
+        await("every source asked to pause", () -> socket.calls.contains("pause")
+                && files.calls.contains("pause") && dbus.calls.contains("pause"));
+        assertFalse(paused.isDone(), "done while socket's pause has not returned");
+        socket.pauseMayReturn.complete(null);
+        paused.orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+        host.resumeAll();
+        await("resumed", () -> socket.calls.contains("resume") && dbus.calls.contains("resume"));
+        assertEquals(List.of("start", "jobsChanged", "pause"), files.calls.subList(0, 3));
+        assertFalse(files.calls.contains("resume"), "a source disabled in its pause is not resumed");
     }
 }
