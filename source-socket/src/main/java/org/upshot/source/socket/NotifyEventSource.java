@@ -43,6 +43,16 @@ public final class NotifyEventSource implements EventSource {
     }
 
     @Override
+    public void pause() {
+        table.pause();
+    }
+
+    @Override
+    public void resume() {
+        table.resume();
+    }
+
+    @Override
     public void stop() {
         table.attach(null);
     }

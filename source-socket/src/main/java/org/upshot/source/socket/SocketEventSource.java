@@ -45,6 +45,16 @@ public final class SocketEventSource implements EventSource {
     }
 
     @Override
+    public void pause() {
+        table.pause();
+    }
+
+    @Override
+    public void resume() throws Exception {
+        table.resume();
+    }
+
+    @Override
     public void stop() {
         table.stop();
     }

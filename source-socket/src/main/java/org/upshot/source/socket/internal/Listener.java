@@ -43,6 +43,12 @@ final class Listener implements InheritedDescriptor {
      * its file is parsed, so the list that comes next may predate it.
      */
     boolean freshClaim;
+    /**
+     * Its job is among the engine's loaded jobs. Only then is it watched: an event the
+     * engine cannot match yet would start nothing, and with {@code accept} its connection
+     * would be closed unanswered; until then clients wait in the backlog.
+     */
+    boolean loaded;
 
     /** Instances of the owning jobs between starting and stopped. */
     final Set<InstanceRef> active = new HashSet<>();
@@ -95,6 +101,7 @@ final class Listener implements InheritedDescriptor {
             NativeSockets.unlink(address, inode);
         }
         inode = -1;
+        loaded = false;
         active.clear();
         connections.clear();
         eventPending = false;
@@ -102,9 +109,9 @@ final class Listener implements InheritedDescriptor {
         triggers.clear();
     }
 
-    /** Watched now: open, not paused by the trigger limit, and (unless accepting) its job is down. */
+    /** Watched now: open, its job loaded, not paused by the trigger limit, and (unless accepting) its job down. */
     boolean watched(long now) {
-        if (!open() || limited) {
+        if (!open() || !loaded || limited) {
             return false;
         }
         return now - quietUntil >= 0 && (accept() || (active.isEmpty() && !eventPending));

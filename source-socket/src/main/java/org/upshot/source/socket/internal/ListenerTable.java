@@ -164,7 +164,8 @@ public final class ListenerTable {
     /**
      * The loaded jobs changed: closes the listeners of stanzas that are gone (a removed
      * job's unix node is unlinked), opens those of Upstart-form {@code start on socket}
-     * conditions, and reopens a stanza's listener closed by an earlier, stale change.
+     * conditions, and watches the listeners of the stanzas of loaded jobs (reopening one
+     * closed by an earlier, stale change).
      */
     public void jobsChanged(Collection<JobView> jobs) {
         synchronized (lock) {
@@ -177,7 +178,7 @@ public final class ListenerTable {
                         SocketSpec spec = SocketSpec.parse(job.name(), arguments);
                         String key = job.name() + " " + spec.address().id();
                         wanted.add(key);
-                        reopen(key, job.name(), spec);
+                        jobLoaded(key, job.name(), spec);
                     } catch (StanzaException e) {
                         LOG.log(Level.WARNING, "job " + job.name() + ": socket stanza: " + e.getMessage());
                     }
@@ -208,6 +209,7 @@ public final class ListenerTable {
                 listener.jobs.clear();
                 listener.jobs.addAll(entry.getValue());
                 touched.addAll(entry.getValue());
+                listener.loaded = true; // made for jobs of this very list
                 if (!listener.open()) {
                     try {
                         listener.opened(openSocket(listener, listener.spec));
@@ -228,9 +230,16 @@ public final class ListenerTable {
         }
     }
 
-    private void reopen(String key, String job, SocketSpec spec) {
+    /**
+     * The job of the stanza's listener {@code key} is loaded in the engine: the listener is
+     * watched from now on, reopened first if an earlier, stale list closed it.
+     */
+    private void jobLoaded(String key, String job, SocketSpec spec) {
         Listener listener = listeners.get(key);
-        if (listener != null && !listener.open()) {
+        if (listener == null) {
+            return;
+        }
+        if (!listener.open()) {
             try {
                 listener.opened(openSocket(listener, spec));
                 nonBlockingIfAccepting(listener);
@@ -239,6 +248,7 @@ public final class ListenerTable {
                 LOG.log(Level.WARNING, "cannot listen again on " + listener + " for job " + job + ": " + e.getMessage());
             }
         }
+        listener.loaded = true;
     }
 
     /** The ids of a {@code start on}'s Upstart-form {@code socket} matches, each with the jobs that want it. */
@@ -277,8 +287,7 @@ public final class ListenerTable {
     public void start(SourceContext sourceContext) throws NativeSockets.SocketError {
         synchronized (lock) {
             this.context = sourceContext;
-            poller = new Poller(this);
-            poller.start();
+            resume();
             Set<String> jobs = new TreeSet<>();
             for (Listener listener : listeners.values()) {
                 jobs.addAll(listener.jobs);
@@ -287,17 +296,37 @@ public final class ListenerTable {
         }
     }
 
-    /** The source stopped: nothing is watched or emitted; the sockets stay open for their jobs. */
-    public void stop() {
+    /**
+     * A re-exec is coming: nothing more is accepted or emitted until {@link #resume}, and
+     * clients wait in the backlogs. Returns once the poller has ended, its events emitted.
+     */
+    public void pause() {
         Poller stopping;
         synchronized (lock) {
             stopping = poller;
             poller = null;
-            context = null;
         }
         if (stopping != null) {
             stopping.close();
         }
+    }
+
+    /** Watching goes on after {@link #pause}, if the source is started. */
+    public void resume() throws NativeSockets.SocketError {
+        synchronized (lock) {
+            if (context != null && poller == null) {
+                poller = new Poller(this);
+                poller.start();
+            }
+        }
+    }
+
+    /** The source stopped: nothing is watched or emitted; the sockets stay open for their jobs. */
+    public void stop() {
+        synchronized (lock) {
+            context = null;
+        }
+        pause();
     }
 
     /** The thread {@code expect listen} looks from. */

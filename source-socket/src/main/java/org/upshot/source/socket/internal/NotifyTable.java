@@ -137,18 +137,33 @@ public final class NotifyTable {
             LOG.log(Level.ERROR, "cannot open the notify socket " + socketPath + ": " + e.getMessage());
             return;
         }
+        startReading();
+    }
+
+    /** Reads the socket again after {@link #pause}. */
+    public synchronized void resume() {
+        if (fd >= 0 && reader == null) {
+            startReading();
+        }
+    }
+
+    private void startReading() {
         reading = true;
         reader = new Thread(this::read, "upshot-notify-reader");
         reader.setDaemon(true);
         reader.start();
     }
 
-    @Deactivate
-    public void close() {
+    /**
+     * A re-exec is coming: no more datagrams are read until {@link #resume}; those sent
+     * meanwhile wait in the socket. Returns once the reader has ended, its messages acted on.
+     */
+    public void pause() {
         Thread running;
         synchronized (this) {
             reading = false;
             running = reader;
+            reader = null;
             if (wakePipe != null) {
                 NativeSockets.wake(wakePipe[1]);
             }
@@ -160,6 +175,11 @@ public final class NotifyTable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    @Deactivate
+    public void close() {
+        pause();
         timers.shutdownNow();
         synchronized (this) {
             if (fd >= 0) {

@@ -21,6 +21,11 @@
  * (a daemon-wide count), {@code REMOTE_ADDR} and {@code REMOTE_PORT}, or for unix sockets
  * the peer's {@code REMOTE_PID} and {@code REMOTE_UID} from {@code SO_PEERCRED}.
  *
+ * <p>A stanza's listener is bound when its file is parsed but watched only once its job
+ * is among the engine's loaded jobs, so no event reaches an engine that cannot match it
+ * yet; until then (at start-up, and after a re-exec hands the socket over) clients wait
+ * in the backlog.
+ *
  * <h2>Without accept</h2>
  * The job's main process gets the listener at 3, 4, ... with {@code LISTEN_FDS},
  * {@code LISTEN_PID}, {@code LISTEN_FDNAMES} ({@code name=}, else the job's name) and

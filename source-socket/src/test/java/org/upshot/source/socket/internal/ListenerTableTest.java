@@ -63,6 +63,13 @@ class ListenerTableTest {
         return table.claim(job, SocketSpec.parse(job, List.of(stanza.split(" "))), 1, 1);
     }
 
+    /** Claims the stanza as its file is parsed, then lists its job as loaded, as the engine does next. */
+    private Listener claimLoaded(String job, String stanza) throws StanzaException {
+        Listener listener = claim(job, stanza);
+        table.jobsChanged(List.of(stanzaJob(job, stanza)));
+        return listener;
+    }
+
     private Socket connect(int port) throws IOException {
         Socket socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
@@ -98,7 +105,7 @@ class ListenerTableTest {
     @Test
     void aConnectionToAnIdleListenerIsOneEventAndTheListenerWaitsWhileTheJobRuns() throws Exception {
         int port = freePort();
-        Listener listener = claim("web", "tcp 127.0.0.1:" + port);
+        Listener listener = claimLoaded("web", "tcp 127.0.0.1:" + port);
         assertTrue(listener.descriptor() >= 3);
         assertEquals("web", listener.name());
         connect(port);
@@ -125,7 +132,7 @@ class ListenerTableTest {
     @Test
     void anEventThatStartedNothingLeavesTheListenerWatched() throws Exception {
         int port = freePort();
-        claim("web", "tcp 127.0.0.1:" + port);
+        claimLoaded("web", "tcp 127.0.0.1:" + port);
         connect(port);
         emitter.await(1).finish();
         emitter.await(2);
@@ -134,7 +141,7 @@ class ListenerTableTest {
     @Test
     void acceptMakesOneEventPerConnectionCarryingIt() throws Exception {
         int port = freePort();
-        claim("echo", "tcp 127.0.0.1:" + port + " accept");
+        claimLoaded("echo", "tcp 127.0.0.1:" + port + " accept");
         List<Socket> sockets = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             sockets.add(connect(port));
@@ -161,7 +168,7 @@ class ListenerTableTest {
     @Test
     void overMaxConnectionsAConnectionIsClosedAndCounted() throws Exception {
         int port = freePort();
-        claim("echo", "tcp 127.0.0.1:" + port + " accept max-connections=2");
+        claimLoaded("echo", "tcp 127.0.0.1:" + port + " accept max-connections=2");
         connect(port);
         connect(port);
         HeldEmitter.Held first = emitter.await(1);
@@ -186,7 +193,7 @@ class ListenerTableTest {
     @Test
     void moreThanTwentyStartsInTwoSecondsPauseTheListenerUntilAStartByHand() throws Exception {
         Path socket = dir.resolve("crash.sock");
-        claim("crash", "unix " + socket);
+        claimLoaded("crash", "unix " + socket);
         connect(socket); // never accepted: the job below starts and stops at once
         for (int n = 1; n <= 20; n++) {
             HeldEmitter.Held held = emitter.await(n);
@@ -211,7 +218,7 @@ class ListenerTableTest {
         try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0)) {
             port = probe.getLocalPort();
         }
-        claim("dns", "udp 127.0.0.1:" + port);
+        claimLoaded("dns", "udp 127.0.0.1:" + port);
         try (java.net.DatagramSocket client = new java.net.DatagramSocket()) {
             byte[] query = "query".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             client.send(new java.net.DatagramPacket(query, query.length, new InetSocketAddress("127.0.0.1", port)));
@@ -224,7 +231,7 @@ class ListenerTableTest {
     @Test
     void anAbstractUnixSocketHasNoNodeAndTakesConnections() throws Exception {
         String name = "upshot-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        claim("bus", "unix @" + name + " accept");
+        claimLoaded("bus", "unix @" + name + " accept");
         Process client = new ProcessBuilder("python3", "-c", "import socket, sys\n"
                 + "s = socket.socket(socket.AF_UNIX)\n"
                 + "s.connect('\\0' + sys.argv[1])\n"
@@ -244,7 +251,7 @@ class ListenerTableTest {
     @Test
     void withAcceptTheLimitHoldsWhileItsOwnConnectionsStartAndLeavesTheRestWaiting() throws Exception {
         int port = freePort();
-        claim("echo", "tcp 127.0.0.1:" + port + " accept trigger-limit=5/60");
+        claimLoaded("echo", "tcp 127.0.0.1:" + port + " accept trigger-limit=5/60");
         List<Socket> sockets = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             sockets.add(connect(port));
@@ -292,6 +299,42 @@ class ListenerTableTest {
         assertFalse(Files.exists(socket), "closed by the next list without the job");
     }
 
+    /**
+     * A listener claimed while its file is parsed is not watched until its job is loaded
+     * (after a re-exec, the socket comes back with clients in its backlog before the engine
+     * has the job): an accepted connection would otherwise find no job and be closed.
+     */
+    @Test
+    void aClaimedListenerWaitsForItsJobToLoadBeforeAccepting() throws Exception {
+        int port = freePort();
+        String stanza = "tcp 127.0.0.1:" + port + " accept";
+        claim("greet", stanza);
+        Socket waiting = connect(port);
+        Await.stays(QUIET, () -> emitter.events().isEmpty(), () -> "events before the job loaded: " + emitter.events());
+        table.jobsChanged(List.of(stanzaJob("greet", stanza)));
+        HeldEmitter.Held held = emitter.await(1);
+        int remotePort = Integer.parseInt(held.get("REMOTE_PORT"));
+        assertEquals(waiting.getLocalPort(), remotePort, "the client that waited is the one accepted");
+    }
+
+    /**
+     * Paused for a re-exec, the table accepts nothing (a connection accepted then would be
+     * closed with the program); the client waits in the backlog and is taken on resume.
+     */
+    @Test
+    void whilePausedClientsWaitInTheBacklogAndAreAcceptedOnResume() throws Exception {
+        int port = freePort();
+        claimLoaded("greet", "tcp 127.0.0.1:" + port + " accept");
+        connect(port);
+        emitter.await(1).finish();
+        table.pause();
+        Socket waiting = connect(port);
+        Await.stays(QUIET, () -> emitter.events().size() == 1, () -> "events while paused: " + emitter.events());
+        table.resume();
+        HeldEmitter.Held held = emitter.await(2);
+        assertEquals(waiting.getLocalPort(), Integer.parseInt(held.get("REMOTE_PORT")), "the waiting client");
+    }
+
     @Test
     void aFileThatIsNotASocketIsRefusedAndLeftAlone() throws Exception {
         Path file = Files.writeString(dir.resolve("data"), "precious\n");
@@ -325,7 +368,7 @@ class ListenerTableTest {
                 java.net.StandardProtocolFamily.UNIX)) {
             gone.bind(java.net.UnixDomainSocketAddress.of(node));
         } // closed, node left behind: nobody answers
-        claim("fresh", "unix " + node);
+        claimLoaded("fresh", "unix " + node);
         connect(node);
         emitter.await(1);
     }
