@@ -48,6 +48,13 @@ for alias in reboot halt poweroff; do
     ln -sf shutdown "$dist/bin/$alias"
 done
 
+# initctl's native socket (ctl/src/main/c), built by the ctl module where a C compiler
+# was found; without it initctl uses the JDK's Unix sockets, only slower to start.
+if [ -d "$repo/ctl/target/native" ]; then
+    mkdir -p "$dist/lib/native"
+    cp -R "$repo/ctl/target/native/." "$dist/lib/native/"
+fi
+
 # initctl graph's built-in layout (Eclipse ELK and what it needs): off initctl's class
 # path, loaded by initctl only for SVG without Graphviz; without Eclipse's jar signatures,
 # whose checking cost a third of the layout's start-up (UnsignJars.java).

@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,22 +14,24 @@ import org.upshot.control.Json;
 
 /**
  * One blocking connection to the control socket, speaking line-delimited JSON.
- * Deliberately plain (JDK Unix sockets, no readers or charsets beyond UTF-8 byte
- * decoding) because {@code initctl}'s start time is dominated by class loading.
+ * Deliberately plain (initctl's own native socket where it was built, else the JDK's
+ * Unix sockets; no readers or charsets beyond UTF-8 byte decoding) because
+ * {@code initctl}'s start time is dominated by class loading and initialisation.
  */
 final class ControlClient implements Closeable {
 
-    private final SocketChannel channel;
+    private final ByteChannel channel;
     private final ByteBuffer buffer = ByteBuffer.allocate(8192);
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(512);
 
-    private ControlClient(SocketChannel channel) {
+    private ControlClient(ByteChannel channel) {
         this.channel = channel;
         buffer.flip();
     }
 
     static ControlClient connect(Path socket) throws IOException {
-        return new ControlClient(SocketChannel.open(UnixDomainSocketAddress.of(socket)));
+        return new ControlClient(NativeUnixChannel.available() ? NativeUnixChannel.connect(socket)
+                : SocketChannel.open(UnixDomainSocketAddress.of(socket)));
     }
 
     void send(Map<String, Object> message) throws IOException {
