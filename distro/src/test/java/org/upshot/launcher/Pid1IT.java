@@ -76,8 +76,7 @@ class Pid1IT {
         try (DaemonProcess daemon = DaemonProcess.startAsPid1(work)) {
             daemon.job("sleeper", "start on startup\nexec sleep 1000\n");
             long sleeper = daemon.awaitRunning("sleeper");
-            long init = daemon.pid();
-            long java = daemonOf(init);
+            long java = daemonOf(daemon);
             daemon.job("pelter", """
                     task
                     script
@@ -91,7 +90,7 @@ class Pid1IT {
             daemon.startJob("pelter");
             Await.until(WAIT, () -> Files.exists(done), () -> "the signals sent; log:\n" + tail(daemon.log()));
             assertTrue(daemon.isAlive(), "PID 1 lives");
-            assertEquals(java, daemonOf(init), "the daemon under PID 1 is the one it was, not a new one");
+            assertEquals(java, daemonOf(daemon), "the daemon under PID 1 is the one it was, not a new one");
             assertEquals(sleeper, daemon.awaitRunning("sleeper"), "the job runs on with its pid");
             assertTrue(!daemon.log().contains("starting it again"), tail(daemon.log()));
             assertEquals(0, daemon.stop(WAIT), "TERM still reaches the daemon through PID 1: " + tail(daemon.log()));
@@ -109,8 +108,10 @@ class Pid1IT {
         try (DaemonProcess daemon = DaemonProcess.startAsPid1(work)) {
             daemon.job("sleeper", "start on startup\nexec sleep 1000\n");
             long sleeper = daemon.awaitRunning("sleeper");
-            long init = daemon.pid();
-            long first = daemonOf(init);
+            long first = daemonOf(daemon);
+            // a job runs before the last plugin is active: the first daemon's boot line must be
+            // in before the mark, or it would pass for the new daemon's below
+            daemon.awaitLog(BootedDaemon.BOOTED);
             int mark = daemon.logMark();
             CommandResult sent = CommandResult.run("kill", "-s", "SEGV", Long.toString(first));
             assertEquals(0, sent.status(), sent::output);
@@ -121,7 +122,7 @@ class Pid1IT {
             Files.deleteIfExists(Path.of("/tmp/upshot-hs_err_pid" + crashed.group(1) + ".log"));
             daemon.awaitLog(BootedDaemon.BOOTED, mark);
             assertTrue(daemon.isAlive(), "PID 1 lives");
-            assertTrue(daemonOf(init) != first, "a new daemon under PID 1");
+            assertTrue(daemonOf(daemon) != first, "a new daemon under PID 1");
             daemon.awaitLog("sleeper adopted: its main process \\(\\d+\\) was left running", mark);
             assertEquals(sleeper, daemon.awaitRunning("sleeper"), "the job's run adopted, not started again");
             assertEquals(0, daemon.stop(WAIT), tail(daemon.log()));
@@ -148,10 +149,12 @@ class Pid1IT {
         }
     }
 
-    /** The daemon's JVM: PID 1's child that runs java. */
-    private static long daemonOf(long init) {
+    /** The daemon's JVM: the child of {@code daemon}'s PID 1 that runs java. */
+    private static long daemonOf(DaemonProcess daemon) {
+        long init = daemon.pid();
         return ProcTable.childrenOf(init).stream().filter(p -> p.command().equals("java")).findFirst()
-                .orElseThrow(() -> new AssertionError("no java under PID 1: " + ProcTable.childrenOf(init)))
+                .orElseThrow(() -> new AssertionError("no java under PID 1: " + ProcTable.childrenOf(init)
+                        + "; log:\n" + tail(daemon.log())))
                 .pid();
     }
 
