@@ -309,18 +309,16 @@ public final class TimerTable {
         }
     }
 
-    /** Emits the fire, unless a job it starts is still running from an earlier one: then it is skipped. */
+    /**
+     * Emits the fire, unless every job it starts is still running from an earlier one: then
+     * it would start nothing and is skipped. One other job whose condition also matches the
+     * fire (a {@code start on timer} without {@code JOB=}) running does not hold it back.
+     */
     private void deliver(Timer timer, Instant slot, int missed) {
-        String running = null;
-        for (String job : timer.starters) {
-            if (active.containsKey(job)) {
-                running = job;
-            }
-        }
-        if (running != null) {
+        if (!timer.starters.isEmpty() && active.keySet().containsAll(timer.starters)) {
             timer.skipped++;
             LOG.log(Level.DEBUG, "timer " + timer.key + ": skipped the fire for " + TimerEvents.time(slot, zone) + ": "
-                    + running + " is still running");
+                    + String.join(", ", new TreeSet<>(timer.starters)) + " still running");
         } else {
             Event event = TimerEvents.fire(timer.key, slot, missed, zone);
             context.emitter().emit(event).whenComplete((result, failure) -> {

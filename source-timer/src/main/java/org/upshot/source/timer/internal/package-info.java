@@ -51,9 +51,10 @@
  * its stamp, so a restart does not put its next fire off.
  *
  * <h2>Overlap</h2>
- * The source follows instances ({@code instanceChanged}): a fire that comes while a job
- * whose {@code start on} matches it has an instance between starting and stopped is
- * skipped, counted and shown under the timer's job ({@code initctl status}), never queued.
+ * The source follows instances ({@code instanceChanged}): a fire that comes while every
+ * job whose {@code start on} matches it has an instance between starting and stopped
+ * would start nothing, so it is skipped, counted and shown under the timer's job
+ * ({@code initctl status}), never queued.
  * With {@code randomized-delay D} a fire waits a random time in [0, D] (a one-shot Quartz
  * trigger) and the overlap is judged when it comes.
  *

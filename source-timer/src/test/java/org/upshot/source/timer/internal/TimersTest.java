@@ -116,6 +116,23 @@ class TimersTest {
         assertEquals(Optional.empty(), timerEvents("slow").get(0).get("MISSED"), "skipped fires are not missed ones");
     }
 
+    /**
+     * A job whose condition matches any {@code every 1s} fire runs on; another job's own
+     * {@code every 1s} timer still fires for it (a fire is skipped only when it would start
+     * nothing), as the contract's already-true job found when the two loaded in this order.
+     */
+    @Test
+    void aTimerFiresForItsIdleJobWhileAnotherMatchingJobRuns() throws Exception {
+        EventExpression anyEverySecond = new EventExpression.Match(TimerEvents.TIMER,
+                List.of(EventExpression.Argument.equal("SCHEDULE", "every 1s")));
+        JobView watcher = new JobView("watcher", Path.of("watcher.conf"), Optional.empty(),
+                Optional.of(anyEverySecond), Optional.empty(), List.of(), Map.of(), List.of(running("watcher")));
+        Timers timers = start(NO_IDLE);
+        timers.jobsChanged(List.of(watcher, stanzaJob("tick", "every", "1s")));
+        awaitTimerEvents("tick", 2);
+        assertEquals(List.of(), timerEvents("watcher"), "watcher's own timer finds it running: skipped");
+    }
+
     @Test
     void aPersistentIntervalFiresOnceForTheSlotsMissedWhileTheDaemonWasDown() throws Exception {
         JobView job = stanzaJob("backup", "every", "1s persistent");
