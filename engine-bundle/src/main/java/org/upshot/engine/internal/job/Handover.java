@@ -76,8 +76,8 @@ final class Handover {
     private List<Held> sealed;
     /** Whether the message that hands over is posted and yet to run. */
     private boolean handOverPosted;
-    /** The sources' pauses for this re-exec, once asked for; null before and after. */
-    private CompletableFuture<Void> sourcesPaused;
+    /** Whether the sources were asked to pause for this re-exec. */
+    private boolean sourcesPaused;
     /** Set once the state is taken: from then on until the exec, events are refused. Under {@code gate}. */
     private boolean written;
     private CompletableFuture<Void> pending;
@@ -147,11 +147,11 @@ final class Handover {
         if (pending == null || !busy().isEmpty() || !loop.idle()) {
             return;
         }
-        if (sourcesPaused == null) {
+        if (!sourcesPaused) {
             // at rest: stop the intake, then look again (the events emitted meanwhile are held)
             handOverPosted = true;
-            sourcesPaused = sources.pauseAll();
-            sourcesPaused.thenRun(() -> loop.post(new EngineInput.Request(this::handOver)));
+            sourcesPaused = true;
+            sources.pauseAll().thenRun(() -> loop.post(new EngineInput.Request(this::handOver)));
             return;
         }
         List<Held> emitted;
@@ -313,8 +313,8 @@ final class Handover {
 
     /** Lifts the seal, lets paused sources take input again and queues what was held, in order. */
     private void unseal() {
-        if (sourcesPaused != null) {
-            sourcesPaused = null;
+        if (sourcesPaused) {
+            sourcesPaused = false;
             sources.resumeAll();
         }
         List<Held> held;
