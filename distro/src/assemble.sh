@@ -82,6 +82,11 @@ sh "$here/man/build.sh" "$dist" "$version" "$man_skip"
 # Fresh tree: stage/ may hold jars of earlier builds under other versions.
 rm -rf "$target/stage"
 
+# The packages of lib/'s jars that the system bundle exports, read from the jars once
+# here rather than at every boot (FrameworkProperties).
+"$java_home/bin/java" -cp "$dist/lib/upshot-launcher.jar" org.upshot.launcher.FrameworkProperties \
+    "$dist/lib/system-packages"
+
 # The class-data archive for the JVM that builds (see bin/upshot train-cds); a start
 # without it is only slower, so a failed training run is a warning.
 if ! JAVA="$java_home/bin/java" "$dist/bin/upshot" train-cds >/dev/null; then

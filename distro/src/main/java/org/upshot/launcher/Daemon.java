@@ -36,14 +36,14 @@ final class Daemon {
     private static final System.Logger LOG = System.getLogger("org.upshot.launcher");
 
     private final DaemonSettings settings;
-    private final Path coreBundleDir;
+    private final Path distroHome;
     private final String version;
     private final AtomicReference<Framework> running = new AtomicReference<>();
     private boolean trimming;
 
-    Daemon(DaemonSettings settings, Path coreBundleDir, String version) {
+    Daemon(DaemonSettings settings, Path distroHome, String version) {
         this.settings = settings;
-        this.coreBundleDir = coreBundleDir;
+        this.distroHome = distroHome;
         this.version = version;
     }
 
@@ -86,13 +86,15 @@ final class Daemon {
     private FrameworkEvent runFramework() throws BundleException, IOException, InterruptedException {
         long begin = System.nanoTime();
         prepareDirectories();
-        Framework framework = new FrameworkFactory().newFramework(FrameworkProperties.of(settings, version));
+        Framework framework = new FrameworkFactory()
+                .newFramework(FrameworkProperties.of(settings, version, distroHome.resolve("lib")));
         framework.init();
         framework.getBundleContext().addFrameworkListener(Daemon::logFrameworkEvent);
         framework.start();
         running.set(framework);
         BundleDeployer deployer = new BundleDeployer(framework.getBundleContext());
-        List<List<Bundle>> deployed = deployer.deployDirectories(List.of(coreBundleDir, settings.pluginDir()));
+        List<List<Bundle>> deployed =
+                deployer.deployDirectories(List.of(distroHome.resolve("bundle"), settings.pluginDir()));
         List<Bundle> core = deployed.get(0);
         List<Bundle> plugins = deployed.get(1);
         PluginWatcher watcher = watchPlugins(deployer);

@@ -42,7 +42,7 @@ public final class Main {
         DaemonSettings settings = ((LauncherOptions.Run) command).settings();
         OneLineFormatter.install(settings.debug());
         try {
-            return new Daemon(settings, context.distroHome().resolve("bundle"), version()).run();
+            return new Daemon(settings, context.distroHome(), version()).run();
         } catch (RuntimeException | Error e) {
             LOG.log(Level.ERROR, "launcher failed", e);
             if (settings.pid1()) {

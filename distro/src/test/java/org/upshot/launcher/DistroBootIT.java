@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.jar.JarFile;
@@ -56,6 +57,16 @@ class DistroBootIT {
             assertTrue(Files.isDirectory(daemon.logDir()), "log directory created");
             assertTrue(Files.isDirectory(daemon.runtimeDir().resolve("felix-cache")), "bundle cache in the runtime dir");
         }
+    }
+
+    @Test
+    void theDistributionKnowsItsSystemPackagesWithoutReadingItsJars() {
+        Map<String, String> packages = FrameworkProperties.precomputed(
+                DaemonProcess.DISTRO.resolve("lib").resolve(FrameworkProperties.SYSTEM_PACKAGES_FILE))
+                .orElseThrow(() -> new AssertionError("lib/system-packages missing or not of lib's jars"));
+        assertTrue(packages.keySet().containsAll(List.of("jnr.posix", "jnr.ffi", "com.kenai.jffi", "sun.misc")),
+                packages.toString());
+        assertTrue(packages.get("org.slf4j").startsWith("2."), "org.slf4j at its jar's version: " + packages);
     }
 
     @Test
