@@ -66,27 +66,30 @@ stop_daemon() {
     wait "$daemon" || true
     daemon=
 }
-# wait_for SECONDS COMMAND...: polls COMMAND every 10 ms (not ordering anything: a bound
-# on how long the daemon may take), fails the benchmark when the daemon dies or time runs out
+# wait_for SECONDS COMMAND...: polls COMMAND every $poll seconds (default 0.01; not
+# ordering anything: a bound on how long the daemon may take), fails the benchmark when
+# the daemon dies or time runs out
 wait_for() {
-    local limit=$(( $1 * 100 )) i=0
+    local deadline=$(( $(now_us) + $1 * 1000000 ))
     shift
     until "$@"; do
         kill -0 "$daemon" 2>/dev/null || { echo "memory.sh: the daemon died" >&2; exit 1; }
-        i=$((i + 1))
-        [ "$i" -lt "$limit" ] || { echo "memory.sh: timed out waiting for: $*" >&2; exit 1; }
-        sleep 0.01
+        [ "$(now_us)" -lt "$deadline" ] || { echo "memory.sh: timed out waiting for: $*" >&2; exit 1; }
+        sleep "${poll:-0.01}"
     done
 }
 logged() { grep -qsE "$2" "$1"; }
-# boot_marks LOG: sets ready and running (ms since t0) as their lines appear; true once both have
+# boot_marks LOG: true once both boot lines are in LOG; sets ready and running, each the
+# ms from t0 to its line's own time stamp (HH:MM:SS.mmm, local time today)
 boot_marks() {
-    if [ -z "$ready" ] && logged "$1" 'started in'; then ready=$(( ($(now_us) - t0) / 1000 )); fi
-    if [ -z "$running" ] && logged "$1" 'first state changed from post-start to running'; then
-        running=$(( ($(now_us) - t0) / 1000 ))
-    fi
-    [ -n "$ready" ] && [ -n "$running" ]
+    local started first
+    started=$(grep -m1 'started in' "$1") || return 1
+    first=$(grep -m1 'first state changed from post-start to running' "$1") || return 1
+    ready=$(( $(stamp_ms "$started") - t0 / 1000 ))
+    running=$(( $(stamp_ms "$first") - t0 / 1000 ))
 }
+midnight_ms=$(( $(date -d 'today 00:00' +%s) * 1000 ))
+stamp_ms() { local h m s f; IFS=:. read -r h m s f _ <<< "${1%% *}"; echo $(( midnight_ms + ((10#$h * 60 + 10#$m) * 60 + 10#$s) * 1000 + 10#$f )); }
 sleeps_running() { [ "$(pgrep -c -x -P "$daemon" sleep || true)" -ge "$1" ]; }
 
 # idle with the examples: PSS once settled
@@ -141,9 +144,10 @@ for ((r = 1; r <= runs; r++)); do
     echo $(( ($(now_us) - t0) / 1000 )) >> "$work/boot-empty"
     t0=$(now_us)
     start_daemon "$work/first" "$work/boot.log"
-    ready= running=
-    # the first job may run before the last plugin is active: each mark timed on its own
-    wait_for 60 boot_marks "$work/boot.log"
+    # the first job may run before the last plugin is active: each mark timed on its own,
+    # by the log's stamps, and looked for every 0.2 s: a grep every 10 ms (a fork each)
+    # would take CPU from the boot it times
+    poll=0.2 wait_for 60 boot_marks "$work/boot.log"
     echo "$ready" >> "$work/boot-ready"
     echo "$running" >> "$work/boot"
     stop_daemon
