@@ -550,8 +550,10 @@ public final class Engine implements AutoCloseable {
     }
 
     private void forget(Job job) {
-        registry.forget(job);
-        notes.engineLines(registry.needsNotes()); // a pending definition may have taken over
+        // the notes follow the definitions: read them again only when one went or was replaced
+        if (registry.forget(job)) {
+            notes.engineLines(registry.needsNotes());
+        }
     }
 
     private void afterMessage() {

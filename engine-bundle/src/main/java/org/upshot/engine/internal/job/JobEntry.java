@@ -94,13 +94,15 @@ final class JobEntry {
         replacement = null;
     }
 
-    /** The last instance stopped: apply a pending replacement. */
-    void settle() {
-        if (replacement != null && instances.isEmpty()) {
-            releaseStartOn();
-            use(replacement);
-            replacement = null;
+    /** The last instance stopped: apply a pending replacement; true if there was one. */
+    boolean settle() {
+        if (replacement == null || !instances.isEmpty()) {
+            return false;
         }
+        releaseStartOn();
+        use(replacement);
+        replacement = null;
+        return true;
     }
 
     void releaseStartOn() {

@@ -76,23 +76,27 @@ final class JobRegistry {
         return job;
     }
 
-    /** An instance came to rest stopped: drop it, and the definition if it was deleted meanwhile. */
-    void forget(Job job) {
+    /**
+     * An instance came to rest stopped: drop it, and the definition if it was deleted
+     * meanwhile; true if a definition went or was replaced by its pending one.
+     */
+    boolean forget(Job job) {
         if (job.stopCondition() != null) {
             job.stopCondition().reset();
             stopIndex.remove(job);
         }
         JobEntry entry = entries.get(job.jobClass().name());
         if (entry == null || !entry.remove(job) || !entry.idle()) {
-            return;
+            return false;
         }
         if (entry.deleted()) {
             unregister(entry);
-        } else {
-            startIndex.remove(entry);
-            entry.settle();
-            index(entry);
+            return true;
         }
+        startIndex.remove(entry);
+        boolean replaced = entry.settle();
+        index(entry);
+        return replaced;
     }
 
     /**

@@ -158,7 +158,9 @@ final class SourceHost {
 
     void instanceChanged(InstanceChange change) {
         for (Hosted host : hosted.values()) {
-            host.call("instanceChanged", () -> host.source.instanceChanged(change));
+            if (host.followsInstances) {
+                host.call("instanceChanged", () -> host.source.instanceChanged(change));
+            }
         }
     }
 
@@ -240,6 +242,15 @@ final class SourceHost {
         void run() throws Exception;
     }
 
+    /** Whether a source of this class overrides {@link EventSource#instanceChanged}. */
+    static boolean followsInstances(Class<? extends EventSource> type) {
+        try {
+            return type.getMethod("instanceChanged", InstanceChange.class).getDeclaringClass() != EventSource.class;
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError("EventSource declares instanceChanged", e);
+        }
+    }
+
     /** One bound source: its thread, its flags, and the context it was started with. */
     private final class Hosted implements SourceContext, EventEmitter {
         final EventSource source;
@@ -258,10 +269,17 @@ final class SourceHost {
         volatile long busySince;
         volatile String busyWith = "";
         private volatile boolean reportedLateEmit;
+        /**
+         * Whether the source overrides {@link EventSource#instanceChanged}: one that keeps
+         * the SPI's no-op is not called, since each call wakes its thread (four milestones
+         * an instance, a thousand instances in a "start all").
+         */
+        final boolean followsInstances;
 
         Hosted(EventSource source, Identity identity) {
             this.source = source;
             this.identity = identity;
+            this.followsInstances = followsInstances(source.getClass());
             this.engine = emitters.apply(identity.name());
             // One call at a time, in order; the thread ends when idle and a call starts
             // another, so an idle daemon holds no thread per source.

@@ -160,6 +160,19 @@ class NeedsIT {
     }
 
     @Test
+    void aDefinitionChangedWhileItRanShowsItsNeedsOnceTheRunIsOver() throws Exception {
+        try (EngineHarness h = new EngineHarness()) {
+            h.job("b", "console none", "exec sleep 1000").job("c", "console none", "exec sleep 1000")
+                    .job("a", "needs b", "console none", "exec sleep 1000").load();
+            h.start("a");
+            h.job("a", "needs c", "console none", "exec sleep 1000").load();
+            assertEquals(List.of("needs b"), h.control.notes("a"), "the run keeps the definition it began with");
+            h.stop("a");
+            await("a's new definition in its notes", () -> h.control.notes("a").equals(List.of("needs c")));
+        }
+    }
+
+    @Test
     void stoppingTheDependentLeavesTheNeededJobRunning() throws Exception {
         try (EngineHarness h = new EngineHarness()) {
             h.job("b", "console none", "exec sleep 1000")

@@ -2,6 +2,7 @@ package org.upshot.engine.internal.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.upshot.daemon.DaemonSettings;
 import org.upshot.event.EventResult;
+import org.upshot.job.InstanceChange;
+import org.upshot.job.InstanceRef;
 import org.upshot.job.JobView;
 import org.upshot.spi.source.EventSource;
 import org.upshot.spi.source.SourceContext;
@@ -93,6 +96,14 @@ class SourceHostTest {
         }
     }
 
+    /** A source that records the milestones it is told of. */
+    private static class FollowingSource extends DescribingSource {
+        @Override
+        public void instanceChanged(InstanceChange change) {
+            calls.add("instanceChanged " + change.instance().job() + " " + change.phase());
+        }
+    }
+
     private static JobView job(String name) {
         return new JobView(name, Path.of(name + ".conf"), Optional.empty(), Optional.empty(), Optional.empty(),
                 List.of(), Map.of(), List.of());
@@ -109,14 +120,17 @@ class SourceHostTest {
     }
 
     private DescribingSource bind(String name, List<JobView> jobs) {
+        return bind(name, jobs, new DescribingSource());
+    }
+
+    private <S extends DescribingSource> S bind(String name, List<JobView> jobs, S source) {
         if (host == null) {
             DaemonSettings settings = DaemonSettings.builder(DaemonSettings.Mode.SESSION,
                     DaemonSettings.Facts.current(), dir).build();
-            host = new SourceHost(source -> (event, descriptors, priority) -> CompletableFuture.completedFuture(
+            host = new SourceHost(bound -> (event, descriptors, priority) -> CompletableFuture.completedFuture(
                     EventResult.OK), pid -> Optional.empty(), instance -> OptionalInt.empty(), (instance, input) -> { },
                     settings, notes, SourceEventLimit.DEFAULT);
         }
-        DescribingSource source = new DescribingSource();
         host.bind(source, new SourceHost.Identity(name, "org.example." + name), jobs);
         return source;
     }
@@ -126,6 +140,23 @@ class SourceHostTest {
         if (host != null) {
             host.stopAll();
         }
+    }
+
+    @Test
+    void milestonesReachTheSourcesThatFollowInstancesInTheEnginesOrder() {
+        // a source keeping the SPI's no-op is not called for them: each call wakes its thread
+        assertFalse(SourceHost.followsInstances(DescribingSource.class));
+        assertTrue(SourceHost.followsInstances(FollowingSource.class));
+        FollowingSource socket = bind("socket", List.of(job("web")), new FollowingSource());
+        socket.context();
+        host.instanceChanged(new InstanceChange(new InstanceRef("web", ""), InstanceChange.Phase.STARTING,
+                Optional.empty()));
+        host.jobsChanged(List.of(job("web")));
+        host.instanceChanged(new InstanceChange(new InstanceRef("web", ""), InstanceChange.Phase.STARTED,
+                Optional.empty()));
+        await("told of started", () -> socket.calls.contains("instanceChanged web STARTED"));
+        assertEquals(List.of("start", "jobsChanged", "instanceChanged web STARTING", "jobsChanged",
+                "instanceChanged web STARTED"), socket.calls);
     }
 
     @Test
