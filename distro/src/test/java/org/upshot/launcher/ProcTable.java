@@ -37,15 +37,6 @@ final class ProcTable {
         return List.of(Files.readString(Path.of("/proc", Long.toString(pid), "environ")).split("\0"));
     }
 
-    /** util-linux's name of {@code pid}'s I/O scheduling class: {@code idle}, {@code none}, {@code best-effort}. */
-    static String ioClass(long pid) throws IOException, InterruptedException {
-        CommandResult ionice = CommandResult.run("ionice", "-p", Long.toString(pid));
-        if (ionice.status() != 0) {
-            throw new IOException("ionice -p " + pid + ": " + ionice.output());
-        }
-        return ionice.output().split(":")[0].strip();
-    }
-
     /** The children of {@code parent}, zombies included. */
     static List<Proc> childrenOf(long parent) {
         List<Proc> children = new ArrayList<>();

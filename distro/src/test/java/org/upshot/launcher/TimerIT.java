@@ -26,6 +26,7 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.upshot.testkit.Await;
+import org.upshot.testkit.IoClass;
 
 /**
  * The timer source in the booted distribution, with Quartz from {@code bundle/} and slf4j
@@ -102,7 +103,7 @@ class TimerIT {
             // idle: once, and its run is background work
             long idler = daemon.awaitRunning("idler");
             assertEquals(10, ProcTable.process(idler).nice(), "nice of the run idle started");
-            assertEquals("idle", ProcTable.ioClass(idler));
+            assertEquals("idle", IoClass.of(idler));
             assertTrue(ProcTable.environ(idler).contains("UPSTART_EVENTS=idle"));
 
             // the crontab line fires once, at its minute, punctually

@@ -26,6 +26,7 @@ import org.upshot.process.ResourceLimit.Resource;
 import org.upshot.process.Signals;
 import org.upshot.process.SpawnRequest;
 import org.upshot.process.Stdio;
+import org.upshot.testkit.IoClass;
 
 /** Attributes applied by the set-up preamble, read back from the real process in /proc. */
 @Timeout(20)
@@ -35,14 +36,6 @@ class ProcessAttributesTest extends LauncherTestBase {
             List<ResourceLimit> limits, Optional<Path> chroot, Optional<String> user, Optional<String> group,
             Optional<Path> cgroup) {
         return new ProcessAttributes(umask, nice, oom, limits, chroot, user, group, cgroup);
-    }
-
-    /** util-linux's name of the process's I/O scheduling class: {@code idle}, {@code none}... */
-    static String ioClass(int pid) throws IOException, InterruptedException {
-        Process ionice = new ProcessBuilder("ionice", "-p", Integer.toString(pid)).redirectErrorStream(true).start();
-        String output = new String(ionice.getInputStream().readAllBytes()).strip();
-        assertEquals(0, ionice.waitFor(), output);
-        return output.split(":")[0];
     }
 
     static ProcessAttributes none() {
@@ -73,7 +66,7 @@ class ProcessAttributesTest extends LauncherTestBase {
         int pid = sleeper(all);
         assertEquals("0027", ProcFs.status(pid, "Umask"));
         assertEquals("7", ProcFs.statField(pid, 19), "nice");
-        assertEquals("idle", ioClass(pid));
+        assertEquals("idle", IoClass.of(pid));
         assertEquals("345", ProcFs.read(ProcFs.dir(pid).resolve("oom_score_adj")).strip());
         String limits = ProcFs.read(ProcFs.dir(pid).resolve("limits"));
         assertTrue(limits.matches("(?s).*Max open files\\s+1000\\s+2000\\s+files.*"), limits);

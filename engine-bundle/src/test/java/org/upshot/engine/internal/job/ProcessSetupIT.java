@@ -1,6 +1,7 @@
 package org.upshot.engine.internal.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.upshot.engine.internal.job.EngineHarness.await;
 import static org.upshot.engine.internal.job.EngineHarness.environ;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.upshot.event.Event;
 import org.upshot.event.RunPriority;
 import org.upshot.job.ProcessKind;
+import org.upshot.testkit.IoClass;
 
 /** Process set-up (SPEC §5), read back from /proc of the real process. */
 @Timeout(60)
@@ -66,21 +68,14 @@ class ProcessSetupIT {
                 await(job + " exec'd", () -> h.running(job) && proc(h.mainPid(job), "cmdline").startsWith("sleep"));
             }
             assertEquals("10", stat(h.mainPid("batch"))[16], "nice field of /proc/PID/stat");
-            assertEquals("idle", ioClass(h.mainPid("batch")));
+            assertEquals("idle", IoClass.of(h.mainPid("batch")));
             assertEquals("3", stat(h.mainPid("own-nice"))[16]);
-            assertEquals("idle", ioClass(h.mainPid("own-nice")));
+            assertEquals("idle", IoClass.of(h.mainPid("own-nice")));
             assertEquals("0", stat(h.mainPid("urgent"))[16]);
-            assertTrue(!ioClass(h.mainPid("urgent")).equals("idle"));
+            assertNotEquals("idle", IoClass.of(h.mainPid("urgent")));
         }
     }
 
-    /** util-linux's name of a process's I/O scheduling class ({@code idle}, {@code none}...). */
-    private static String ioClass(int pid) throws Exception {
-        Process ionice = new ProcessBuilder("ionice", "-p", Integer.toString(pid)).redirectErrorStream(true).start();
-        String output = new String(ionice.getInputStream().readAllBytes()).strip();
-        assertEquals(0, ionice.waitFor(), output);
-        return output.split(":")[0];
-    }
 
     @Test
     void chrootChangesTheRootDirectory() throws Exception {
