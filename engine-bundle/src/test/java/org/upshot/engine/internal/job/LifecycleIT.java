@@ -262,8 +262,11 @@ class LifecycleIT {
             assertTrue(h.running("fine"));
             InstanceView stuck = h.instance("stuck").orElseThrow();
             assertEquals(JobState.PRE_START, stuck.state());
-            // end the stuck pre-start so the test can stop everything
-            EngineHarness.LAUNCHER_FOR_TESTS.signal(stuck.processes().get(ProcessKind.PRE_START), 9);
+            // end the stuck pre-start so the test can stop everything; its pid comes back
+            // from the spawn pool after the state changed, so it may not be known yet
+            int preStart = EngineHarness.awaitValue("stuck's pre-start spawned", () -> h.instance("stuck")
+                    .map(instance -> instance.processes().get(ProcessKind.PRE_START)));
+            EngineHarness.LAUNCHER_FOR_TESTS.signal(preStart, 9);
             await("stuck job gave up", () -> h.stopped("stuck"));
         }
     }
