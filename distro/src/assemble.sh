@@ -28,6 +28,8 @@ mkdir -p "$dist/init" "$dist/lib/ifupdown" "$dist/lib/init"
 cp "$here/dist/init/"*.conf "$dist/init/"
 cp "$here/dist/lib/ifupdown/upshot" "$dist/lib/ifupdown/upshot"
 cp "$here/dist/lib/init/upstart-job" "$here/dist/lib/init/apparmor-profile-load" "$dist/lib/init/"
+# which java bin/upshot and bin/initctl run, and its version: one file both source
+cp "$here/dist/lib/java.sh" "$dist/lib/java.sh"
 chmod 0755 "$dist/lib/ifupdown/upshot" "$dist/lib/init/upstart-job" "$dist/lib/init/apparmor-profile-load"
 if [ -d "$repo/examples/jobs" ]; then
     cp -R "$repo/examples/jobs/." "$dist/examples/"
