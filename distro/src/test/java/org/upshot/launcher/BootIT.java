@@ -161,8 +161,9 @@ class BootIT {
     }
 
     /**
-     * {@code init.d/sysv-demo}, linked as S20 in rc2.d, K20 in rc1.d and rc0.d: it logs each
-     * action and runs a daemon of its own, with a pid file.
+     * {@code init.d/sysv-demo}, linked as S20 in rc2.d, K20 in rc1.d and rc0.d: it runs a daemon
+     * of its own, with a pid file, and logs each action once done (so a "start" line means
+     * the pid file is there).
      */
     @BeforeEach
     void makeSysvScript() throws IOException {
@@ -171,11 +172,11 @@ class BootIT {
         Path script = Files.createDirectories(rcDir.resolve("init.d")).resolve("sysv-demo");
         Files.writeString(script, """
                 #!/bin/sh
-                echo "$1" >> %1$s
                 case $1 in
                     start) setsid sleep 1000 < /dev/null > /dev/null 2>&1 & echo $! > %2$s ;;
                     stop) kill "$(cat %2$s)" ;;
                 esac
+                echo "$1" >> %1$s
                 """.formatted(sysvLog, work.resolve("sysv-demo.pid")));
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         for (String link : List.of("rc2.d/S20sysv-demo", "rc1.d/K20sysv-demo", "rc0.d/K20sysv-demo")) {
