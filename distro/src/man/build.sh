@@ -14,7 +14,7 @@ if [ "$skip" = true ]; then
     exit 0
 fi
 if ! command -v pandoc >/dev/null 2>&1; then
-    echo "man pages: pandoc not found: apt-get install pandoc (as .ci/run does)," \
+    echo "man pages: pandoc not found: apt-get install pandoc (./run-tests does as root)," \
         "or build with -Dupshot.man.skip=true to leave the man pages out" >&2
     exit 1
 fi

@@ -99,7 +99,7 @@ class GraphTest {
     @Test
     void aLargeGraphThroughDotHasEveryEdgeAndLabelPlacedInside() throws Exception {
         Path dot = Path.of("/usr/bin/dot");
-        Assumptions.assumeTrue(Files.isExecutable(dot), "no " + dot + ": apt-get install graphviz (as .ci/run does)");
+        Assumptions.assumeTrue(Files.isExecutable(dot), "no " + dot + ": apt-get install graphviz (./run-tests does as root)");
         List<Map<String, Object>> config = new ArrayList<>();
         for (int i = 0; i < 320; i++) {
             config.add(Map.of("name", "job-" + i, "startOnOperands",

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * What a test of real daemons needs from the machine: the tools {@code .ci/run} installs,
+ * What a test of real daemons needs from the machine: the tools {@code ./run-tests} installs as root,
  * and sshd's privilege separation directory. Where they are expected (CI, or root on
  * Debian) a missing one fails the test; elsewhere the test is skipped, saying why.
  */
@@ -25,7 +25,7 @@ final class Prerequisites {
     static void requireInstalled(Class<?> test, String packages, Path... tools) {
         List<Path> missing = Stream.of(tools).filter(tool -> !Files.isExecutable(tool)).toList();
         if (!missing.isEmpty()) {
-            skipOrFail(test, missing + " not installed: apt-get install " + packages + " (as .ci/run does)");
+            skipOrFail(test, missing + " not installed: apt-get install " + packages + " (./run-tests does as root)");
         }
     }
 
@@ -53,7 +53,7 @@ final class Prerequisites {
         Assumptions.assumeTrue(false, reason);
     }
 
-    /** CI, or root on Debian: where .ci/run installs every tool the tests use. */
+    /** CI, or root on Debian: where ./run-tests installs every tool the tests use. */
     private static boolean toolsExpected() {
         return System.getenv("CI") != null
                 || (ProcTable.runningAsRoot() && Files.exists(Path.of("/etc/debian_version")));

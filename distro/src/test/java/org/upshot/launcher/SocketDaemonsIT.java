@@ -42,7 +42,7 @@ import org.upshot.testkit.InstanceStatus;
  * {@code /proc} shows of the processes the daemon started.
  *
  * <p>A missing daemon fails the test where the tools are meant to be installed (CI, or
- * root on Debian, where {@code .ci/run} installs them) and skips it, saying why, elsewhere.
+ * root on Debian, where {@code ./run-tests} installs them) and skips it, saying why, elsewhere.
  */
 class SocketDaemonsIT {
     private static final Duration WAIT = BootedDaemon.WAIT;
