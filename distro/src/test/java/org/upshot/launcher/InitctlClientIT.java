@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,9 +61,7 @@ class InitctlClientIT {
     void statusSaysOnlyItsAnswerOnJdksThatWarnOfNativeAccess() throws Exception {
         List<Path> javas = javasFrom(WARNS_OF_NATIVE_ACCESS);
         if (javas.isEmpty()) {
-            String reason = "no JDK " + WARNS_OF_NATIVE_ACCESS + "+ under " + JVMS;
-            System.out.println("InitctlClientIT.statusSaysOnlyItsAnswerOnJdksThatWarnOfNativeAccess skipped: " + reason);
-            Assumptions.assumeTrue(false, reason);
+            Prerequisites.skip(InitctlClientIT.class, "no JDK " + WARNS_OF_NATIVE_ACCESS + "+ under " + JVMS);
         }
         try (BootedDaemon daemon = BootedDaemon.in(work).job("steady", "start on startup\nexec sleep 600\n").boot()) {
             long pid = daemon.awaitRunning("steady");

@@ -74,9 +74,7 @@ class JobLimitsIT {
                 : offered.contains("hugetlb") ? new String[] {"hugetlb hugetlb.2MB.max 4194304", "hugetlb.2MB.max",
                         "4194304"} : null;
         if (!ProcTable.runningAsRoot() || setting == null) {
-            String reason = "needs root and a cgroup v2 controller (offered: " + offered + ")";
-            System.out.println("JobLimitsIT: skipped: " + reason);
-            Assumptions.assumeTrue(false, reason);
+            Prerequisites.skip(JobLimitsIT.class, "needs root and a cgroup v2 controller (offered: " + offered + ")");
         }
         try (BootedDaemon daemon = BootedDaemon.in(work).job("limited", "cgroup " + setting[0] + "\nexec sleep 600\n")
                 .boot()) {

@@ -45,12 +45,17 @@ final class Prerequisites {
         return true;
     }
 
+    /** Skips the rest of {@code test}, printing why, so that a skip is never silent. */
+    static void skip(Class<?> test, String reason) {
+        System.out.println(test.getSimpleName() + " skipped: " + reason);
+        Assumptions.assumeTrue(false, reason);
+    }
+
     private static void skipOrFail(Class<?> test, String reason) {
         if (toolsExpected()) {
             fail(reason + "; CI and root on Debian are expected to have it");
         }
-        System.out.println(test.getSimpleName() + " skipped: " + reason);
-        Assumptions.assumeTrue(false, reason);
+        skip(test, reason);
     }
 
     /** CI, or root on Debian: where ./run-tests installs every tool the tests use. */
