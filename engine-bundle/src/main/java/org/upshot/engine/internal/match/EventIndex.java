@@ -23,13 +23,14 @@ import org.upshot.event.EventExpression;
  * {@linkplain EventMatcher#discriminators() discriminators}, exact values some
  * variables must have ({@code started apache}: first variable {@code apache};
  * {@code socket PORT=80}: {@code PORT} is {@code 80}), is filed under (name, variable,
- * value) for the one whose bucket is smallest at registration; any other leaf under
- * its event name alone. {@link #subscribers(Event)}
+ * value) for the one whose bucket is smallest at registration; a leaf with only
+ * prefixes ({@code file FILE=/var/spool/x/*}) likewise under (name, variable, prefix);
+ * any other leaf under its event name alone. {@link #subscribers(Event)}
  * returns the name's general subscribers plus, for each variable used as a
- * discriminator with that name, those filed under the event's own value of it. So a
- * {@code started apache} event reaches the few jobs that wait for apache, not the
- * hundreds that wait for some other job. The index only narrows: callers still run each
- * subscriber's {@link Condition}, which decides.
+ * discriminator with that name, those filed under the event's own value of it or under
+ * a prefix of that value. So a {@code started apache} event reaches the few jobs that
+ * wait for apache, not the hundreds that wait for some other job. The index only
+ * narrows: callers still run each subscriber's {@link Condition}, which decides.
  *
  * <p>Results are in registration order (a re-added subscriber moves to the end), each
  * subscriber at most once. Returned lists are immutable snapshots, so the index may be
@@ -42,8 +43,8 @@ import org.upshot.event.EventExpression;
 public final class EventIndex<S> {
 
     private final Map<String, Bucket<S>> general = new HashMap<>();
-    /** Event name, then discriminating variable, then its value. */
-    private final Map<String, Map<String, Map<String, Bucket<S>>>> narrowed = new HashMap<>();
+    /** Event name, then discriminating variable. */
+    private final Map<String, Map<String, Values<S>>> narrowed = new HashMap<>();
     private final Map<S, Registration> registrations = new HashMap<>();
     private long nextSequence;
 
@@ -86,18 +87,22 @@ public final class EventIndex<S> {
     }
 
     /**
-     * The discriminator whose bucket is smallest now (ties to the first), a cheap guess
-     * at the most selective one: {@code socket PROTO=inet PORT=80} should be filed under
-     * the port, shared by few, rather than the protocol, shared by all.
+     * The discriminator whose bucket is smallest now (ties to an exact value over a
+     * prefix, then to the first), a cheap guess at the most selective one:
+     * {@code socket PROTO=inet PORT=80} should be filed under the port, shared by few,
+     * rather than the protocol, shared by all, and {@code file FILE=/srv/x/* EVENT=create}
+     * under its directory rather than the kind of change.
      */
     private Discriminator narrowest(EventMatcher matcher, List<String> env) {
         Discriminator best = null;
         int bestSize = Integer.MAX_VALUE;
         for (Discriminator candidate : matcher.discriminators(env)) {
-            Bucket<S> bucket = narrowed.getOrDefault(matcher.eventName(), Map.of())
-                    .getOrDefault(candidate.key(), Map.of()).get(candidate.value());
+            Values<S> values = narrowed.getOrDefault(matcher.eventName(), Map.of()).get(candidate.key());
+            Bucket<S> bucket = values == null ? null : values.bucket(candidate, false);
             int size = bucket == null ? 0 : bucket.members.size();
-            if (size < bestSize) {
+            boolean better = best == null || size < bestSize
+                    || (size == bestSize && best.prefix() && !candidate.prefix());
+            if (better) {
                 best = candidate;
                 bestSize = size;
             }
@@ -146,7 +151,7 @@ public final class EventIndex<S> {
     /** The subscribers that may match {@code event}: a superset of those that do. */
     public List<S> subscribers(Event event) {
         Bucket<S> wide = general.get(event.name());
-        Map<String, Map<String, Bucket<S>>> byVariable = narrowed.get(event.name());
+        Map<String, Values<S>> byVariable = narrowed.get(event.name());
         if (byVariable == null) {
             return wide == null ? List.of() : wide.snapshot();
         }
@@ -154,11 +159,10 @@ public final class EventIndex<S> {
         if (wide != null) {
             hits.add(wide);
         }
-        for (Map.Entry<String, Map<String, Bucket<S>>> variable : byVariable.entrySet()) {
+        for (Map.Entry<String, Values<S>> variable : byVariable.entrySet()) {
             String value = EventMatcher.variable(event, variable.getKey());
-            Bucket<S> bucket = value == null ? null : variable.getValue().get(value);
-            if (bucket != null) {
-                hits.add(bucket);
+            if (value != null) {
+                variable.getValue().collect(value, hits);
             }
         }
         if (hits.size() == 1) {
@@ -173,8 +177,8 @@ public final class EventIndex<S> {
         if (general.containsKey(name)) {
             buckets.add(general.get(name));
         }
-        for (Map<String, Bucket<S>> values : narrowed.getOrDefault(name, Map.of()).values()) {
-            buckets.addAll(values.values());
+        for (Values<S> values : narrowed.getOrDefault(name, Map.of()).values()) {
+            values.addAllTo(buckets);
         }
         return merge(buckets);
     }
@@ -185,11 +189,11 @@ public final class EventIndex<S> {
         }
         Discriminator discriminator = key.discriminator;
         if (!create) {
-            return narrowed.get(key.name).get(discriminator.key()).get(discriminator.value());
+            return narrowed.get(key.name).get(discriminator.key()).bucket(discriminator, false);
         }
         return narrowed.computeIfAbsent(key.name, name -> new HashMap<>())
-                .computeIfAbsent(discriminator.key(), variable -> new HashMap<>())
-                .computeIfAbsent(discriminator.value(), value -> new Bucket<>());
+                .computeIfAbsent(discriminator.key(), variable -> new Values<>())
+                .bucket(discriminator, true);
     }
 
     private void drop(Key key) {
@@ -197,9 +201,9 @@ public final class EventIndex<S> {
             general.remove(key.name);
             return;
         }
-        Map<String, Map<String, Bucket<S>>> byVariable = narrowed.get(key.name);
-        Map<String, Bucket<S>> values = byVariable.get(key.discriminator.key());
-        values.remove(key.discriminator.value());
+        Map<String, Values<S>> byVariable = narrowed.get(key.name);
+        Values<S> values = byVariable.get(key.discriminator.key());
+        values.remove(key.discriminator);
         if (values.isEmpty()) {
             byVariable.remove(key.discriminator.key());
         }
@@ -243,12 +247,75 @@ public final class EventIndex<S> {
         return merged;
     }
 
-    /** An event name and the exact variable value a leaf needs, or null for none. */
+    /** An event name and the variable value (or prefix) a leaf needs, or null for none. */
     private record Key(String name, Discriminator discriminator) {
     }
 
     /** The keys one subscriber is filed under, and when it was registered. */
     private record Registration(Set<Key> keys, long sequence) {
+    }
+
+    /** The buckets of one event name's one variable: by exact value, and by prefix. */
+    private static final class Values<S> {
+        final Map<String, Bucket<S>> exact = new HashMap<>();
+        final Map<String, Bucket<S>> prefixes = new HashMap<>();
+        /**
+         * The distinct lengths of {@code prefixes}' keys, ascending: a value is looked up
+         * once per length, as few as the distinct prefixes' lengths, not the subscribers.
+         */
+        int[] prefixLengths = new int[0];
+
+        Bucket<S> bucket(Discriminator discriminator, boolean create) {
+            Map<String, Bucket<S>> buckets = discriminator.prefix() ? prefixes : exact;
+            if (!create || buckets.containsKey(discriminator.value())) {
+                return buckets.get(discriminator.value());
+            }
+            Bucket<S> bucket = new Bucket<>();
+            buckets.put(discriminator.value(), bucket);
+            if (discriminator.prefix()) {
+                measurePrefixes();
+            }
+            return bucket;
+        }
+
+        void remove(Discriminator discriminator) {
+            if (discriminator.prefix()) {
+                prefixes.remove(discriminator.value());
+                measurePrefixes();
+            } else {
+                exact.remove(discriminator.value());
+            }
+        }
+
+        private void measurePrefixes() {
+            prefixLengths = prefixes.keySet().stream().mapToInt(String::length).distinct().sorted().toArray();
+        }
+
+        boolean isEmpty() {
+            return exact.isEmpty() && prefixes.isEmpty();
+        }
+
+        /** Adds the buckets {@code value} reaches: its exact one, then those of its prefixes, shortest first. */
+        void collect(String value, List<Bucket<S>> hits) {
+            Bucket<S> same = exact.get(value);
+            if (same != null) {
+                hits.add(same);
+            }
+            for (int length : prefixLengths) {
+                if (length > value.length()) {
+                    break;
+                }
+                Bucket<S> bucket = prefixes.get(value.substring(0, length));
+                if (bucket != null) {
+                    hits.add(bucket);
+                }
+            }
+        }
+
+        void addAllTo(List<Bucket<S>> buckets) {
+            buckets.addAll(exact.values());
+            buckets.addAll(prefixes.values());
+        }
     }
 
     /** Subscribers under one key, in registration order, with a cached snapshot. */

@@ -44,7 +44,7 @@ public final class EventMatcher {
         for (int i = 0; i < operands.length; i++) {
             operands[i] = new Operand(arguments.get(i));
         }
-        this.discriminators = discriminatorsOf(operands);
+        this.discriminators = discriminatorsOf(operands, List.of());
     }
 
     /** Compiles one match. */
@@ -63,11 +63,13 @@ public final class EventMatcher {
     }
 
     /**
-     * Variable values every matching event must have, one per argument that fixes one
-     * exactly: the first positional argument if it is a literal ({@code started apache}),
-     * then each non-negated {@code KEY=literal} ({@code socket PORT=80}), in argument
-     * order. Patterns with wildcards or {@code $} fix nothing. {@link EventIndex} files
-     * the subscriber under one of them to narrow lookups.
+     * What every matching event's variables must be, or begin with: for the first
+     * positional argument ({@code started apache}) and each non-negated {@code KEY=}
+     * argument ({@code socket PORT=80}), in argument order, an exact value when the
+     * pattern is a literal, else the literal text before its first wildcard
+     * ({@code FILE=/var/spool/x/*.req} begins with {@code /var/spool/x/}), if any.
+     * Patterns with {@code $} fix nothing. {@link EventIndex} files the subscriber under
+     * one of them to narrow lookups.
      */
     public List<Discriminator> discriminators() {
         return discriminators;
@@ -82,32 +84,30 @@ public final class EventMatcher {
         if (env.isEmpty() || Arrays.stream(operands).allMatch(operand -> operand.glob != null)) {
             return discriminators;
         }
-        List<Discriminator> found = new ArrayList<>();
-        for (int i = 0; i < operands.length; i++) {
-            Operand operand = operands[i];
-            String literal = operand.literalWith(env);
-            if (literal == null) {
-                continue;
-            }
-            if (operand.key == null && i == 0) {
-                found.add(new Discriminator(Discriminator.FIRST, literal));
-            } else if (operand.key != null && !operand.negated) {
-                found.add(new Discriminator(operand.key, literal));
-            }
-        }
-        return List.copyOf(found);
+        return discriminatorsOf(operands, env);
     }
 
     /**
-     * An exact requirement on one variable of the event.
+     * A requirement on one variable of the event: an exact value, or a non-empty prefix.
      *
      * @param key the variable name, or {@link #FIRST} for the value of the event's first
      *     variable whatever its name (a positional argument)
-     * @param value the value it must have
+     * @param value the value it must have, or begin with
+     * @param prefix whether {@code value} is only what the variable's value begins with
      */
-    public record Discriminator(String key, String value) {
+    public record Discriminator(String key, String value, boolean prefix) {
         /** The key that stands for "the first variable" (event keys are never empty). */
         public static final String FIRST = "";
+
+        /** The variable {@code key} must be exactly {@code value}. */
+        public Discriminator(String key, String value) {
+            this(key, value, false);
+        }
+
+        /** The variable {@code key} must begin with {@code value}. */
+        public static Discriminator prefix(String key, String value) {
+            return new Discriminator(key, value, true);
+        }
 
         /** The value {@code event} has for this key, or null. */
         public String valueIn(Event event) {
@@ -129,17 +129,45 @@ public final class EventMatcher {
         return entry == null ? null : entry.substring(key.length() + 1);
     }
 
-    private static List<Discriminator> discriminatorsOf(Operand[] operands) {
+    private static List<Discriminator> discriminatorsOf(Operand[] operands, List<String> env) {
         List<Discriminator> found = new ArrayList<>();
-        if (operands.length > 0 && operands[0].key == null && operands[0].literal() != null) {
-            found.add(new Discriminator(Discriminator.FIRST, operands[0].literal()));
-        }
-        for (Operand operand : operands) {
-            if (operand.key != null && !operand.negated && operand.literal() != null) {
-                found.add(new Discriminator(operand.key, operand.literal()));
+        for (int i = 0; i < operands.length; i++) {
+            Operand operand = operands[i];
+            String key = operand.key == null ? Discriminator.FIRST : operand.key;
+            if ((operand.key == null && i > 0) || operand.negated) {
+                continue;
+            }
+            Glob glob = operand.globWith(env);
+            if (glob == null) {
+                continue;
+            }
+            if (glob.isLiteral()) {
+                found.add(new Discriminator(key, glob.literal()));
+                continue;
+            }
+            String prefix = literalPrefix(glob.pattern());
+            if (!prefix.isEmpty()) {
+                found.add(Discriminator.prefix(key, prefix));
             }
         }
         return List.copyOf(found);
+    }
+
+    /**
+     * The text before the first character {@code fnmatch} may treat specially, escapes
+     * undone: every value the pattern matches begins with it. It stops at any {@code [},
+     * even one glibc would take literally, so it can be short but never wrong.
+     */
+    private static String literalPrefix(String pattern) {
+        StringBuilder prefix = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '*' || c == '?' || c == '[' || (c == '\\' && ++i == pattern.length())) {
+                break;
+            }
+            prefix.append(pattern.charAt(i));
+        }
+        return prefix.toString();
     }
 
     /** Matches with no environment, as {@code start on} is evaluated. */
@@ -236,19 +264,19 @@ public final class EventMatcher {
             return name;
         }
 
-        /** The only value this pattern matches, or null if it has wildcards or {@code $}. */
-        String literal() {
-            return glob == null ? null : glob.literal();
-        }
-
-        /** The only value this pattern matches once expanded against {@code env}, or null. */
-        String literalWith(List<String> env) {
+        /**
+         * The pattern compiled once {@code $} references are expanded against
+         * {@code env}; null when there is one and {@code env} is empty, or the expansion fails.
+         */
+        Glob globWith(List<String> env) {
             if (glob != null) {
-                return glob.literal();
+                return glob;
+            }
+            if (env.isEmpty()) {
+                return null;
             }
             try {
-                String text = Environ.expand(pattern, env);
-                return Glob.hasWildcards(text) ? null : text;
+                return Glob.compile(Environ.expand(pattern, env));
             } catch (ExpansionException e) {
                 return null;
             }

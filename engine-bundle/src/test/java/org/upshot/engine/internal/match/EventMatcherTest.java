@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.upshot.engine.internal.match.EventMatcher.Discriminator;
 import org.upshot.event.Event;
+import org.upshot.event.Glob;
 import org.upshot.event.EventExpression;
 
 class EventMatcherTest {
@@ -212,8 +213,9 @@ class EventMatcherTest {
     }
 
     @Test
-    void wildcardsDollarsAndNegationsGiveNoDiscriminator() {
-        assertEquals(List.of(), EventMatcher.compile(on("started", "apache*")).discriminators());
+    void dollarsNegationsAndLeadingWildcardsGiveNoDiscriminator() {
+        assertEquals(List.of(), EventMatcher.compile(on("started", "*apache")).discriminators());
+        assertEquals(List.of(), EventMatcher.compile(on("runlevel", "[2345]")).discriminators());
         assertEquals(List.of(), EventMatcher.compile(on("stopping", "$JOB")).discriminators());
         assertEquals(List.of(), EventMatcher.compile(on("net-device-up", "IFACE!=lo")).discriminators());
         assertEquals(List.of(), EventMatcher.compile(on("startup")).discriminators());
@@ -228,9 +230,24 @@ class EventMatcherTest {
     }
 
     @Test
-    void expansionToAGlobDiscriminatesNothing() {
+    void aGlobDiscriminatesByTheLiteralTextBeforeItsFirstWildcard() {
+        assertEquals(List.of(Discriminator.prefix(Discriminator.FIRST, "apache"), Discriminator.prefix("FILE", "/var/spool/x/")),
+                EventMatcher.compile(on("file", "apache*", "FILE=/var/spool/x/*.req", "EVENT!=del*")).discriminators());
+        assertEquals(List.of(Discriminator.prefix("X", "a*b")), EventMatcher.compile(on("e", "X=a\\*b?")).discriminators());
+        assertEquals(List.of(Discriminator.prefix("X", "a")), EventMatcher.compile(on("e", "X=a[b*")).discriminators());
+    }
+
+    @Test
+    void anEscapedWildcardIsStillAnExactValue() {
+        assertEquals(List.of(new Discriminator("LINE", "*/5 * * * *")),
+                EventMatcher.compile(on("cron", "LINE=" + Glob.escape("*/5 * * * *"))).discriminators());
+    }
+
+    @Test
+    void expansionToAGlobDiscriminatesByItsPrefix() {
         EventMatcher matcher = EventMatcher.compile(on("net-device-up", "IFACE=$PATTERN"));
-        assertEquals(List.of(), matcher.discriminators(List.of("PATTERN=eth*")));
+        assertEquals(List.of(Discriminator.prefix("IFACE", "eth")), matcher.discriminators(List.of("PATTERN=eth*")));
+        assertEquals(List.of(), matcher.discriminators(List.of("PATTERN=*0")));
     }
 
     @Test
