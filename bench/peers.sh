@@ -61,6 +61,17 @@ value_median() { runs_of "$1" "$2" "$3" "$4" | awk '$2 != "NA" {print $2}' | med
 summary_field() { field "$(grep "^SUMMARY $1 $2 $3 " "$OUT/$4" | head -1)" "$5"; }
 result_field() { field "$(grep "^RESULT $1 $2 " "$OUT/$3" | head -1)" "$4"; }
 
+# The kit's floor execs /bin/true; every service here execs /bin/sh, which execs sleep.
+# So also time that chain alone (sleep 0, exiting at once), two in flight from a small C
+# program: what no supervisor can go under on this machine. Median of three, ms.
+chain_floor_ms() {
+    local script=$SHADOW/chain.sh i
+    printf '#!/bin/sh\nexec sleep 0\n' > "$script"; chmod +x "$script"
+    for i in 1 2 3; do
+        "$SHADOW/bin/spawnbench" -n "$1" -j 2 -p "$script" spawn | tail -1 | awk '{ printf "%.0f\n", $5 * 1000 }'
+    done | median
+}
+
 floor_rate=$(summary_field W1 c-spawn j=2 w1.txt spawns_per_s)
 serial_rate=$(summary_field W1 c-spawn j=1 w1.txt spawns_per_s)
 echo
@@ -85,6 +96,10 @@ for n in ${N_LIST:-1000}; do
     echo "- start all, Upshot ÷ s6: $(per_run_ratio upshot s6 "$n" start_all_ms) (goal ≤ 0.5)"
     echo "- start all, Upshot ÷ the two-in-flight floor ($floor_ms ms for $n): $(ratio "$(value_median W2 upshot "$n" start_all_ms)" "$floor_ms") (goal ≤ 1.2)"
     echo "- bring-up, Upshot ÷ the floor: $(ratio "$(value_median W2 upshot "$n" up_ms)" "$floor_ms")"
+    chain_ms=$(chain_floor_ms "$n")
+    echo "- the services' own exec chain (sh, then sleep) spawned two in flight from C: $chain_ms ms for $n;" \
+         "start all ÷ it: Upshot $(ratio "$(value_median W2 upshot "$n" start_all_ms)" "$chain_ms")," \
+         "s6 $(ratio "$(value_median W2 s6 "$n" start_all_ms)" "$chain_ms")"
     echo "- memory, Upshot PSS ÷ s6 PSS: $(ratio "$(value_median W3 upshot "$n" pss_kb)" "$(value_median W3 s6 "$n" pss_kb)") (goal ≤ 48 MB)"
 done
 if [ -s "$OUT/w4.txt" ]; then
